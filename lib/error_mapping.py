@@ -1,0 +1,89 @@
+"""Decide which ``GatewayError`` a gateway answer means (reference §6).
+
+Two error envelopes exist on new-api-derived gateways: the task layer's
+``{"code": "...", "message": "...", "data": null}`` and the auth/routing layer's OpenAI-style
+``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. Some
+gateways answer business errors with HTTP 200, so the body decides as much as the status.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lib import errors
+
+_SUCCESS_CODES = {"success", "ok", "200", "0", "1", "true"}
+_NOT_FOUND = ("task_not_exist", "task not exist", "task_origin_not_exist", "task not found")
+_QUOTA = ("insufficient_user_quota", "quota_not_enough", "pre_consume_token_quota_failed",
+          "insufficient_quota", "额度不足", "额度已用尽", "余额不足", "quota is not enough")
+_UNSUPPORTED = ("invalid_action",)
+_AUTH = ("无效的令牌", "未提供令牌", "令牌已过期", "令牌状态不可用", "invalid token", "invalid_token",
+         "unauthorized", "invalid api key", "invalid_api_key")
+
+
+def error_from_body(
+    status: int | None,
+    body: Any,
+    *,
+    request_id: str | None = None,
+    route: str | None = None,
+    text: str | None = None,
+    retry_after: float | None = None,
+) -> errors.GatewayError | None:
+    """The error this answer means, or None when it is a success."""
+    code, message = _code_and_message(body)
+    failed_status = status is not None and status >= 400
+    if not failed_status and (code is None or str(code).strip().lower() in _SUCCESS_CODES):
+        return None
+    if message is None and text:
+        message = text.strip()[:500]
+    cls = _classify(status, code, message or "")
+    kwargs = dict(status=status, code=None if code is None else str(code),
+                  request_id=request_id, body=text, route=route)
+    if cls is errors.RateLimitError:
+        return errors.RateLimitError(message or "", retry_after=retry_after, **kwargs)
+    return cls(message or "", **kwargs)
+
+
+def _code_and_message(body: Any) -> tuple[Any, str | None]:
+    if not isinstance(body, Mapping):
+        return None, None
+    error = body.get("error")
+    if isinstance(error, Mapping) and (error.get("message") or error.get("code")):
+        code = error.get("code") or error.get("type")
+        return (code if code not in ("", None) else "error"), _str(error.get("message"))
+    code = body.get("code")
+    message = _str(body.get("message")) or _str(body.get("msg")) or _str(body.get("description"))
+    if code is None and isinstance(error, str) and error:
+        return "error", error
+    if isinstance(code, bool):
+        code = "success" if code else "error"
+    return code, message
+
+
+def _classify(status: int | None, code: Any, message: str) -> type[errors.GatewayError]:
+    words = f"{code or ''} {message}".lower()
+    if any(w in words for w in _NOT_FOUND):
+        return errors.NotFoundError
+    if status == 402 or any(w in words for w in _QUOTA):
+        return errors.QuotaError
+    if any(w in words for w in _UNSUPPORTED):
+        return errors.UnsupportedRouteError
+    if status in (401, 403) or any(w in words for w in _AUTH):
+        return errors.AuthenticationError
+    if status == 404:
+        return errors.NotFoundError
+    if status == 429:
+        return errors.RateLimitError
+    if status is not None and status >= 500:
+        return errors.ServerError
+    if status is not None and status >= 400:
+        return errors.BadRequestError
+    return errors.GatewayError
+
+
+def _str(value: Any) -> str | None:
+    if value is None or isinstance(value, (Mapping, list)):
+        return None
+    text = str(value)
+    return text or None

@@ -1,0 +1,30 @@
+"""``python -m lib.sandbox --port 8765``: run the sandbox gateway on its own."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from lib.sandbox import SandboxConfig, SandboxGateway
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Offline Suno/Udio gateway with synthesized music")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--fast", action="store_true", help="tasks finish in about a second")
+    parser.add_argument("--udio-dialect", choices=("nested", "flat"), default="nested")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
+    args = parser.parse_args()
+    config = SandboxConfig.fast() if args.fast else SandboxConfig()
+    config.udio_dialect, config.latency = args.udio_dialect, args.latency
+    with SandboxGateway(config, host=args.host, port=args.port) as gateway:
+        print(f"Sandbox gateway on {gateway.url} (any non-empty key works; Ctrl+C stops it)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

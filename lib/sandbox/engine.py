@@ -1,0 +1,307 @@
+"""The sandbox's task store: what was submitted, and where each task is in its lifecycle.
+
+Status is computed from the clock at read time (NOT_START → SUBMITTED → QUEUED → IN_PROGRESS →
+SUCCESS/FAILURE), so a test can drive time with a manual clock and nothing runs in the background.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from lib.sandbox import content
+from lib.sandbox.media import song_duration_for
+
+FAIL_MARKER = "sandbox:fail"
+FAIL_REASONS = {
+    "moderation": "Song Description flagged for moderation",
+    "timeout": "time out",
+    "quota": "insufficient credits on the upstream account",
+    "upstream": "task failed",
+}
+FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch",
+            "wav", "mp4", "timing", "stems", "midi", "feed")
+# No music video yet: the sandbox answers /suno/act/mp4 like a gateway that lacks it.
+DEFAULT_OFFERED = frozenset(FEATURES) - {"mp4"}
+
+
+@dataclass
+class SandboxConfig:
+    # Seconds after submit at which a task becomes SUBMITTED, QUEUED, IN_PROGRESS and done.
+    timeline: tuple[float, float, float, float] = (1.0, 4.0, 10.0, 30.0)
+    lyrics_seconds: float = 3.0
+    conversion_seconds: float = 3.0  # wav / mp4 / midi / stems-by-GET
+    udio_dialect: str = "nested"  # "nested": data.data.songs (gpt-best); "flat": data.songs (UniAPI)
+    offered: frozenset[str] = DEFAULT_OFFERED
+    latency: float = 0.0
+    error_rate: float = 0.0
+    public_url: str | None = None  # media URLs; default: the address the request came to
+
+    @classmethod
+    def fast(cls, **overrides: Any) -> SandboxConfig:
+        """Seconds instead of minutes, for tests and quick demos."""
+        values = dict(timeline=(0.0, 0.1, 0.2, 1.0), lyrics_seconds=0.3, conversion_seconds=0.3)
+        values.update(overrides)
+        return cls(**values)
+
+
+@dataclass
+class Clip:
+    id: str
+    seed: str
+    title: str
+    tags: list[str]
+    lyrics: str
+    description: str
+    duration: float
+    model: str
+    kind: str = "gen"  # gen, upload, concat, stem
+    stem: str | None = None  # "vocals" / "instrumental" for stem clips
+    parent: str | None = None
+    created_at: float = 0.0
+
+
+@dataclass
+class SandboxTask:
+    task_id: str
+    platform: str  # suno, udio
+    action: str  # MUSIC, LYRICS, udio-generate
+    body: dict[str, Any]
+    submitted: float
+    clips: list[Clip] = field(default_factory=list)
+    lyrics: dict[str, Any] | None = None
+    fail_reason: str = ""
+    finish_after: float = 30.0
+
+
+def stable_seed(*parts: Any) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+class SandboxEngine:
+    def __init__(self, config: SandboxConfig, clock: Callable[[], float]) -> None:
+        self.config = config
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._tasks: dict[str, SandboxTask] = {}
+        self._clips: dict[str, Clip] = {}
+        self._conversions: dict[tuple[str, str], float] = {}
+        self._counter = 0
+
+    # --- lookup ---------------------------------------------------------------------------
+
+    def task(self, task_id: str) -> SandboxTask | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def clip(self, clip_id: str) -> Clip | None:
+        with self._lock:
+            return self._clips.get(clip_id)
+
+    def task_of_clip(self, clip_id: str) -> SandboxTask | None:
+        with self._lock:
+            return next((t for t in self._tasks.values() if any(c.id == clip_id for c in t.clips)), None)
+
+    def elapsed(self, task: SandboxTask) -> float:
+        return self.clock() - task.submitted
+
+    def phase(self, task: SandboxTask) -> str:
+        """NOT_START, SUBMITTED, QUEUED, IN_PROGRESS, SUCCESS or FAILURE for this moment."""
+        elapsed = self.elapsed(task)
+        if elapsed >= task.finish_after:
+            return "FAILURE" if task.fail_reason else "SUCCESS"
+        if task.action == "LYRICS":
+            return "IN_PROGRESS"
+        submitted, queued, started, _ = self._scaled_timeline(task)
+        if elapsed >= started:
+            return "IN_PROGRESS"
+        if elapsed >= queued:
+            return "QUEUED"
+        if elapsed >= submitted:
+            return "SUBMITTED"
+        return "NOT_START"
+
+    def phase_times(self, task: SandboxTask) -> tuple[float | None, float | None, float | None]:
+        """Absolute submit, start and finish times as far as they have happened."""
+        _, _, started, _ = self._scaled_timeline(task)
+        now = self.clock()
+        start = task.submitted + (0 if task.action == "LYRICS" else started)
+        finish = task.submitted + task.finish_after
+        return task.submitted, (start if now >= start else None), (finish if now >= finish else None)
+
+    def stream_fraction(self, task: SandboxTask) -> float:
+        _, _, started, _ = self._scaled_timeline(task)
+        span = max(task.finish_after - started, 1e-6)
+        return max(0.0, min(1.0, (self.elapsed(task) - started) / span))
+
+    def _scaled_timeline(self, task: SandboxTask) -> tuple[float, float, float, float]:
+        scale = task.finish_after / max(self.config.timeline[3], 1e-6)
+        return tuple(t * scale for t in self.config.timeline)  # type: ignore[return-value]
+
+    # --- submits --------------------------------------------------------------------------
+
+    def submit_suno(self, body: dict[str, Any]) -> SandboxTask:
+        task = self._new_task("suno", "MUSIC", body)
+        kind = body.get("task") or "gen"
+        if kind == "gen_stem":
+            source = self._clips[body["continue_clip_id"]]
+            task.clips = [self._stem_clip(task, source, part) for part in ("vocals", "instrumental")]
+        else:
+            task.clips = [self._music_clip(task, body, index) for index in range(2)]
+        return self._store(task)
+
+    def submit_lyrics(self, body: dict[str, Any]) -> SandboxTask:
+        task = self._new_task("suno", "LYRICS", body, finish_after=self.config.lyrics_seconds)
+        prompt = str(body.get("prompt", ""))
+        seed = stable_seed("lyrics", prompt, task.task_id)
+        title = content.make_title(seed, prompt)
+        task.lyrics = {"id": task.task_id, "title": title, "status": "complete",
+                       "text": content.make_lyrics(seed, prompt, title),
+                       "tags": content.make_tags(seed, prompt), "error_message": ""}
+        return self._store(task)
+
+    def submit_concat(self, body: dict[str, Any]) -> SandboxTask:
+        last = self._clips[body["clip_id"]]
+        chain = self._ancestry(last)
+        task = self._new_task("suno", "MUSIC", body)
+        total = sum(c.duration for c in chain)
+        task.clips = [Clip(id=str(uuid.uuid4()), seed=chain[0].seed, title=last.title, tags=last.tags,
+                           lyrics="\n\n".join(c.lyrics for c in chain if c.lyrics),
+                           description=chain[0].description, duration=round(min(total, 240.0), 2),
+                           model=last.model, kind="concat", parent=last.id,
+                           created_at=task.submitted)]
+        return self._store(task)
+
+    def submit_upload(self, url: str) -> SandboxTask:
+        task = self._new_task("suno", "MUSIC", {"url": url},
+                              finish_after=max(self.config.conversion_seconds, 0.0))
+        name = url.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "upload"
+        seed = stable_seed("upload", url)
+        task.clips = [Clip(id=str(uuid.uuid4()), seed=seed, title=name, tags=[], lyrics="",
+                           description="", duration=song_duration_for(seed), model="",
+                           kind="upload", created_at=task.submitted)]
+        return self._store(task)
+
+    def submit_udio(self, body: dict[str, Any]) -> SandboxTask:
+        params = body.get("gen_params") or {}
+        task = self._new_task("udio", "udio-generate", body)
+        model = str(params.get("model_type") or "udio32-v1.5")
+        length = (28.0, 36.0) if "32" in model else (30.0, 40.0)
+        prompt = str(params.get("prompt", ""))
+        for index in range(2):
+            seed = stable_seed("udio", task.task_id, index, prompt, params.get("seed"))
+            title = content.make_title(seed, prompt)
+            lyrics = ("" if params.get("lyrics_type") == "instrumental" else
+                      str(params.get("lyrics") or "") if params.get("lyrics_type") == "user"
+                      else content.make_lyrics(seed, prompt, title))
+            task.clips.append(Clip(id=str(uuid.uuid4()), seed=seed, title=title,
+                                   tags=content.make_tags(seed, prompt, count=5), lyrics=lyrics,
+                                   description=prompt, duration=song_duration_for(seed, *length),
+                                   model=model, created_at=task.submitted))
+        return self._store(task)
+
+    def create_persona(self, body: dict[str, Any]) -> dict[str, Any]:
+        root = self._clips[body["root_clip_id"]]
+        persona_id = str(uuid.uuid4())
+        return {"id": persona_id, "name": body.get("name", ""), "description": body.get("description", ""),
+                "root_clip_id": root.id, "clip": {"id": root.id, "title": root.title},
+                "persona_clips": [{"clip": {"id": root.id, "title": root.title}, "id": self._next()}],
+                "user_display_name": "Sandbox", "user_handle": "sandbox", "user_image_url": "",
+                "is_public": bool(body.get("is_public", True))}
+
+    def add_stem_clips(self, source: Clip) -> list[Clip]:
+        """The older GET stems route: two clips without a task, followed through the feed route."""
+        now = self.clock()
+        clips = [self._stem_clip(None, source, part, created=now) for part in ("vocals", "instrumental")]
+        with self._lock:
+            for clip in clips:
+                self._clips[clip.id] = clip
+        return clips
+
+    def conversion_ready(self, kind: str, clip_id: str) -> bool:
+        """First call starts the conversion; later calls see it finish after a few seconds."""
+        with self._lock:
+            started = self._conversions.setdefault((kind, clip_id), self.clock())
+        return self.clock() - started >= self.config.conversion_seconds
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _new_task(self, platform: str, action: str, body: dict[str, Any],
+                  finish_after: float | None = None) -> SandboxTask:
+        task_id = str(uuid.uuid4())
+        seed = stable_seed(task_id)
+        jitter = 0.8 + 0.4 * (int(seed[:4], 16) / 0xFFFF)  # 20–40 s around the 30 s default
+        finish = self.config.timeline[3] * jitter if finish_after is None else finish_after
+        task = SandboxTask(task_id=task_id, platform=platform, action=action, body=body,
+                           submitted=self.clock(), finish_after=finish)
+        task.fail_reason = _fail_reason(body)
+        return task
+
+    def _store(self, task: SandboxTask) -> SandboxTask:
+        with self._lock:
+            self._tasks[task.task_id] = task
+            for clip in task.clips:
+                self._clips[clip.id] = clip
+        return task
+
+    def _music_clip(self, task: SandboxTask, body: dict[str, Any], index: int) -> Clip:
+        description = str(body.get("gpt_description_prompt") or "")
+        seed = stable_seed("suno", task.task_id, index, description, body.get("prompt"), body.get("tags"))
+        hint = description or str(body.get("tags") or "")
+        title = str(body.get("title") or "") or content.make_title(seed, hint)
+        if body.get("make_instrumental"):
+            lyrics = ""
+        elif body.get("prompt"):
+            lyrics = str(body["prompt"])
+        else:
+            lyrics = content.make_lyrics(seed, hint, title)
+        tags = ([t.strip() for t in str(body["tags"]).split(",") if t.strip()] if body.get("tags")
+                else content.make_tags(seed, hint))
+        parent = body.get("continue_clip_id") or body.get("cover_clip_id")
+        return Clip(id=str(uuid.uuid4()), seed=seed, title=title, tags=tags, lyrics=lyrics,
+                    description=description, duration=song_duration_for(seed),
+                    model=str(body.get("mv") or "chirp-v3-0"), parent=parent,
+                    kind=str(body.get("task") or "gen"), created_at=task.submitted)
+
+    def _stem_clip(self, task: SandboxTask | None, source: Clip, part: str,
+                   created: float | None = None) -> Clip:
+        label = "Vocals" if part == "vocals" else "Instrumental"
+        return Clip(id=str(uuid.uuid4()), seed=source.seed, title=f"{source.title} - {label}",
+                    tags=source.tags, lyrics=source.lyrics if part == "vocals" else "",
+                    description="", duration=source.duration, model="chirp-auk", kind="stem",
+                    stem=part, parent=source.id,
+                    created_at=task.submitted if task else (created or self.clock()))
+
+    def _ancestry(self, clip: Clip) -> list[Clip]:
+        chain = [clip]
+        while chain[0].parent and chain[0].parent in self._clips and len(chain) < 20:
+            chain.insert(0, self._clips[chain[0].parent])
+        return chain
+
+    def _next(self) -> int:
+        with self._lock:
+            self._counter += 1
+            return 11288924 + self._counter
+
+
+def _fail_reason(body: dict[str, Any]) -> str:
+    """A prompt holding ``sandbox:fail`` (or ``sandbox:fail=moderation`` …) makes the task fail."""
+    text = " ".join(str(v) for v in _strings(body))
+    at = text.find(FAIL_MARKER)
+    if at < 0:
+        return ""
+    rest = text[at + len(FAIL_MARKER):]
+    kind = rest[1:].split()[0].strip(".,;") if rest.startswith("=") and rest[1:].split() else "upstream"
+    return FAIL_REASONS.get(kind, FAIL_REASONS["upstream"])
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []

@@ -1,0 +1,460 @@
+"""Deterministic synthetic media for the sandbox gateway: songs, stems, covers, lyric timing.
+
+Every choice derives from the seed string through SHA-256 (never Python's salted ``hash()``), so a
+sandbox task yields the same bytes on every run. Audio is built from monophonic "lines" (one event
+sounds at a time), which lets a whole line render with a handful of array operations and a single
+wavetable lookup: a 40 s song costs tens of milliseconds rather than seconds.
+"""
+from __future__ import annotations
+
+import colorsys
+import functools
+import hashlib
+import io
+import math
+import re
+import wave
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+_TABLE = 4096  # wavetable length; a power of two so phase wraps with a bit mask
+_PEAK = 0.89  # about -1 dBFS, leaves headroom after int16 rounding
+_MAJOR = (0, 2, 4, 5, 7, 9, 11)
+_MINOR = (0, 2, 3, 5, 7, 8, 10)
+# Progressions in 0-based scale degrees; every one is 4 bars so melody phrases line up with them.
+_MAJOR_PROGS = ((0, 4, 5, 3), (5, 3, 0, 4), (0, 5, 3, 4), (0, 3, 5, 4))
+_MINOR_PROGS = ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 4), (5, 6, 0, 0))
+# Harmonic amplitudes: soft saw, hollow (odd harmonics), organ-ish, bright pluck.
+_TIMBRES = ((1, .5, .33, .25, .2, .16), (1, 0, .33, 0, .2, 0, .14), (1, .6, .1, .3, 0, .15),
+            (1, .8, .6, .4, .3, .2, .1))
+_ARP_SHAPES = ((0, 1, 2, 1), (0, 1, 2, 3), (0, 2, 1, 3), (3, 2, 1, 0))  # 3 = root an octave up
+# Bass rhythms in eighths: (start, length, chord tone index 0=root 2=fifth).
+_BASS = (((0, 4, 0), (4, 4, 0)), ((0, 3, 0), (3, 1, 0), (4, 3, 2), (7, 1, 0)),
+         tuple((i, 1, 0) for i in range(8)), ((0, 6, 0), (6, 2, 2)))
+# Melody rhythms per bar in eighths (start, length); cadences close a 4-bar phrase.
+_RHYTHMS = (((0, 2), (2, 1), (3, 1), (4, 3)), ((0, 1), (1, 1), (2, 2), (5, 1), (6, 2)),
+            ((0, 3), (3, 1), (4, 2), (6, 2)), ((1, 1), (2, 1), (3, 2), (6, 1), (7, 1)))
+_CADENCES = (((0, 2), (2, 2), (4, 4)), ((0, 6),), ((0, 3), (3, 5)))
+# Vowel formants (Hz) so the melody stem reads as a voice rather than a synth lead.
+_VOWELS = ((730, 1090, 2440), (570, 840, 2410), (530, 1840, 2480))
+_INTRO, _OUTRO = 0.08, 0.95  # vocals (and lyric lines) live inside this fraction of the song
+_HEADING = re.compile(r"^\[[^\]]*\]$")
+_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+          "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+# Tried first for titles with CJK; DejaVu has no Han glyphs (boxes are acceptable, not pretty).
+_CJK_FONTS = tuple("/usr/share/fonts/" + p for p in (
+    "opentype/noto/NotoSansCJK-Bold.ttc", "truetype/wqy/wqy-zenhei.ttc",
+    "truetype/wqy/wqy-microhei.ttc", "truetype/droid/DroidSansFallbackFull.ttf"))
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _seed_int(seed: str, salt: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{salt}|{seed}".encode()).digest()[:8], "big")
+
+
+def _rng(seed: str, salt: str) -> np.random.Generator:
+    return np.random.default_rng(_seed_int(seed, salt))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    bpm: float
+    root: int  # MIDI tonic in octave 3
+    scale: tuple[int, ...]
+    progression: tuple[int, ...]
+    pad: tuple[float, ...]
+    arp: tuple[float, ...]
+    arp_per_beat: int
+    arp_shape: tuple[int, ...]
+    bass: tuple[tuple[int, int, int], ...]
+    four_on_floor: bool
+    vowel: tuple[int, int, int]
+
+
+def _plan(seed: str) -> _Plan:
+    r = _rng(seed, "plan")
+    minor = bool(r.random() < 0.4)
+    progs = _MINOR_PROGS if minor else _MAJOR_PROGS
+    pick = lambda seq: seq[int(r.integers(len(seq)))]  # noqa: E731
+    return _Plan(bpm=float(r.integers(78, 129)), root=48 + int(r.integers(12)),
+                 scale=_MINOR if minor else _MAJOR, progression=pick(progs),
+                 pad=pick(_TIMBRES), arp=pick(_TIMBRES), arp_per_beat=int(r.integers(1, 3)) * 2,
+                 arp_shape=pick(_ARP_SHAPES),
+                 bass=pick(_BASS), four_on_floor=bool(r.random() < 0.5), vowel=pick(_VOWELS))
+
+
+def _midi(plan: _Plan, degree: int) -> int:
+    return plan.root + plan.scale[degree % 7] + 12 * (degree // 7)
+
+
+def _chord(plan: _Plan, bar: int, low: int) -> list[int]:
+    """The bar's triad, root first, each note folded into the octave starting at MIDI ``low``."""
+    c = plan.progression[bar % len(plan.progression)]
+    return [low + (_midi(plan, c + k) - low) % 12 for k in (0, 2, 4)]
+
+
+@functools.lru_cache(maxsize=4)
+def _basis(count: int = 64) -> np.ndarray:
+    x = np.arange(_TABLE) / _TABLE
+    return np.sin(2 * np.pi * np.arange(1, count + 1)[:, None] * x)
+
+
+def _wavetables(timbre, hz: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """One single-cycle table per distinct pitch (flattened) and each event's table offset.
+
+    Per-pitch tables let every note drop the partials above Nyquist (they would alias into noise)
+    and let a voice keep its formants fixed in Hz whatever note it sings.
+    """
+    basis = _basis()
+    pitches, which = np.unique(hz, return_inverse=True)
+    amps = np.zeros((len(pitches), len(basis)))
+    for i, f in enumerate(pitches):
+        count = max(1, min(len(basis), int(0.45 * sr / max(f, 1.0))))
+        row = timbre(f, count) if callable(timbre) else np.asarray(timbre, float)[:count]
+        amps[i, : len(row)] = row
+    tables = amps @ basis
+    tables /= np.maximum(np.abs(tables).max(axis=1, keepdims=True), 1e-9)
+    return tables.astype(np.float32).ravel(), (which * _TABLE).astype(np.int32)
+
+
+def _vowel(formants):
+    """Timbre function: a glottal-like buzz whose harmonics are weighted by vowel formants."""
+    def amps(f0: float, count: int) -> np.ndarray:
+        f = f0 * np.arange(1, count + 1)
+        peaks = sum(a / (1 + ((f - fc) / bw) ** 2)
+                    for fc, a, bw in zip(formants, (1, .6, .3), (120, 180, 260)))
+        return (0.06 + peaks) / np.arange(1, count + 1) ** 0.6
+    return amps
+
+
+def _segments(onsets_s: np.ndarray, n: int, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """Samples per event (event 0 = silent lead-in) and, per sample, seconds since its event began.
+
+    ``np.repeat(per_event_values, counts)`` then spreads any per-event value over its samples.
+    """
+    starts = np.concatenate(([0], np.clip(np.round(onsets_s * sr), 0, n))).astype(np.int32)
+    counts = np.diff(np.append(starts, n))
+    since = np.arange(n, dtype=np.int32) - np.repeat(starts, counts)
+    return counts, since.astype(np.float32) * np.float32(1 / sr)
+
+
+def _line(events, n: int, sr: int, timbre, attack: float, decay: float, release: float,
+          vibrato: float = 0.0) -> np.ndarray:
+    """Render sorted (onset_s, length_s, midi or tuple of midis, amp) events sharing one envelope.
+
+    Only one event sounds at a time, which is what makes the whole line a few array operations.
+    """
+    if not events:
+        return np.zeros(n, np.float32)
+    onset, length, amp = (np.array([e[i] for e in events], np.float64) for i in (0, 1, 3))
+    chords = np.array([e[2] for e in events], np.float64).reshape(len(events), -1)
+    counts, t = _segments(onset, n, sr)
+    per_sample = lambda v: np.repeat(np.append(0, v).astype(v.dtype), counts)  # noqa: E731
+    wobble = 0.0
+    if vibrato:  # phase-modulation vibrato that fades in, as singers do, so short notes stay steady
+        rate = np.float32(2 * np.pi * 5.5)
+        wobble = (1 - np.cos(rate * t)) * np.minimum(t * np.float32(1 / 0.35), 1) * (vibrato / rate)
+    out = np.zeros(n, np.float32)
+    for voice in chords.T:
+        hz = 440.0 * 2.0 ** ((voice - 69) / 12)
+        tables, offsets = _wavetables(timbre, hz, sr)
+        freq = per_sample(hz.astype(np.float32))
+        # Phase restarts at each onset (hidden by the attack), so it stays small enough for float32.
+        phase = freq * (t + wobble)
+        out += tables[per_sample(offsets) + ((phase * _TABLE).astype(np.int32) & (_TABLE - 1))]
+    env = np.minimum(t * np.float32(1 / attack), 1) * np.exp(t * np.float32(-1 / decay))
+    env *= np.clip((per_sample(length.astype(np.float32)) - t) * np.float32(1 / release), 0, 1)
+    return out * env * per_sample(amp.astype(np.float32))
+
+
+def _echo(x: np.ndarray, delay: int, feedback: float, taps: int = 3) -> np.ndarray:
+    out = x.copy()
+    for k in range(1, taps + 1):
+        if k * delay < len(x):
+            out[k * delay:] += feedback ** k * x[:-k * delay]
+    return out
+
+
+def _vocal_events(plan: _Plan, seed: str, duration_s: float) -> list[tuple]:
+    bar_s, eighth = 240.0 / plan.bpm, 30.0 / plan.bpm
+    first_bar = math.ceil(_INTRO * duration_s / bar_s)
+    # Phrases repeat A A B A, like a verse, so the tune is recognisable rather than a random walk.
+    phrases = [_phrase(plan, _rng(seed, f"phrase{k}"), first_bar) for k in range(2)]
+    events, stop = [], _OUTRO * duration_s
+    for p in range(math.ceil(duration_s / (4 * bar_s))):
+        base = (first_bar + 4 * p) * bar_s
+        for start8, len8, degree in phrases[(0, 0, 1, 0)[p % 4]]:
+            onset = base + start8 * eighth
+            if onset < stop - 0.15:
+                length = min(len8 * eighth * 0.92, stop - onset)
+                events.append((onset, length, _midi(plan, degree), 0.9))
+    return events
+
+
+def _phrase(plan: _Plan, r: np.random.Generator, first_bar: int) -> list[tuple[int, int, int]]:
+    """Four bars of (start_eighth, eighths, scale_degree); strong beats land on chord tones."""
+    a, b = r.choice(len(_RHYTHMS), 2, replace=False)
+    bars = (_RHYTHMS[a], _RHYTHMS[b], _RHYTHMS[a], _CADENCES[int(r.integers(len(_CADENCES)))])
+    degree, notes = 7 + int(r.choice((0, 2, 4))), []
+    for bar, rhythm in enumerate(bars):
+        c = plan.progression[(first_bar + bar) % len(plan.progression)]
+        tones = [c + k + 7 * o for k in (0, 2, 4) for o in range(3) if 5 <= c + k + 7 * o <= 14]
+        for i, (start, length) in enumerate(rhythm):
+            if bar == 3 and i == len(rhythm) - 1:  # resolve the phrase on the chord root
+                tones = [t for t in tones if (t - c) % 7 == 0]
+            if start % 4 == 0 or bar == 3 and i == len(rhythm) - 1:
+                target = degree + int(r.integers(-2, 3))
+                degree = min(tones, key=lambda t: (abs(t - target), t))
+            else:
+                degree = int(np.clip(degree + r.choice((-2, -1, -1, 1, 1, 2)), 5, 14))
+            notes.append((bar * 8 + start, length, degree))
+    return notes
+
+
+def _instrumental(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
+    beat, bar_s = 60.0 / plan.bpm, 240.0 / plan.bpm
+    bars = range(math.ceil(n / sr / bar_s))
+    chords = [sorted(_chord(plan, b, plan.root)) for b in bars]  # close voicing for pads
+    pads = [(b * bar_s, bar_s, tuple(chords[b]), 0.2) for b in bars]
+    out = _line(pads, n, sr, plan.pad, 0.3, 6.0, 0.25)
+    step = beat / plan.arp_per_beat
+    tones = lambda b: chords[b] + [chords[b][0] + 12]  # noqa: E731
+    arp = [(b * bar_s + j * step, step * 0.9, tones(b)[plan.arp_shape[j % 4]] + 12, 0.16)
+           for b in bars for j in range(4 * plan.arp_per_beat)]
+    out += _echo(_line(arp, n, sr, plan.arp, 0.005, 0.25, 0.03), int(0.75 * beat * sr), 0.3)
+    roots = [_chord(plan, b, plan.root - 12)[0] for b in bars]
+    bass = [(b * bar_s + s * beat / 2, ln * beat / 2 * 0.95, roots[b] + 7 * (k == 2), 0.5)
+            for b in bars if b > 0 for s, ln, k in plan.bass]  # bass enters after the intro bar
+    out += _line(bass, n, sr, (1, .5, .2), 0.01, 0.8, 0.04)
+    return out + _drums(plan, seed, n, sr)
+
+
+def _since(times_s: np.ndarray, n: int, sr: int) -> np.ndarray:
+    """Seconds since the latest hit; huge before the first hit so decay envelopes read zero."""
+    counts, t = _segments(times_s, n, sr)
+    t[: counts[0]] = 1e3
+    return t
+
+
+def _drums(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
+    beat = 60.0 / plan.bpm
+    beats = np.arange(4, math.ceil(n / sr / beat))  # drums enter after a one-bar intro
+    t = _since((beats if plan.four_on_floor else beats[beats % 2 == 0]) * beat, n, sr)
+    kick = np.sin(2 * np.pi * (45 * t + 80 * 0.04 * (1 - np.exp(-t / 0.04)))) * np.exp(-t / 0.22)
+    noise = _rng(seed, "noise").random(n, dtype=np.float32) * 2 - 1
+    t = _since(beats[beats % 2 == 1] * beat, n, sr)
+    snare = (noise + np.sin(2 * np.pi * 185 * t)) * np.exp(-t / 0.09)
+    t = _since(np.arange(8, 2 * len(beats) + 8) * beat / 2, n, sr)  # eighths from bar 2
+    hat = np.diff(noise, prepend=0) * np.exp(-t / 0.03)  # first difference = cheap high-pass
+    return (0.65 * kick + 0.14 * snare + 0.05 * hat).astype(np.float32)
+
+
+def _stem_arrays(seed: str, duration_s: float, sr: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unnormalised (vocals, instrumental) with fades applied; the song is exactly their sum."""
+    plan, n = _plan(seed), max(1, int(round(duration_s * sr)))
+    sung = _line(_vocal_events(plan, seed, duration_s), n, sr, _vowel(plan.vowel), 0.04, 3.0, 0.08,
+                 vibrato=0.012)
+    vocals = _echo(sung * np.float32(0.85), int(0.75 * 60 / plan.bpm * sr), 0.25)
+    ramp = np.ones(n, np.float32)
+    fade_in, fade_out = min(int(0.05 * sr), n // 4), min(int(1.5 * sr), n // 4)
+    ramp[:fade_in] = np.linspace(0, 1, fade_in, dtype=np.float32)
+    ramp[n - fade_out:] = np.linspace(1, 0, fade_out, dtype=np.float32)
+    return vocals * ramp, _instrumental(plan, seed, n, sr) * ramp
+
+
+def _wav(x: np.ndarray, sr: int) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(np.round(np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+    return buf.getvalue()
+
+
+def _peak(*xs: np.ndarray) -> float:
+    return max(max(float(np.abs(x).max()) for x in xs), 1e-9)
+
+
+def synthesize_song(seed: str, duration_s: float = 30.0, sample_rate: int = 22050) -> bytes:
+    """Mono 16-bit WAV of exactly ``duration_s`` seconds; same seed, same bytes."""
+    vocals, inst = _stem_arrays(seed, duration_s, sample_rate)
+    mix = vocals + inst
+    return _wav(mix * (_PEAK / _peak(mix)), sample_rate)
+
+
+def synthesize_stems(seed: str, duration_s: float, sample_rate: int = 22050) -> dict[str, bytes]:
+    """{"vocals", "instrumental"} WAVs with one shared gain, summing to the song up to scale."""
+    vocals, inst = _stem_arrays(seed, duration_s, sample_rate)
+    gain = _PEAK / _peak(vocals, inst, vocals + inst)
+    return {"vocals": _wav(vocals * gain, sample_rate),
+            "instrumental": _wav(inst * gain, sample_rate)}
+
+
+def song_duration_for(seed: str, low: float = 20.0, high: float = 40.0) -> float:
+    unit = _seed_int(seed, "duration") / 2.0 ** 64
+    return round(low + (high - low) * unit, 2)
+
+
+def wav_prefix(wav_bytes: bytes, fraction: float) -> bytes:
+    """Playable WAV of the first ``fraction`` of the audio (at least 0.5 s): "still streaming"."""
+    with wave.open(io.BytesIO(wav_bytes), "rb") as r:
+        params, total = r.getparams(), r.getnframes()
+        frames = r.readframes(total)
+    fraction = min(max(fraction, 0.0), 1.0) if fraction == fraction else 0.0  # NaN -> 0
+    keep = min(total, max(int(total * fraction), int(0.5 * params.framerate)))
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setparams(params)  # the wave module rewrites the RIFF and data sizes on close
+        w.writeframes(frames[: keep * params.sampwidth * params.nchannels])
+    return buf.getvalue()
+
+
+def lyric_line_times(lyrics: str, duration_s: float) -> list[tuple[str, float, float]]:
+    """(text, start_s, end_s) per non-blank line, sung lines spread over the vocal part of the song.
+
+    Section headings ("[Chorus]") become zero-length marks where their section starts, and each
+    new section costs half a line of breathing room, like an instrumental turnaround.
+    """
+    lines = [ln.strip() for ln in lyrics.splitlines() if ln.strip()]
+    heading = [bool(_HEADING.match(ln)) for ln in lines]
+    weights = [0.0 if h else 1.0 for h in heading]
+    for i in range(1, len(lines)):
+        if heading[i] and any(not h for h in heading[:i]):
+            weights[i] = 0.5
+    start, end = _INTRO * max(duration_s, 0.0), _OUTRO * max(duration_s, 0.0)
+    unit = (end - start) / max(sum(weights), 1.0)
+    out, clock = [], start
+    for text, is_heading, w in zip(lines, heading, weights):
+        clock += w * unit if is_heading else 0.0
+        length = 0.0 if is_heading else w * unit
+        # Sung lines end a touch early: the singer breathes before the next one.
+        out.append((text, round(clock, 3), round(clock + 0.92 * length, 3)))
+        clock += length
+    return out
+
+
+def render_cover(seed: str, title: str, size: int = 512, subtitle: str = "") -> bytes:
+    """PNG artwork: seed-coloured gradient, soft translucent shapes, legible title and subtitle."""
+    r = _rng(seed, "cover")
+    palette = _palette(r)
+    img = Image.fromarray(_gradient(palette, size, float(r.random()) * 2 * np.pi)).convert("RGBA")
+    img = Image.alpha_composite(img, _shapes(r, palette, size))
+    img = _caption(img, " ".join(title.split()), " ".join(subtitle.split()))
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _palette(r: np.random.Generator) -> list[tuple[int, int, int]]:
+    hue = float(r.random())
+    offsets = ((0, .08, .16), (0, .5, .58), (0, .33, .66), (0, -.1, .45))[int(r.integers(4))]
+    sat, val = r.uniform(0.45, 0.85, 3), r.uniform(0.35, 0.95, 3)
+    return [tuple(int(255 * c) for c in colorsys.hsv_to_rgb((hue + o) % 1, s, v))
+            for o, s, v in zip(offsets, sat, val)]
+
+
+def _gradient(palette, size: int, angle: float) -> np.ndarray:
+    yy, xx = np.mgrid[0:size, 0:size] / max(size - 1, 1) - 0.5
+    t = 0.5 + (xx * np.cos(angle) + yy * np.sin(angle)) / (abs(np.cos(angle)) + abs(np.sin(angle)))
+    rgb = np.stack([np.interp(t, (0, .5, 1), [c[k] for c in palette]) for k in range(3)], axis=-1)
+    vignette = 1 - 0.45 * (xx ** 2 + yy ** 2)  # darker corners frame the artwork
+    return np.clip(rgb * vignette[..., None], 0, 255).astype(np.uint8)
+
+
+def _shapes(r: np.random.Generator, palette, size: int) -> Image.Image:
+    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for _ in range(int(r.integers(3, 7))):  # blurred discs read as bokeh / planets
+        x, y = r.uniform(0, size, 2)
+        rad = float(r.uniform(0.08, 0.3)) * size
+        light = tuple(int(c + (255 - c) * 0.4) for c in palette[int(r.integers(3))])
+        draw.ellipse((x - rad, y - rad, x + rad, y + rad), fill=light + (int(r.integers(50, 120)),))
+    layer = layer.filter(ImageFilter.GaussianBlur(size / 90))
+    draw, stroke = ImageDraw.Draw(layer), max(1, size // 170)
+    cx, cy = r.uniform(0.25, 0.75, 2) * size
+    for k in range(int(r.integers(2, 5))):  # concentric rings give the piece a focal point
+        rad = size * (0.12 + 0.07 * k)
+        draw.ellipse((cx - rad, cy - rad, cx + rad, cy + rad), outline=(255, 255, 255, 70),
+                     width=stroke)
+    xs = np.linspace(0, size, 96)
+    for _ in range(int(r.integers(3, 6))):  # sound-wave lines, a nod to the music
+        amp, cycles, phase, base = r.uniform((.02, 1, 0, .2), (.08, 4, 6.3, .7))
+        ys = size * (base + amp * np.sin(2 * np.pi * cycles * xs / size + phase))
+        draw.line(list(zip(xs.tolist(), ys.tolist())), width=stroke, joint="curve",
+                  fill=(255, 255, 255, int(r.integers(60, 140))))
+    return layer
+
+
+@functools.lru_cache(maxsize=32)
+def _font(size: int, cjk: bool = False):
+    for path in (_CJK_FONTS if cjk else ()) + _FONTS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow built without FreeType: fixed-size bitmap font
+        return ImageFont.load_default()
+
+
+def _wrap(text: str, font, width: float) -> list[str]:
+    """Greedy wrap on spaces; a word wider than a line (unspaced Chinese) breaks per character."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        pieces = [word] if font.getlength(word) <= width else list(word)
+        for i, piece in enumerate(pieces):
+            joined = lines[-1] + (" " if i == 0 else "") + piece if lines else piece
+            if lines and font.getlength(joined) <= width:
+                lines[-1] = joined
+            else:
+                lines.append(piece)
+    return lines
+
+
+def _fit_title(title: str, width: float, size: int):
+    """Largest font (shrinking 12% a step) that wraps the title into at most three lines."""
+    cjk, font, lines = bool(_CJK.search(title)), None, []
+    for px in (max(int(size * 0.11 * 0.88 ** k), 8) for k in range(8)):
+        font = _font(px, cjk)
+        lines = _wrap(title, font, width) if title else []
+        if len(lines) <= 3:
+            break
+    return font, lines[:3]
+
+
+def _caption(img: Image.Image, title: str, subtitle: str) -> Image.Image:
+    size, margin = img.width, img.width * 0.07
+    font, lines = _fit_title(title, size - 2 * margin, size)
+    rows = [(ln, font, (255, 255, 255)) for ln in lines]
+    if subtitle:
+        sub_font = _font(max(size // 28, 8), bool(_CJK.search(subtitle)))
+        rows.append((subtitle, sub_font, (225, 225, 225)))
+    top = size - margin - sum(_line_height(f) for _, f, _ in rows)
+    # A dark band fading in from above keeps white text legible on any palette.
+    fade_from = top - 1.5 * margin
+    ramp = np.clip((np.arange(size) - fade_from) / (size - fade_from), 0, 1) ** 0.8 * 175
+    band = Image.fromarray(np.repeat(ramp.astype(np.uint8)[:, None], size, axis=1))
+    black = Image.new("L", img.size, 0)
+    img = Image.alpha_composite(img, Image.merge("RGBA", (black, black, black, band)))
+    offset = max(1, size // 200)
+    shadow = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    _draw_rows(shadow, rows, margin + offset, top + offset, (0, 0, 0, 170))
+    img = Image.alpha_composite(img, shadow.filter(ImageFilter.GaussianBlur(offset)))
+    _draw_rows(img, rows, margin, top)
+    return img
+
+
+def _line_height(font) -> float:
+    left, top, right, bottom = font.getbbox("Ag")
+    return (bottom - top) * 1.3
+
+
+def _draw_rows(img: Image.Image, rows, x: float, y: float, fill=None) -> None:
+    draw = ImageDraw.Draw(img)
+    for text, font, colour in rows:
+        draw.text((x, y), text, font=font, fill=fill or colour)
+        y += _line_height(font)

@@ -1,0 +1,1 @@
+"""Streamlit render components (the only part of lib/ besides lib/state.py that imports streamlit)."""

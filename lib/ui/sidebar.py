@@ -1,0 +1,50 @@
+"""The shared sidebar: gateway picker, session-only key, language switch."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from lib import state
+from lib.client import normalise_base_url
+from lib.config import CUSTOM, SANDBOX
+from lib.errors import InvalidInputError
+from lib.i18n import LANGUAGES, t
+from lib.text import escape_markdown
+
+
+def render_sidebar(lang: str) -> None:
+    with st.sidebar:
+        choices = state.gateway_choices()
+        labels = {SANDBOX: t("sidebar.option.sandbox", lang), CUSTOM: t("sidebar.option.custom", lang)}
+        st.selectbox(t("sidebar.gateway", lang), choices, key="gateway",
+                     format_func=lambda name: labels.get(name, name),
+                     help=t("sidebar.gateway.help", lang))
+        if st.session_state.get("gateway") == CUSTOM:
+            url = st.text_input(t("sidebar.base_url", lang), key="custom_base_url",
+                                placeholder="https://api.example.com", help=t("sidebar.base_url.help", lang))
+            if url and not _valid(url):
+                st.warning(t("sidebar.bad_url", lang), icon=":material/link_off:")
+        profile = state.current_profile()
+        if not profile.is_sandbox:
+            st.text_input(t("sidebar.api_key", lang), key="session_api_key", type="password",
+                          autocomplete="off", placeholder=t("sidebar.api_key.placeholder", lang),
+                          help=t("sidebar.api_key.help", lang))
+            if profile.base_url and not profile.api_key:
+                st.warning(t("sidebar.no_key", lang), icon=":material/key_off:")
+        if profile.is_sandbox:
+            st.info(f"**{t('sidebar.sandbox_banner', lang)}**  \n{t('sidebar.sandbox_detail', lang)}",
+                    icon=":material/science:")
+        elif profile.base_url and _valid(profile.base_url):
+            host = urlsplit(normalise_base_url(profile.base_url)).netloc
+            st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
+        st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key="lang",
+                             format_func=LANGUAGES.get, required=True)
+
+
+def _valid(url: str) -> bool:
+    try:
+        normalise_base_url(url)
+    except InvalidInputError:
+        return False
+    return True
