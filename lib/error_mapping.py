@@ -17,6 +17,8 @@ _NOT_FOUND = ("task_not_exist", "task not exist", "task_origin_not_exist", "task
 _QUOTA = ("insufficient_user_quota", "quota_not_enough", "pre_consume_token_quota_failed",
           "insufficient_quota", "额度不足", "额度已用尽", "余额不足", "quota is not enough")
 _UNSUPPORTED = ("invalid_action",)
+_RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁")
+_BAD_REQUEST = ("invalid_request", "bad_request", "prompt_empty", "read_request_body_failed")
 _AUTH = ("无效的令牌", "未提供令牌", "令牌已过期", "令牌状态不可用", "invalid token", "invalid_token",
          "unauthorized", "invalid api key", "invalid_api_key")
 
@@ -73,11 +75,11 @@ def _classify(status: int | None, code: Any, message: str) -> type[errors.Gatewa
         return errors.AuthenticationError
     if status == 404:
         return errors.NotFoundError
-    if status == 429:
+    if status == 429 or any(w in words for w in _RATE):
         return errors.RateLimitError
     if status is not None and status >= 500:
         return errors.ServerError
-    if status is not None and status >= 400:
+    if (status is not None and status >= 400) or any(w in words for w in _BAD_REQUEST):
         return errors.BadRequestError
     return errors.GatewayError
 

@@ -136,7 +136,7 @@ def _looks_like_task(obj: Any) -> bool:
         return False
     if any(obj.get(k) not in (None, "") for k in _TASK_KEYS):
         return True
-    if isinstance(obj.get("songs"), list) or isinstance(obj.get("clips"), list):
+    if isinstance(obj.get("songs"), list) or isinstance(obj.get("clips"), (list, Mapping)):
         return True
     inner = obj.get("data")
     return isinstance(inner, list) and any(isinstance(x, Mapping) for x in inner) or (
@@ -181,6 +181,9 @@ def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> T
 
 def _song_objects(obj: Mapping, payload: Any) -> list[Mapping]:
     for candidate in (obj.get("songs"), obj.get("clips")):
+        if isinstance(candidate, Mapping):  # GoAPI-style: clips keyed by clip ID
+            candidate = [dict(clip, id=clip.get("id") or key) for key, clip in candidate.items()
+                         if isinstance(clip, Mapping)]
         if isinstance(candidate, list):
             return [s for s in candidate if isinstance(s, Mapping)]
     if isinstance(payload, Mapping):
@@ -225,6 +228,11 @@ def _suno_song(clip: Mapping) -> Song:
     meta = clip.get("metadata") if isinstance(clip.get("metadata"), Mapping) else {}
     status_word = _first(clip, "status", "state")
     status = _clip_status(status_word)
+    if isinstance(status_word, (int, float)) and not isinstance(status_word, bool):
+        # Numeric clip states (Key4U) have no published meaning: trust progress and the audio.
+        done = _progress(clip.get("progress")) == 100
+        has_audio = _url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl"))
+        status = "complete" if done and has_audio else "streaming" if has_audio else "queued"
     error = _text(_first(meta, "error_message") or _first(clip, "error_message", "errorMessage")
                   or (clip.get("msg") if status == "error" else None))
     return Song(

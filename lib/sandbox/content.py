@@ -27,8 +27,9 @@ _NO_ARTICLE = {"love", "home", "summer", "winter"}  # "Waiting for Home", not "f
 _GENRES = {
     "jazz": "jazz", "rock": "rock", "punk": "punk rock", "piano": "piano ballad", "pop": "pop",
     "lofi": "lo-fi", "lo-fi": "lo-fi", "hip hop": "hip hop", "hip-hop": "hip hop", "rap": "hip hop",
-    "electronic": "electronic", "edm": "edm", "synth": "synthwave", "folk": "folk", "metal": "metal",
-    "acoustic": "acoustic", "blues": "blues", "country": "country", "soul": "soul", "r&b": "r&b",
+    "electronic": "electronic", "edm": "edm", "synth": "synthwave", "folk": "folk",
+    "metal": "metal", "acoustic": "acoustic", "blues": "blues", "country": "country",
+    "soul": "soul", "r&b": "r&b",
     "classical": "orchestral", "orchestral": "orchestral", "ambient": "ambient", "funk": "funk",
     "disco": "disco", "reggae": "reggae", "female": "female vocals", "male": "male vocals",
     "爵士": "jazz", "摇滚": "rock", "朋克": "punk rock", "钢琴": "piano ballad", "流行": "pop",

@@ -114,7 +114,7 @@ def _wavetables(timbre, hz: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray
         count = max(1, min(len(basis), int(0.45 * sr / max(f, 1.0))))
         row = timbre(f, count) if callable(timbre) else np.asarray(timbre, float)[:count]
         amps[i, : len(row)] = row
-    tables = amps @ basis
+    tables = np.einsum("ph,ht->pt", amps, basis)  # tiny: skip BLAS and its thread start-up
     tables /= np.maximum(np.abs(tables).max(axis=1, keepdims=True), 1e-9)
     return tables.astype(np.float32).ravel(), (which * _TABLE).astype(np.int32)
 
@@ -321,8 +321,8 @@ def lyric_line_times(lyrics: str, duration_s: float) -> list[tuple[str, float, f
     lines = [ln.strip() for ln in lyrics.splitlines() if ln.strip()]
     heading = [bool(_HEADING.match(ln)) for ln in lines]
     weights = [0.0 if h else 1.0 for h in heading]
-    for i in range(1, len(lines)):
-        if heading[i] and any(not h for h in heading[:i]):
+    for i in range(1, len(lines)):  # a gap only between sung sections, not before the first
+        if heading[i] and not heading[i - 1] and not all(heading[i:]):
             weights[i] = 0.5
     start, end = _INTRO * max(duration_s, 0.0), _OUTRO * max(duration_s, 0.0)
     unit = (end - start) / max(sum(weights), 1.0)
