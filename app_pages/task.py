@@ -1,10 +1,69 @@
-"""Task page (placeholder until its issue lands)."""
+"""Task page: open any task by ID (or a pasted response), follow it live, see and hear its songs."""
 import streamlit as st
 
 from lib import state
+from lib.errors import GatewayError
 from lib.i18n import t
+from lib.task_view import parse_lookup, share_link
+from lib.ui.errors import show_error
+from lib.ui.live_task import show_task
+from lib.ui.task_detail import render_task
+from lib.ui.task_table import show_tasks_table
+
+PLATFORMS = ["auto", "suno", "udio"]
 
 lang = state.language()
 st.title(t("page.task.title", lang))
-st.write(t("page.task.intro", lang))
-st.info(t("page.coming_soon", lang), icon=":material/construction:")
+
+url_ids = st.query_params.get("id", "")
+url_platform = st.query_params.get("platform") if st.query_params.get("platform") in PLATFORMS[1:] else None
+st.session_state.setdefault("task_input", url_ids.replace(",", "\n"))
+st.session_state.setdefault("task_platform", url_platform or "auto")
+
+with st.form("task_lookup", border=False, enter_to_submit=False):
+    st.text_area(t("task.input.label", lang), key="task_input", height=100,
+                 placeholder=t("task.input.placeholder", lang))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.segmented_control(t("task.input.platform", lang), PLATFORMS, key="task_platform", required=True,
+                           format_func=lambda p: t(f"task.platform.{p}", lang))
+    opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:",
+                                      width="stretch")
+
+if opened:
+    chosen = st.session_state["task_platform"]
+    chosen = None if chosen == "auto" else chosen
+    try:
+        lookup = parse_lookup(st.session_state["task_input"], chosen)
+    except GatewayError as error:
+        show_error(error, lang)
+        st.stop()
+    state.set_pasted_task(lookup.pasted)
+    query = {"id": ",".join(lookup.ids)} if lookup.ids else {}
+    if lookup.ids and chosen:
+        query["platform"] = chosen
+    st.query_params.from_dict(query)
+    url_ids, url_platform = query.get("id", ""), query.get("platform")
+
+pasted = state.pasted_task()
+ids = [i for i in url_ids.split(",") if i]
+if pasted is not None and not ids:
+    st.info(t("task.pasted_note", lang), icon=":material/content_paste:")
+    render_task(pasted, lang)
+elif ids:
+    try:
+        ids = list(parse_lookup(",".join(ids)).ids)
+    except GatewayError as error:  # a hand-edited link
+        show_error(error, lang)
+        st.stop()
+    with st.popover(t("task.copy_link", lang), icon=":material/link:"):
+        st.caption(t("task.copy_link.help", lang))
+        st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)
+    if len(ids) == 1:
+        show_task(ids[0], url_platform, lang)
+    else:
+        selected = show_tasks_table(ids, url_platform, lang)
+        if selected:
+            st.divider()
+            show_task(selected, url_platform, lang)
+else:
+    st.info(t("task.empty", lang), icon=":material/manage_search:")

@@ -6,12 +6,16 @@ one per server process; the HTTP client is one per browser session, so keys neve
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 
 from lib.client import GatewayClient
 from lib.config import CUSTOM, SANDBOX, GatewayProfile, load_profiles
+from lib.errors import GatewayError
 from lib.i18n import pick_language
+from lib.media_fetch import fetch_media
+from lib.models import Task
 from lib.sandbox import SandboxConfig, SandboxGateway
 
 SANDBOX_KEY = "sandbox-demo-key"
@@ -20,7 +24,7 @@ SANDBOX_KEY = "sandbox-demo-key"
 @st.cache_resource(show_spinner=False)
 def sandbox_gateway() -> SandboxGateway:
     config = SandboxConfig.fast() if os.environ.get("SANDBOX_FAST") else SandboxConfig()
-    return SandboxGateway(config).start()
+    return SandboxGateway(config, port=int(os.environ.get("SANDBOX_PORT") or 0)).start()
 
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
@@ -68,3 +72,60 @@ def get_client() -> GatewayClient:
     """May raise ``InvalidInputError`` when the custom base URL is not an http(s) address."""
     profile = current_profile()
     return _client(profile.base_url, profile.api_key)
+
+
+# --- Task page -------------------------------------------------------------------------------
+
+@st.cache_data(ttl=3600, max_entries=48, show_spinner=False)
+def media_bytes(url: str) -> tuple[bytes, str]:
+    """Media downloaded by the server (cached per URL: a player keeps its file across reruns)."""
+    return fetch_media(url)
+
+
+def media_through_server() -> bool:
+    return bool(st.session_state.get("media_proxy", False))
+
+
+def finished_tasks() -> dict[str, Task]:
+    """Terminal tasks are immutable: fetched once per session, never polled again."""
+    return st.session_state.setdefault("finished_tasks", {})
+
+
+def known_platforms() -> dict[str, str]:
+    return st.session_state.setdefault("known_platforms", {})
+
+
+def follow_started(task_id: str, *, reset: bool = False) -> float:
+    """When this session started following a task (for slowing down and giving up)."""
+    starts = st.session_state.setdefault("follow_started", {})
+    if reset or task_id not in starts:
+        starts[task_id] = time.time()
+    return starts[task_id]
+
+
+def last_seen(task_id: str) -> tuple[Task, float] | None:
+    return st.session_state.setdefault("last_seen", {}).get(task_id)
+
+
+def remember_seen(task: Task, task_id: str) -> None:
+    st.session_state.setdefault("last_seen", {})[task_id] = (task, time.time())
+    known_platforms()[task_id] = task.platform
+    if task.is_terminal:
+        finished_tasks()[task_id] = task
+
+
+def stopped_errors() -> dict[str, GatewayError]:
+    """Errors that end following a task (not found, bad key…) until the user retries."""
+    return st.session_state.setdefault("stopped_errors", {})
+
+
+def missing_tasks() -> set[str]:
+    return st.session_state.setdefault("missing_tasks", set())
+
+
+def pasted_task() -> Task | None:
+    return st.session_state.get("pasted_task")
+
+
+def set_pasted_task(task: Task | None) -> None:
+    st.session_state["pasted_task"] = task

@@ -38,6 +38,7 @@ def render_sidebar(lang: str) -> None:
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
+        st.toggle(t("sidebar.media_proxy", lang), key="media_proxy", help=t("sidebar.media_proxy.help", lang))
         st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key="lang",
                              format_func=LANGUAGES.get, required=True)
 

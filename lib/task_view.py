@@ -1,0 +1,198 @@
+"""What the Task page shows, decided without Streamlit: progress estimates, polling cadence,
+durations, lyrics sections, failure explanations, input parsing and lookups."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from lib import errors
+from lib.ids import split_ids, validate_id
+from lib.models import Task, TaskStatus
+from lib.parser import parse_task
+
+# Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
+_TYPICAL_RUN_S = {"suno": 120.0, "udio": 300.0}
+_STATUS_FLOOR = {TaskStatus.NOT_START: 3, TaskStatus.SUBMITTED: 10, TaskStatus.QUEUED: 20,
+                 TaskStatus.IN_PROGRESS: 30}
+FOLLOW_LIMIT_S = 20 * 60
+SECTION = re.compile(r"^\s*[\[【]([^\]】]{1,40})[\]】]\s*$")
+
+
+@dataclass(frozen=True)
+class Progress:
+    value: int
+    estimated: bool
+
+
+def estimate_progress(task: Task, now: datetime | None = None) -> Progress:
+    """Gateways report "0%" until the very end, so derive an honest estimate from the status and
+    the time spent; a reported intermediate value wins over the estimate."""
+    if task.is_terminal:
+        return Progress(100, False)
+    if task.progress is not None and 0 < task.progress < 100:
+        return Progress(task.progress, False)
+    floor = _STATUS_FLOOR.get(task.status, 30)
+    if task.status is not TaskStatus.IN_PROGRESS:
+        return Progress(floor, True)
+    now = now or datetime.now(timezone.utc)
+    since = task.started_at or task.submitted_at
+    elapsed = max(0.0, (now - since).total_seconds()) if since else 0.0
+    typical = _TYPICAL_RUN_S.get(task.platform, 120.0)
+    # Approaches 95 % asymptotically: never claims done before the gateway says so.
+    value = floor + (95 - floor) * (1 - math.exp(-elapsed / typical))
+    return Progress(int(value), True)
+
+
+def poll_interval(elapsed_s: float) -> float:
+    """About every 5 s at first, slower later: new-api refreshes upstream every ~15 s anyway."""
+    if elapsed_s < 120:
+        return 5.0
+    if elapsed_s < 600:
+        return 10.0
+    return 20.0
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "–"
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_time(moment: datetime | None, tz_name: str | None = None) -> str:
+    if moment is None:
+        return "–"
+    try:
+        from zoneinfo import ZoneInfo
+
+        local = moment.astimezone(ZoneInfo(tz_name)) if tz_name else moment
+    except Exception:  # unknown zone names from the browser: show UTC
+        local = moment
+    return local.strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+
+
+def lyrics_sections(text: str) -> list[tuple[str, list[str]]]:
+    """Split lyrics on ``[Verse]``/``[Chorus]`` headings: [(heading, lines), …]; text before the
+    first heading gets an empty heading."""
+    sections: list[tuple[str, list[str]]] = []
+    for line in (text or "").replace("\r\n", "\n").split("\n"):
+        match = SECTION.match(line)
+        if match:
+            sections.append((match.group(1).strip(), []))
+            continue
+        if not sections:
+            sections.append(("", []))
+        sections[-1][1].append(line)
+    cleaned = []
+    for heading, lines in sections:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if heading or lines:
+            cleaned.append((heading, lines))
+    return cleaned
+
+
+_FAILURE_KINDS = (
+    ("moderation", ("moderat", "flagged", "sensitive", "违规", "敏感", "审核", "not allowed", "policy")),
+    ("quota", ("quota", "credit", "额度", "余额", "insufficient", "balance")),
+    ("timeout", ("time out", "timeout", "timed out", "超时")),
+)
+
+
+def failure_kind(reason: str) -> str:
+    """moderation, quota, timeout or upstream: which explanation fits a fail_reason."""
+    text = (reason or "").lower()
+    for kind, words in _FAILURE_KINDS:
+        if any(word in text for word in words):
+            return kind
+    return "upstream"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the user typed: task IDs, or a pasted fetch response to render without a request."""
+
+    ids: tuple[str, ...] = ()
+    pasted: Task | None = None
+
+
+def parse_lookup(text: str, platform: str | None = None) -> Lookup:
+    """Raises ``InvalidInputError`` for malformed IDs and the parser's errors for pasted JSON."""
+    stripped = (text or "").strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            body = json.loads(stripped)
+        except ValueError as exc:
+            raise errors.InvalidInputError(f"the pasted text is not valid JSON ({exc.msg})") from None
+        return Lookup(pasted=parse_task(body, platform or _guess_platform(body)))
+    return Lookup(ids=tuple(validate_id(i, "task ID") for i in split_ids(stripped)))
+
+
+def _guess_platform(body: Any) -> str:
+    dump = json.dumps(body)[:200_000]
+    return "udio" if '"song_path"' in dump or "udio-generate" in dump else "suno"
+
+
+def lookup_task(client: Any, task_id: str, platform: str | None) -> Task:
+    """Fetch a task; without a platform, try Suno and then Udio (most IDs are Suno's)."""
+    if platform:
+        return client.fetch_task(task_id, platform)
+    try:
+        return client.fetch_task(task_id, "suno")
+    except (errors.NotFoundError, errors.UnsupportedRouteError) as suno_error:
+        try:
+            return client.fetch_task(task_id, "udio")
+        except (errors.NotFoundError, errors.UnsupportedRouteError):
+            raise suno_error from None
+
+
+def share_link(app_url: str | None, task_ids: list[str] | tuple[str, ...], platform: str | None) -> str:
+    """The link a person pastes in a chat: task and platform only, never a key."""
+    base = ""
+    if app_url:
+        parts = urlsplit(app_url)
+        path = parts.path.rstrip("/").rsplit("/", 1)[0] if parts.path.strip("/") else ""
+        base = f"{parts.scheme}://{parts.netloc}{path}"
+    params = {"id": ",".join(task_ids)}
+    if platform:
+        params["platform"] = platform
+    return f"{base}/task?{urlencode(params, safe=',')}"
+
+
+def download_name(title: str, song_id: str, url: str | None, fallback_ext: str) -> str:
+    stem = re.sub(r"[^\w\- ]+", "", title or "", flags=re.UNICODE).strip()[:60] or song_id[:8] or "song"
+    ext = fallback_ext
+    if url:
+        match = re.search(r"\.([A-Za-z0-9]{2,4})(?:$|\?)", url.split("#", 1)[0])
+        if match:
+            ext = match.group(1).lower()
+    return f"{stem}.{ext}"
+
+
+def fetch_many(client: Any, ids: list[str], platform: str | None,
+               known: dict[str, str]) -> tuple[dict[str, Task], list[str]]:
+    """Refresh many tasks in as few requests as possible: Suno through the batch route, Udio in
+    parallel; IDs of unknown platform are tried on Suno first. Returns (found, missing)."""
+    found: dict[str, Task] = {}
+    if platform in ("suno", "udio"):
+        groups = {platform: list(ids)}
+    else:
+        groups = {"suno": [i for i in ids if known.get(i, "suno") == "suno"],
+                  "udio": [i for i in ids if known.get(i) == "udio"]}
+    for name in ("suno", "udio"):
+        if groups.get(name):
+            found.update(client.fetch_tasks(groups[name], name))
+    if platform is None:
+        retry = [i for i in groups["suno"] if i not in found and i not in known]
+        if retry:
+            found.update(client.fetch_tasks(retry, "udio"))
+    return found, [i for i in ids if i not in found]

@@ -1,0 +1,71 @@
+"""Following one task live: a fragment polls it until it ends, then the page renders it once."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from lib import state
+from lib.errors import GatewayError, GatewayConnectionError, RateLimitError, ServerError
+from lib.i18n import t
+from lib.task_view import FOLLOW_LIMIT_S, lookup_task, poll_interval
+from lib.ui.errors import show_error
+from lib.ui.task_detail import render_task
+
+# Worth waiting out while following: the gateway may recover by itself.
+_TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError)
+
+
+def show_task(task_id: str, platform: str | None, lang: str) -> None:
+    finished = state.finished_tasks().get(task_id)
+    if finished is not None:
+        render_task(finished, lang)
+        return
+    stopped = state.stopped_errors().get(task_id)
+    if stopped is not None:
+        show_error(stopped, lang)
+        if st.button(t("error.retry", lang), key=f"retry-{task_id}", icon=":material/refresh:"):
+            state.stopped_errors().pop(task_id, None)
+            state.follow_started(task_id, reset=True)
+            st.rerun()
+        return
+    elapsed = time.time() - state.follow_started(task_id)
+    if elapsed > FOLLOW_LIMIT_S:
+        _paused(task_id, lang)
+        return
+    platform = platform or state.known_platforms().get(task_id)
+    interval = poll_interval(elapsed)
+
+    @st.fragment(run_every=interval)
+    def follow() -> None:
+        now = time.time()
+        try:
+            task = lookup_task(state.get_client(), task_id, platform)
+        except GatewayError as error:
+            if not isinstance(error, _TRANSIENT):
+                state.stopped_errors()[task_id] = error
+                st.rerun()
+            show_error(error, lang)
+            seen = state.last_seen(task_id)
+            if seen:
+                st.caption(t("task.updated", lang, seconds=int(now - seen[1]), next=int(interval)))
+                render_task(seen[0], lang)
+            return
+        state.remember_seen(task, task_id)
+        if task.is_terminal or poll_interval(now - state.follow_started(task_id)) != interval:
+            st.rerun()  # a full run renders the finished task without a timer, or re-arms it slower
+        st.caption(t("task.updated", lang, seconds=0, next=int(interval)))
+        render_task(task, lang)
+
+    follow()
+
+
+def _paused(task_id: str, lang: str) -> None:
+    minutes = FOLLOW_LIMIT_S // 60
+    st.warning(t("task.paused", lang, minutes=minutes), icon=":material/pause_circle:")
+    if st.button(t("task.check_again", lang), key=f"again-{task_id}", icon=":material/refresh:"):
+        state.follow_started(task_id, reset=True)
+        st.rerun()
+    seen = state.last_seen(task_id)
+    if seen:
+        render_task(seen[0], lang)

@@ -1,0 +1,74 @@
+"""A whole task: header with status and times, the failure explained, songs, raw JSON."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.i18n import t
+from lib.models import Task, TaskStatus
+from lib.task_view import estimate_progress, failure_kind, format_duration, format_time
+from lib.text import escape_markdown
+from lib.ui.song_card import render_lyrics_result, render_song
+
+STATUS_COLOURS = {TaskStatus.SUCCESS: "green", TaskStatus.FAILURE: "red", TaskStatus.UNKNOWN: "red",
+                  TaskStatus.IN_PROGRESS: "blue", TaskStatus.QUEUED: "orange",
+                  TaskStatus.SUBMITTED: "gray", TaskStatus.NOT_START: "gray"}
+
+
+def status_badge(task: Task, lang: str) -> str:
+    label = t(f"status.{task.status.value}", lang)
+    if task.status_text and task.status_text.upper() != task.status.value:
+        label += f" ({task.status_text})"
+    return f":{STATUS_COLOURS[task.status]}-badge[{escape_markdown(label)}]"
+
+
+def render_task(task: Task, lang: str) -> None:
+    render_header(task, lang)
+    if task.is_failure:
+        render_failure(task, lang)
+    if task.lyrics is not None:
+        render_lyrics_result(task.lyrics, lang, key=task.task_id)
+    elif task.songs:
+        for start in range(0, len(task.songs), 2):
+            columns = st.columns(2)
+            for column, index in zip(columns, range(start, min(start + 2, len(task.songs)))):
+                with column:
+                    render_song(task.songs[index], lang, key=f"{task.task_id}-{index}")
+    elif not task.is_terminal:
+        st.info(t("task.no_songs_yet", lang), icon=":material/hourglass_top:")
+    with st.expander(t("task.raw_json", lang), icon=":material/data_object:"):
+        st.json(task.raw, expanded=2)
+
+
+def render_header(task: Task, lang: str) -> None:
+    tz = st.context.timezone
+    with st.container(border=True, key=f"task-header-{task.task_id}"):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.caption(t("task.field.task_id", lang))
+            st.code(task.task_id or "–", language=None)
+        with right:
+            platform = "Suno" if task.platform == "suno" else "Udio"
+            action = f" · {escape_markdown(task.action)}" if task.action else ""
+            st.markdown(f"{status_badge(task, lang)} :gray-badge[{platform}{action}]")
+        progress = estimate_progress(task)
+        label = t("task.progress_estimate" if progress.estimated else "task.progress", lang,
+                  value=progress.value)
+        st.progress(progress.value, text=label)
+        columns = st.columns(5)
+        facts = [("task.field.submitted", format_time(task.submitted_at, tz)),
+                 ("task.field.started", format_time(task.started_at, tz)),
+                 ("task.field.finished", format_time(task.finished_at, tz)),
+                 ("task.field.queue", format_duration(task.queue_seconds)),
+                 ("task.field.generation", format_duration(task.generation_seconds))]
+        for column, (key, value) in zip(columns, facts):
+            column.caption(t(key, lang))
+            column.markdown(escape_markdown(value))
+
+
+def render_failure(task: Task, lang: str) -> None:
+    kind = failure_kind(task.fail_reason)
+    reason = task.fail_reason or t("task.no_reason", lang)
+    st.error(f"**{escape_markdown(t('task.failed', lang))}**\n\n{escape_markdown(reason)}",
+             icon=":material/error:")
+    st.info(f"**{escape_markdown(t('failure.' + kind, lang))}**  \n"
+            f"{escape_markdown(t('failure.' + kind + '.next', lang))}", icon=":material/lightbulb:")

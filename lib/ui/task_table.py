@@ -1,0 +1,101 @@
+"""Several tasks at once: a table that refreshes unfinished tasks together, one batch per tick."""
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from lib import state
+from lib.errors import GatewayError
+from lib.i18n import t
+from lib.models import Task
+from lib.task_view import estimate_progress, fetch_many
+from lib.ui.errors import show_error
+
+REFRESH_S = 5.0
+
+
+def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | None:
+    """Renders the table; returns the selected task's ID."""
+    finished = state.finished_tasks()
+    if not any(i in finished or state.last_seen(i) for i in ids):
+        _refresh(ids, platform, lang)  # first look: fetch before drawing anything
+    unfinished = [i for i in ids if i not in finished]
+
+    @st.fragment(run_every=REFRESH_S if unfinished else None)
+    def refresher() -> None:
+        if not unfinished:
+            return
+        before = {i: _status(i) for i in unfinished}
+        _refresh(unfinished, platform, lang)
+        if any(_status(i) != before[i] for i in unfinished):
+            st.rerun()  # something moved: redraw the table
+        st.caption(t("table.updated", lang, count=len(unfinished), seconds=int(REFRESH_S)))
+
+    refresher()
+    frame = pd.DataFrame([_row(i, lang) for i in ids])
+    event = st.dataframe(
+        frame, key="task_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        width="stretch",
+        column_config={
+            "cover": st.column_config.ImageColumn(t("table.cover", lang), width="small"),
+            "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
+            "title": st.column_config.TextColumn(t("table.title", lang)),
+            "status": st.column_config.TextColumn(t("table.status", lang)),
+            "progress": st.column_config.ProgressColumn(t("table.progress", lang), min_value=0,
+                                                        max_value=100, format="%d%%"),
+            "platform": st.column_config.TextColumn(t("table.platform", lang)),
+            "duration": st.column_config.NumberColumn(t("table.duration", lang), format="%.0f s"),
+            "submitted": st.column_config.DatetimeColumn(t("table.submitted", lang),
+                                                         format="YYYY-MM-DD HH:mm:ss"),
+        })
+    rows = event.selection.rows if event is not None else []
+    st.caption(t("table.select_hint", lang))
+    return ids[rows[0]] if rows else None
+
+
+def _refresh(ids: list[str], platform: str | None, lang: str) -> None:
+    try:
+        found, missing = fetch_many(state.get_client(), ids, platform, state.known_platforms())
+    except GatewayError as error:
+        show_error(error, lang)
+        return
+    for task_id, task in found.items():
+        state.remember_seen(task, task_id)
+    state.missing_tasks().update(missing)
+    state.missing_tasks().difference_update(found)
+
+
+def _latest(task_id: str) -> Task | None:
+    task = state.finished_tasks().get(task_id)
+    if task is None:
+        seen = state.last_seen(task_id)
+        task = seen[0] if seen else None
+    return task
+
+
+def _status(task_id: str) -> str | None:
+    task = _latest(task_id)
+    return task.status.value if task else None
+
+
+def _row(task_id: str, lang: str) -> dict:
+    task = _latest(task_id)
+    if task is None:
+        missing = task_id in state.missing_tasks()
+        return {"cover": None, "task_id": task_id, "title": "", "status":
+                t("table.not_found" if missing else "table.loading", lang), "progress": 0,
+                "platform": "", "duration": None, "submitted": None}
+    first = task.songs[0] if task.songs else None
+    title = first.title if first else (task.lyrics.title if task.lyrics else "")
+    return {
+        "cover": first.image_url if first else None,
+        "task_id": task_id,
+        "title": title,
+        "status": t(f"status.{task.status.value}", lang),
+        "progress": estimate_progress(task).value,
+        "platform": "Suno" if task.platform == "suno" else "Udio",
+        "duration": first.duration if first else None,
+        "submitted": pd.Timestamp(task.submitted_at) if task.submitted_at else None,
+    }
