@@ -55,7 +55,7 @@ _TASK_KEYS = ("task_id", "taskId", "status", "state", "progress", "submit_time",
 
 def status_from_word(word: Any) -> TaskStatus | None:
     """Canonical status for a gateway's word; None when there is no word at all."""
-    if word is None or isinstance(word, bool) or word == "":
+    if word is None or isinstance(word, (bool, Mapping, list)) or word == "":
         return None
     key = str(word).strip().lower().replace("-", "_").replace(" ", "_")
     if key in _STATUS_WORDS:
@@ -134,13 +134,17 @@ def _unwrap(body: Any) -> Any:
 def _looks_like_task(obj: Any) -> bool:
     if not isinstance(obj, Mapping):
         return False
-    if any(obj.get(k) not in (None, "") for k in _TASK_KEYS):
+    if any(_is_scalar(obj.get(k)) for k in _TASK_KEYS):
         return True
     if isinstance(obj.get("songs"), list) or isinstance(obj.get("clips"), (list, Mapping)):
         return True
     inner = obj.get("data")
     return isinstance(inner, list) and any(isinstance(x, Mapping) for x in inner) or (
         isinstance(inner, Mapping) and (isinstance(inner.get("songs"), list) or "text" in inner))
+
+
+def _is_scalar(value: Any) -> bool:
+    return value not in (None, "") and not isinstance(value, (Mapping, list, bool))
 
 
 # --- task -----------------------------------------------------------------------------------

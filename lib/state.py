@@ -129,3 +129,11 @@ def pasted_task() -> Task | None:
 
 def set_pasted_task(task: Task | None) -> None:
     st.session_state["pasted_task"] = task
+
+
+def table_refreshed_at() -> float:
+    return st.session_state.get("table_refreshed_at", 0.0)
+
+
+def mark_table_refreshed() -> None:
+    st.session_state["table_refreshed_at"] = time.time()

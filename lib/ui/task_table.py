@@ -21,12 +21,13 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
     finished = state.finished_tasks()
     if not any(i in finished or state.last_seen(i) for i in ids):
         _refresh(ids, platform, lang)  # first look: fetch before drawing anything
-    unfinished = [i for i in ids if i not in finished]
+    # Not-found IDs are not asked about again on every tick: only a retry (re-open) does that.
+    unfinished = [i for i in ids if i not in finished and i not in state.missing_tasks()]
 
     @st.fragment(run_every=REFRESH_S if unfinished else None)
     def refresher() -> None:
-        if not unfinished:
-            return
+        if not unfinished or time.time() - state.table_refreshed_at() < REFRESH_S / 2:
+            return  # the full run just fetched these
         before = {i: _status(i) for i in unfinished}
         _refresh(unfinished, platform, lang)
         if any(_status(i) != before[i] for i in unfinished):
@@ -63,6 +64,7 @@ def _refresh(ids: list[str], platform: str | None, lang: str) -> None:
         return
     for task_id, task in found.items():
         state.remember_seen(task, task_id)
+    state.mark_table_refreshed()
     state.missing_tasks().update(missing)
     state.missing_tasks().difference_update(found)
 

@@ -1,0 +1,225 @@
+"""The Task page through AppTest, talking real HTTP to a sandbox driven by a manual clock."""
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import API_KEY, PAST_DONE
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+TASK_PAGE = "app_pages/task.py"
+FIXTURES = Path(__file__).parent / "fixtures" / "responses"
+
+
+@pytest.fixture
+def on_sandbox(sandbox, monkeypatch):
+    monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
+    monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
+    return sandbox
+
+
+def open_task(task_id: str = "", platform: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = "en-US"
+    if task_id:
+        at.query_params["id"] = task_id
+    if platform:
+        at.query_params["platform"] = platform
+    at.run()
+    at.switch_page(TASK_PAGE).run()
+    assert not at.exception
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def plain(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def audio_sources(at: AppTest) -> list:
+    return [a for a in at.get("audio")]
+
+
+def test_just_submitted_task_with_null_data(on_sandbox, client):
+    task_id = client.generate("a quiet morning")
+    at = open_task(task_id)
+    assert "Not started" in markdown(at)
+    assert any("No songs yet" in i.value for i in at.info)
+    assert at.code[1].value == task_id  # copyable ID (after the share link)
+
+
+def test_queued_task_shows_an_estimate(on_sandbox, client, clock):
+    task_id = client.generate("a quiet morning")
+    clock.advance(6)
+    at = open_task(task_id)
+    assert ":orange-badge[Queued]" in markdown(at)
+    assert "estimate" in at.get("progress")[0].proto.text
+
+
+def test_streaming_clips_are_labelled_previews(on_sandbox, client, clock):
+    task_id = client.generate("a quiet morning")
+    clock.advance(20)
+    at = open_task(task_id)
+    assert sum("Streaming preview" in c.value for c in at.caption) == 2
+    assert len(audio_sources(at)) == 2
+    assert ":blue-badge[streaming]" in markdown(at)
+
+
+def test_finished_task_shows_two_songs_and_is_not_polled_again(on_sandbox, client, clock):
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    text = markdown(at)
+    assert text.count(":green-badge[complete]") == 2 and ":green-badge[Succeeded]" in text
+    assert len(audio_sources(at)) == 2 and len(at.image) == 2
+    assert "##### Verse" in text and "##### Chorus" in text
+    assert ":violet-badge[" in text
+    assert len(at.get("download_button")) == 6
+    fetches = [r for r in on_sandbox.requests if r["path"].startswith("/suno/fetch")]
+    at.run()
+    at.run()
+    assert [r for r in on_sandbox.requests if r["path"].startswith("/suno/fetch")] == fetches
+
+
+def test_polling_turns_a_running_task_into_songs(on_sandbox, client, clock):
+    task_id = client.generate("rain")
+    at = open_task(task_id)
+    assert "Not started" in markdown(at)
+    clock.advance(PAST_DONE)
+    at.run()  # the next run_every tick
+    assert markdown(at).count(":green-badge[complete]") == 2
+
+
+def test_failed_task_explains_itself(on_sandbox, client, clock):
+    task_id = client.generate("sandbox:fail=moderation please")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    errors = " ".join(e.value for e in at.error)
+    assert "The task failed" in errors and "Song Description flagged for moderation" in errors
+    assert any("content moderation" in i.value for i in at.info)
+    assert at.code[1].value == task_id
+
+
+def test_lyrics_task(on_sandbox, client, clock):
+    task_id = client.submit_lyrics("summer love by the sea")
+    clock.advance(5)
+    at = open_task(task_id)
+    text = markdown(at)
+    assert "##### Verse" in text and "Succeeded" in text
+    assert not audio_sources(at)
+
+
+@pytest.mark.parametrize("dialect", ["nested", "flat"])
+def test_udio_in_both_dialects_found_without_a_platform(on_sandbox, client, clock, dialect):
+    on_sandbox.config.udio_dialect = dialect
+    task_id = client.udio_generate("萨克斯, 抒情, 夜晚")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)  # no platform: Suno answers task_not_exist, then Udio
+    assert markdown(at).count(":green-badge[complete]") == 2
+    assert ":gray-badge[Udio" in markdown(at)
+    paths = [r["path"] for r in on_sandbox.requests if "fetch" in r["path"]]
+    assert paths[:2] == [f"/suno/fetch/{task_id}", f"/udio/fetch/{task_id}"]
+
+
+@pytest.mark.parametrize("status, title, words", [
+    (401, "did not accept the API key", "无效的令牌"),
+    (403, "Not enough quota", "用户额度不足"),
+])
+def test_gateway_errors_are_explained_not_thrown(on_sandbox, client, status, title, words):
+    task_id = client.generate("x")
+    on_sandbox.inject("status", status=status, times=None)
+    at = open_task(task_id)
+    error = at.error[0].value
+    assert title in error and words in error and f"HTTP {status}" in error
+    assert any(b.label == "Retry" for b in at.button)
+    on_sandbox.clear_faults()
+    next(b for b in at.button if b.label == "Retry").click().run()
+    assert not at.error  # recovered
+
+
+@pytest.mark.parametrize("kind, title", [("html", "does not offer"), ("wrong_shape", "could not be read")])
+def test_unreadable_answers(on_sandbox, client, kind, title):
+    task_id = client.generate("x")
+    on_sandbox.inject(kind, times=None)
+    at = open_task(task_id, "suno")
+    assert title in at.error[0].value
+
+
+def test_unknown_task_and_transient_failures(on_sandbox, client):
+    at = open_task("no-such-task")
+    assert "Task not found" in at.error[0].value and "task_not_exist" in plain(at.error[0].value)
+    task_id = client.generate("x")
+    on_sandbox.inject("status", status=503, times=None, retry_after=0)
+    at = open_task(task_id, "suno")
+    assert "HTTP 503" in at.error[0].value
+    on_sandbox.clear_faults()
+    at.run()  # the fragment keeps polling: the gateway recovered
+    assert not at.error
+
+
+def test_refused_connection(monkeypatch, free_port):
+    monkeypatch.setenv("GATEWAY_BASE_URL", f"http://127.0.0.1:{free_port}")
+    monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
+    at = open_task("abc", "suno")
+    assert "Could not reach the gateway" in at.error[0].value
+
+
+def test_hostile_text_is_escaped(on_sandbox, client, clock):
+    task_id = client.generate_custom(
+        lyrics="[Verse]\n[x](javascript:alert(1)) ![i](http://evil.invalid/x.png)\n<script>alert(1)</script>",
+        title="<img src=x onerror=alert(1)>", tags=":red[boom], **bold**")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    text = markdown(at)
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in text
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text and "\\!\\[i\\]" in text
+    assert "\\:red\\[boom\\]" in text and "\\*\\*bold\\*\\*" in text
+    assert "<img" not in text.replace("\\<img", "")
+
+
+def test_many_ids_make_a_batch_refreshed_table(on_sandbox, client, clock):
+    ids = [client.generate(f"song {i}") for i in range(3)]
+    clock.advance(PAST_DONE)
+    on_sandbox.clear_requests()
+    at = open_task(",".join(ids + ["missing-1"]))
+    frame = at.dataframe[0].value
+    assert list(frame["task_id"]) == ids + ["missing-1"]
+    assert list(frame["status"]) == ["Succeeded"] * 3 + ["not found"]
+    batch = [r for r in on_sandbox.requests if r["path"] == "/suno/fetch"]
+    assert len(batch) == 1 and set(batch[0]["body"]["ids"]) == set(ids + ["missing-1"])
+    at.session_state["task_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert ids[1] in [c.value for c in at.code]
+
+
+def test_pasted_response_renders_without_a_request(on_sandbox):
+    body = (FIXTURES / "udio_nested_seed.json").read_text()
+    at = open_task()
+    at.text_area(key="task_input").input(body)
+    at.form_submit_button[0].click().run()
+    assert "no request was made" in at.info[0].value
+    assert "Eternal Waves of Emotion" in markdown(at)
+    assert not on_sandbox.requests
+
+
+def test_bad_input_is_rejected_before_sending(on_sandbox):
+    at = open_task()
+    at.text_area(key="task_input").input("not/an id")
+    at.form_submit_button[0].click().run()
+    assert "cannot be sent" in at.error[0].value and "may only hold" in at.error[0].value
+    assert at.text_area(key="task_input").value == "not/an id"  # what the user typed is kept
+    assert not on_sandbox.requests
+
+
+def test_deep_link_with_platform_goes_straight_there(on_sandbox, client, clock):
+    task_id = client.udio_generate("jazz")
+    clock.advance(PAST_DONE)
+    on_sandbox.clear_requests()
+    at = open_task(task_id, "udio")
+    assert [r["path"] for r in on_sandbox.requests] == [f"/udio/fetch/{task_id}"]
+    link = at.code[0].value
+    assert link.endswith(f"/task?id={task_id}&platform=udio") and API_KEY not in link
