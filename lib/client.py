@@ -65,15 +65,17 @@ class GatewayClient:
         self.batch_size = max(1, batch_size)
         self.max_workers = max(1, max_workers)
         self._sleep = sleep
-        self._key = (api_key or "").strip()
+        key = (api_key or "").strip()
+        if key[:7].lower() == "bearer ":
+            key = key[7:].strip()  # a pasted "Bearer sk-…": keep the bare key so _scrub finds it
+        self._key = key
         self._session = requests.Session()
         adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(10, self.max_workers))
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         if self._key:
-            token = self._key if self._key.lower().startswith("bearer ") else f"Bearer {self._key}"
-            self._session.headers["Authorization"] = token
+            self._session.headers["Authorization"] = f"Bearer {self._key}"
 
     def __repr__(self) -> str:
         return f"GatewayClient({self.base_url!r}, api_key=***)"
@@ -92,7 +94,7 @@ class GatewayClient:
     def fetch_task(self, task_id: str, platform: str = "suno") -> Task:
         task_id = validate_id(task_id, "task ID")
         route = f"/{_platform(platform)}/fetch/{quote(task_id, safe='')}"
-        return parse_task(self._call("GET", route), platform, task_id=task_id)
+        return self._call("GET", route, parse=lambda b: parse_task(b, platform, task_id=task_id))
 
     def fetch_tasks(self, task_ids: Iterable[str], platform: str = "suno") -> dict[str, Task]:
         """Many tasks at once; IDs the gateway does not return are absent from the result."""
@@ -110,8 +112,9 @@ class GatewayClient:
         wanted, found = set(ids), {}
         for start in range(0, len(ids), self.batch_size):
             chunk = ids[start:start + self.batch_size]
-            body = self._call("POST", "/suno/fetch", json={"ids": chunk}, retry=True)
-            for task in parse_task_list(body, "suno"):
+            tasks = self._call("POST", "/suno/fetch", json={"ids": chunk}, retry=True,
+                               parse=lambda b: parse_task_list(b, "suno"))
+            for task in tasks:
                 if task.task_id in wanted:
                     found[task.task_id] = task
         return found
@@ -156,7 +159,8 @@ class GatewayClient:
     # --- Suno submits (paid: sent once, never retried) ------------------------------------
 
     def submit_suno_music(self, body: Mapping[str, Any]) -> str:
-        return extract_task_id(self._call("POST", "/suno/submit/music", json=dict(body), paid=True))
+        return self._call("POST", "/suno/submit/music", json=dict(body), paid=True,
+                          parse=extract_task_id)
 
     def generate(self, description: str, **options: Any) -> str:
         return self.submit_suno_music(bodies.suno_inspiration(description, **options))
@@ -184,28 +188,28 @@ class GatewayClient:
 
     def submit_lyrics(self, prompt: str, *, notify_hook: str | None = None) -> str:
         body = bodies.suno_lyrics(prompt, notify_hook=notify_hook)
-        return extract_task_id(self._call("POST", "/suno/submit/lyrics", json=body, paid=True))
+        return self._call("POST", "/suno/submit/lyrics", json=body, paid=True, parse=extract_task_id)
 
     def concat(self, clip_id: str, *, is_infill: bool = False) -> str:
         body = bodies.suno_concat(validate_id(clip_id, "clip ID"), is_infill=is_infill)
-        return extract_task_id(self._call("POST", "/suno/submit/concat", json=body, paid=True))
+        return self._call("POST", "/suno/submit/concat", json=body, paid=True, parse=extract_task_id)
 
     def upload_audio_url(self, url: str) -> str:
         if not urlsplit(url or "").scheme in ("http", "https"):
             raise errors.InvalidInputError("the audio to upload needs a public http(s) URL")
-        return extract_task_id(
-            self._call("POST", "/suno/uploads/audio-url", json={"url": url}, paid=True))
+        return self._call("POST", "/suno/uploads/audio-url", json={"url": url}, paid=True,
+                          parse=extract_task_id)
 
     def create_persona(self, **options: Any) -> str:
         """Create a persona (singer style) from a clip; returns the persona ID."""
-        body = self._call("POST", "/suno/persona/create/", json=bodies.suno_persona(**options),
-                          paid=True)
-        return extract_task_id(body)
+        return self._call("POST", "/suno/persona/create/", json=bodies.suno_persona(**options),
+                          paid=True, parse=extract_task_id)
 
     # --- Udio submits ----------------------------------------------------------------------
 
     def submit_udio_music(self, body: Mapping[str, Any]) -> str:
-        return extract_task_id(self._call("POST", "/udio/submit/music", json=dict(body), paid=True))
+        return self._call("POST", "/udio/submit/music", json=dict(body), paid=True,
+                          parse=extract_task_id)
 
     def udio_generate(self, prompt: str, **options: Any) -> str:
         return self.submit_udio_music(bodies.udio_music(prompt, **options))
@@ -257,12 +261,15 @@ class GatewayClient:
     # --- transport -------------------------------------------------------------------------
 
     def _call(self, method: str, route: str, *, json: Any = None, paid: bool = False,
-              retry: bool | None = None) -> Any:
+              retry: bool | None = None, parse: Callable[[Any], Any] | None = None) -> Any:
+        """One API call (with retries for reads); ``parse`` turns the body into the result, and
+        an error it raises keeps the answer's HTTP status, request id and route."""
         retry = (method == "GET") if retry is None else retry
         attempt = 0
         while True:
             try:
-                return self._exchange(method, route, json, paid)
+                body, status, request_id = self._exchange(method, route, json, paid)
+                break
             except _RETRYABLE as error:
                 if paid or not retry or isinstance(error, errors.OutcomeUnknownError):
                     raise
@@ -271,6 +278,16 @@ class GatewayClient:
                     raise
             attempt += 1
             self._sleep(delay)
+        if parse is None:
+            return body
+        try:
+            return parse(body)
+        except errors.GatewayError as error:
+            error.status = status if error.status is None else error.status
+            error.request_id = error.request_id or request_id
+            error.route = error.route or route
+            error.args = (str(error),)
+            raise
 
     def _retry_delay(self, attempt: int, error: errors.GatewayError) -> float | None:
         retry_after = getattr(error, "retry_after", None)
@@ -279,7 +296,8 @@ class GatewayClient:
         delay = min(self.max_backoff, self.backoff * 2 ** attempt)
         return delay * random.uniform(0.75, 1.0)
 
-    def _exchange(self, method: str, route: str, payload: Any, paid: bool) -> Any:
+    def _exchange(self, method: str, route: str, payload: Any,
+                  paid: bool) -> tuple[Any, int, str | None]:
         url = self.base_url + route
         try:
             response = self._session.request(method, url, json=payload, timeout=self.timeout,
@@ -301,12 +319,12 @@ class GatewayClient:
             raise cls(f"{_describe(exc)} ({self._host})", route=route) from None
         except requests.RequestException as exc:
             raise errors.GatewayConnectionError(f"{_describe(exc)} ({self._host})", route=route) from None
-        return self._decode(response, content, route)
+        body = self._decode(response, content, route)
+        return body, response.status_code, _request_id(response)
 
     def _decode(self, response: requests.Response, content: bytes, route: str) -> Any:
         text = self._scrub(content.decode(response.encoding or "utf-8", errors="replace"))
-        request_id = (response.headers.get("X-Oneapi-Request-Id")
-                      or response.headers.get("X-Request-Id"))
+        request_id = _request_id(response)
         content_type = response.headers.get("Content-Type", "").lower()
         looks_html = "html" in content_type or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
         try:
@@ -348,9 +366,13 @@ def _read_capped(response: requests.Response) -> bytes:
         if size > MAX_BODY_BYTES:
             raise errors.ProtocolError(
                 f"the gateway's answer is larger than {MAX_BODY_BYTES // 2**20} MB",
-                status=response.status_code)
+                status=response.status_code, request_id=_request_id(response))
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _request_id(response: requests.Response) -> str | None:
+    return response.headers.get("X-Oneapi-Request-Id") or response.headers.get("X-Request-Id")
 
 
 def _retry_after(response: requests.Response) -> float | None:

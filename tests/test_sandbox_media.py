@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lib.sandbox import content, media
+from lib.sandbox import content, cover, media
 
 SR = 22050
 
@@ -112,30 +112,30 @@ def open_png(data: bytes) -> Image.Image:
 
 
 def test_cover_is_png_of_size_and_not_flat():
-    data = media.render_cover("c1", "Midnight City Rain", 256, "Sandbox · chirp-v4")
+    data = cover.render_cover("c1", "Midnight City Rain", 256, "Sandbox · chirp-v4")
     img = open_png(data)
     assert img.size == (256, 256)
     pixels = np.asarray(img.convert("RGB"), dtype=np.float64)
     assert pixels.std() > 10
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 500
-    assert media.render_cover("c1", "Midnight City Rain", 256, "Sandbox · chirp-v4") == data
-    assert media.render_cover("c2", "Midnight City Rain", 256, "Sandbox · chirp-v4") != data
-    assert media.render_cover("c1", "Another Title", 256, "Sandbox · chirp-v4") != data
+    assert cover.render_cover("c1", "Midnight City Rain", 256, "Sandbox · chirp-v4") == data
+    assert cover.render_cover("c2", "Midnight City Rain", 256, "Sandbox · chirp-v4") != data
+    assert cover.render_cover("c1", "Another Title", 256, "Sandbox · chirp-v4") != data
 
 
 @pytest.mark.parametrize("title", ["", "雨夜的城市", "雨" * 120, "A " * 80, "Emoji 🎵 ok"])
 def test_cover_handles_odd_titles(title):
-    assert open_png(media.render_cover("odd", title, 128, "udio-130")).size == (128, 128)
+    assert open_png(cover.render_cover("odd", title, 128, "udio-130")).size == (128, 128)
 
 
 def test_cover_without_truetype_fonts(monkeypatch):
-    monkeypatch.setattr(media, "_FONTS", ("/nonexistent/font.ttf",))
-    monkeypatch.setattr(media, "_CJK_FONTS", ())
-    media._font.cache_clear()
+    monkeypatch.setattr(cover, "_FONTS", ("/nonexistent/font.ttf",))
+    monkeypatch.setattr(cover, "_CJK_FONTS", ())
+    cover._font.cache_clear()
     try:
-        assert open_png(media.render_cover("nf", "No Fonts Here 雨", 128, "sub")).size == (128, 128)
+        assert open_png(cover.render_cover("nf", "No Fonts Here 雨", 128, "sub")).size == (128, 128)
     finally:
-        media._font.cache_clear()
+        cover._font.cache_clear()
 
 
 LYRICS = "[Verse]\nfirst line\nsecond line\n\n[Chorus]\nhook line\n   \nlast line\n[Outro]\n"

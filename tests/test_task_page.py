@@ -1,5 +1,4 @@
 """The Task page through AppTest, talking real HTTP to a sandbox driven by a manual clock."""
-import json
 from pathlib import Path
 
 import pytest

@@ -51,8 +51,9 @@ class SandboxGateway:
 
     def start(self) -> SandboxGateway:
         if self._thread is None:
+            # stop() waits up to one poll interval; tests start and stop a sandbox each.
             self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.05},
+                                            kwargs={"poll_interval": 0.01},
                                             name="sandbox-gateway", daemon=True)
             self._thread.start()
         return self

@@ -232,7 +232,7 @@ class SandboxEngine:
                   finish_after: float | None = None) -> SandboxTask:
         task_id = str(uuid.uuid4())
         seed = stable_seed(task_id)
-        jitter = 0.8 + 0.4 * (int(seed[:4], 16) / 0xFFFF)  # 20–40 s around the 30 s default
+        jitter = 0.8 + 0.4 * (int(seed[:4], 16) / 0xFFFF)  # 24–36 s around the 30 s default
         finish = self.config.timeline[3] * jitter if finish_after is None else finish_after
         task = SandboxTask(task_id=task_id, platform=platform, action=action, body=body,
                            submitted=self.clock(), finish_after=finish)
