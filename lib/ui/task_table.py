@@ -38,6 +38,7 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
     frame = pd.DataFrame([_row(i, lang) for i in ids])
     event = st.dataframe(
         frame, key="task_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        placeholder="–",
         width="stretch",
         column_config={
             "cover": st.column_config.ImageColumn(t("table.cover", lang), width="small"),
