@@ -4,19 +4,20 @@ import streamlit as st
 from lib import state
 from lib.errors import GatewayError
 from lib.i18n import t
+from lib.models import PLATFORMS
 from lib.task_view import parse_lookup, share_link
 from lib.ui.errors import show_error
 from lib.ui.live_task import show_task
 from lib.ui.task_detail import render_task
 from lib.ui.task_table import show_tasks_table
 
-PLATFORMS = ["auto", "suno", "udio"]
+CHOICES = ["auto", *PLATFORMS]
 
 lang = state.language()
 st.title(t("page.task.title", lang))
 
 url_ids = st.query_params.get("id", "")
-url_platform = st.query_params.get("platform") if st.query_params.get("platform") in PLATFORMS[1:] else None
+url_platform = st.query_params.get("platform") if st.query_params.get("platform") in PLATFORMS else None
 st.session_state.setdefault("task_input", url_ids.replace(",", "\n"))
 st.session_state.setdefault("task_platform", url_platform or "auto")
 
@@ -24,7 +25,7 @@ with st.form("task_lookup", border=False, enter_to_submit=False):
     st.text_area(t("task.input.label", lang), key="task_input", height=100,
                  placeholder=t("task.input.placeholder", lang))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.segmented_control(t("task.input.platform", lang), PLATFORMS, key="task_platform", required=True,
+    left.segmented_control(t("task.input.platform", lang), CHOICES, key="task_platform", required=True,
                            format_func=lambda p: t(f"task.platform.{p}", lang))
     opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:",
                                       width="stretch")

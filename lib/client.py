@@ -23,7 +23,7 @@ import requests
 from lib import bodies, errors
 from lib.error_mapping import error_from_body
 from lib.ids import validate_id
-from lib.models import AlignedWord, Song, Task
+from lib.models import PLATFORMS, AlignedWord, Song, Task
 from lib.parser import extract_task_id, parse_task, parse_task_list
 
 USER_AGENT = "MusicTaskStudio/0.1 (+https://github.com/)"
@@ -354,7 +354,7 @@ class GatewayClient:
 
 
 def _platform(platform: str) -> str:
-    if platform not in ("suno", "udio"):
+    if platform not in PLATFORMS:
         raise errors.InvalidInputError(f"unknown platform {platform!r}: use suno or udio")
     return platform
 

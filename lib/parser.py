@@ -14,7 +14,8 @@ from typing import Any
 
 from lib.errors import ProtocolError
 from lib.error_mapping import error_from_body
-from lib.models import Lyrics, Song, Task, TaskStatus
+from lib.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
+from lib.text import is_http_url
 
 _STATUS_WORDS = {
     "not_start": TaskStatus.NOT_START,
@@ -167,7 +168,7 @@ def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> T
     return Task(
         task_id=_text(_first(obj, "task_id", "taskId")) or task_id or _id_from_songs(raw_songs)
         or _text(obj.get("id")) or "",
-        platform=platform if platform in ("suno", "udio") else ("udio" if is_udio else "suno"),
+        platform=platform if platform in PLATFORMS else ("udio" if is_udio else "suno"),
         status=status,
         action=action or ("LYRICS" if lyrics else ""),
         progress=_progress(_first(obj, "progress")),
@@ -333,10 +334,8 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _url(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    url = value.strip()
-    return url if re.match(r"https?://[^\s/]", url, re.IGNORECASE) else None
+    url = value.strip() if isinstance(value, str) else None
+    return url if is_http_url(url) else None
 
 
 def _number(value: Any) -> float | None:

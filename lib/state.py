@@ -76,9 +76,11 @@ def get_client() -> GatewayClient:
 
 # --- Task page -------------------------------------------------------------------------------
 
-@st.cache_data(ttl=3600, max_entries=48, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
 def media_bytes(url: str) -> tuple[bytes, str]:
-    """Media downloaded by the server (cached per URL: a player keeps its file across reruns)."""
+    """Media downloaded by the server, cached per URL so a player keeps its file across reruns.
+    ``cache_resource``: the bytes are immutable, so sharing them beats unpickling megabytes of
+    audio on every polling tick."""
     return fetch_media(url)
 
 

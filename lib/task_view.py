@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 from lib import errors
 from lib.ids import split_ids, validate_id
-from lib.models import Task, TaskStatus
+from lib.models import PLATFORMS, Task, TaskStatus
 from lib.parser import parse_task
 
 # Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
@@ -183,12 +183,12 @@ def fetch_many(client: Any, ids: list[str], platform: str | None,
     """Refresh many tasks in as few requests as possible: Suno through the batch route, Udio in
     parallel; IDs of unknown platform are tried on Suno first. Returns (found, missing)."""
     found: dict[str, Task] = {}
-    if platform in ("suno", "udio"):
+    if platform in PLATFORMS:
         groups = {platform: list(ids)}
     else:
         groups = {"suno": [i for i in ids if known.get(i, "suno") == "suno"],
                   "udio": [i for i in ids if known.get(i) == "udio"]}
-    for name in ("suno", "udio"):
+    for name in PLATFORMS:
         if groups.get(name):
             found.update(client.fetch_tasks(groups[name], name))
     if platform is None:

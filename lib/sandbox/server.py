@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from lib.bodies import SUNO_TASKS
 from lib.sandbox import faults as fault_lib
 from lib.sandbox import cover, media, shapes
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
@@ -404,7 +405,7 @@ def _check_music(engine: SandboxEngine, body: dict[str, Any]) -> None:
     """The validation new-api and Suno-API do before accepting a music submit."""
     kind = body.get("task")
     clip_field = {"cover": "cover_clip_id", "artist_consistency": "artist_clip_id"}.get(kind, "continue_clip_id")
-    if kind and kind not in ("extend", "upload_extend", "cover", "infill", "artist_consistency", "gen_stem"):
+    if kind and kind not in SUNO_TASKS:
         raise _Reply(400, fault_lib.task_error("invalid_request", f"unsupported task {kind}"))
     if kind:
         if body.get("continue_clip_id") and kind in ("extend", "infill") and not body.get("task_id"):
