@@ -6,6 +6,7 @@ import json
 import threading
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any, Callable
 
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
@@ -32,11 +33,17 @@ class ManualClock:
 
 
 class SandboxGateway:
-    """``with SandboxGateway() as gw: GatewayClient(gw.url, "any-key")``."""
+    """``with SandboxGateway() as gw: GatewayClient(gw.url, "any-key")``.
+
+    With ``state_path``, tasks and clips are kept in that JSON file and reloaded on the next start,
+    so task IDs (and their media) outlive a restart.
+    """
 
     def __init__(self, config: SandboxConfig | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0, clock: Callable[[], float] = time.time) -> None:
-        self.engine = SandboxEngine(config or SandboxConfig(), clock)
+                 port: int = 0, clock: Callable[[], float] = time.time,
+                 state_path: Path | str | None = None) -> None:
+        self.engine = SandboxEngine(config or SandboxConfig(), clock,
+                                    Path(state_path) if state_path is not None else None)
         self._server = SandboxServer((host, port), self.engine)
         self._thread: threading.Thread | None = None
 

@@ -1,8 +1,9 @@
-"""``python -m lib.sandbox --port 8765``: run the sandbox gateway on its own."""
+"""``python -m lib.sandbox --port 8765 [--state FILE]``: run the sandbox gateway on its own."""
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from lib.sandbox import SandboxConfig, SandboxGateway
 
@@ -14,10 +15,12 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="tasks finish in about a second")
     parser.add_argument("--udio-dialect", choices=("nested", "flat"), default="nested")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
+    parser.add_argument("--state", type=Path, metavar="FILE",
+                        help="keep tasks in this JSON file so they survive a restart")
     args = parser.parse_args()
     config = SandboxConfig.fast() if args.fast else SandboxConfig()
     config.udio_dialect, config.latency = args.udio_dialect, args.latency
-    with SandboxGateway(config, host=args.host, port=args.port) as gateway:
+    with SandboxGateway(config, host=args.host, port=args.port, state_path=args.state) as gateway:
         print(f"Sandbox gateway on {gateway.url} (any non-empty key works; Ctrl+C stops it)", flush=True)
         try:
             while True:

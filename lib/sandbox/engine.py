@@ -5,13 +5,15 @@ SUCCESS/FAILURE), so a test can drive time with a manual clock and nothing runs 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import threading
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
-from lib.sandbox import content
+from lib.sandbox import content, persistence
 from lib.sandbox.media import song_duration_for
 
 FAIL_MARKER = "sandbox:fail"
@@ -81,14 +83,19 @@ def stable_seed(*parts: Any) -> str:
 
 
 class SandboxEngine:
-    def __init__(self, config: SandboxConfig, clock: Callable[[], float]) -> None:
+    def __init__(self, config: SandboxConfig, clock: Callable[[], float],
+                 state_path: Path | None = None) -> None:
         self.config = config
         self.clock = clock
+        self.state_path = Path(state_path) if state_path is not None else None
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()
         self._tasks: dict[str, SandboxTask] = {}
         self._clips: dict[str, Clip] = {}
         self._conversions: dict[tuple[str, str], float] = {}
         self._counter = 0
+        if self.state_path is not None:
+            self._load()
 
     # --- lookup ---------------------------------------------------------------------------
 
@@ -218,6 +225,7 @@ class SandboxEngine:
         with self._lock:
             for clip in clips:
                 self._clips[clip.id] = clip
+        self._save()
         return clips
 
     def conversion_ready(self, kind: str, clip_id: str) -> bool:
@@ -244,6 +252,7 @@ class SandboxEngine:
             self._tasks[task.task_id] = task
             for clip in task.clips:
                 self._clips[clip.id] = clip
+        self._save()
         return task
 
     def _music_clip(self, task: SandboxTask, body: dict[str, Any], index: int) -> Clip:
@@ -280,10 +289,62 @@ class SandboxEngine:
             chain.insert(0, self._clips[chain[0].parent])
         return chain
 
+    # --- persistence (only with a state_path) ---------------------------------------------
+
+    def _load(self) -> None:
+        assert self.state_path is not None
+        state = persistence.load(self.state_path)
+        if state is None:
+            return
+        try:
+            clips = {c.id: c for c in map(_clip_from, state["clips"])}
+            tasks = sorted(map(_task_from, state["tasks"]), key=lambda t: t.submitted)
+            counter = int(state.get("counter") or 0)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            persistence.set_aside(self.state_path)
+            return
+        for task in tasks:  # one Clip object per id, shared by the task and the clip index
+            task.clips = [clips.setdefault(c.id, c) for c in task.clips]
+        self._tasks = {t.task_id: t for t in tasks}
+        self._clips, self._counter = clips, counter
+
+    def _save(self) -> None:
+        if self.state_path is None:
+            return
+        with self._save_lock:  # snapshot and write in one go, so files land in order
+            with self._lock:
+                tasks = sorted(self._tasks.values(), key=lambda t: t.submitted)
+                kept, dropped = tasks[-persistence.MAX_TASKS:], tasks[:-persistence.MAX_TASKS]
+                gone = {c.id for t in dropped for c in t.clips}
+                state = {"counter": self._counter,
+                         "tasks": [dataclasses.asdict(t) for t in kept],
+                         "clips": [dataclasses.asdict(c) for c in self._clips.values()
+                                   if c.id not in gone]}
+            try:
+                persistence.save(self.state_path, state)
+            except OSError as exc:  # log it and keep serving from memory
+                persistence.log.warning("could not save sandbox state to %s: %s", self.state_path, exc)
+
     def _next(self) -> int:
         with self._lock:
             self._counter += 1
             return 11288924 + self._counter
+
+
+def _clip_from(data: dict[str, Any]) -> Clip:
+    return Clip(**_known(Clip, data))
+
+
+def _task_from(data: dict[str, Any]) -> SandboxTask:
+    values = _known(SandboxTask, data)
+    values["clips"] = [_clip_from(c) for c in values.get("clips") or []]
+    return SandboxTask(**values)
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``data`` that are fields of ``cls`` (a newer file may carry more)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
 
 
 def _fail_reason(body: dict[str, Any]) -> str:
