@@ -6,14 +6,21 @@ recorder (``client.slept`` / the ``slept`` fixture) instead of ``time.sleep``.
 """
 from __future__ import annotations
 
+import os
 import socket
+import tempfile
+import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from lib.client import GatewayClient
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 API_KEY = "test-key"
+# A PostgreSQL server for the history store's tests, e.g. postgresql+psycopg://postgres@127.0.0.1:54329/postgres
+# (.ci/run starts one); each test gets a database of its own, created and dropped here.
+POSTGRES_ENV = "HISTORY_TEST_POSTGRES_URL"
 # Every default-timeline task (Suno 24-36 s, lyrics 3 s, uploads 3 s, Udio 24-36 s) is done by then.
 PAST_DONE = 40.0
 
@@ -56,3 +63,36 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def pytest_configure(config) -> None:
+    # The app under test (AppTest runs it in this process) must never write into the developer's
+    # own library or sandbox state.
+    os.environ.pop("HISTORY_DATABASE_URL", None)
+    os.environ["MUSIC_TASK_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="mts-test-data-")
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_ENV} to a server URL to run this test")
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"mts_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_url(request, tmp_path) -> str:
+    """The history store's database: a SQLite file, and (when a server is given) PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    return request.getfixturevalue("postgres_url")
