@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import state
 from lib.i18n import t
+from lib.ui.history_view import FILTER_PREFIX
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
@@ -17,5 +18,6 @@ pages = [
             url_path="history", help=t("nav.history.help", lang)),
 ]
 page = st.navigation(pages)
+state.keep_widget_state(FILTER_PREFIX)
 render_sidebar(lang)
 page.run()

@@ -1,10 +1,26 @@
-"""History page (placeholder until its issue lands)."""
+"""History page: the library of every task submitted or inspected here, kept across restarts."""
 import streamlit as st
 
 from lib import state
+from lib.history import HistoryUnavailable
 from lib.i18n import t
+from lib.text import escape_markdown
+from lib.ui.history_view import show_library
+
+
+def unavailable(detail: str) -> None:
+    st.error(f"**{t('history.unavailable', lang)}**  \n{escape_markdown(detail)}", icon=":material/database:")
+    st.caption(t("history.unavailable.hint", lang))
+
 
 lang = state.language()
 st.title(t("page.history.title", lang))
-st.write(t("page.history.intro", lang))
-st.info(t("page.coming_soon", lang), icon=":material/construction:")
+store = state.history()
+if store is None:
+    unavailable(state.history_problem() or "")
+else:
+    try:
+        show_library(store, lang)
+    except HistoryUnavailable as error:  # the database went away after the app opened it
+        state.history_failed(error)
+        unavailable(str(error))

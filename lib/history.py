@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from typing import Any
 
 import sqlalchemy as sa
@@ -180,8 +181,14 @@ class HistoryStore:
 
     @property
     def display_url(self) -> str:
-        """Where the library lives, safe to show (password hidden)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        """Where the library lives, safe to show: a SQLite file's path, or the server without
+        its password."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return f"SQLite · {url.database or ':memory:'}"
+        if url.get_backend_name() == "postgresql":
+            url = url.set(drivername="postgresql")
+        return url.render_as_string(hide_password=True)
 
     @property
     def dialect(self) -> str:
@@ -199,7 +206,7 @@ class HistoryStore:
                 return False
         now = now or _now()
         values = {**_task_values(task, now), "body_digest": digest, "updated_at": now,
-                  "gateway_url": profile.base_url, "key_fingerprint": profile.key_fingerprint}
+                  "gateway_url": _safe_url(profile.base_url), "key_fingerprint": profile.key_fingerprint}
         with self._write() as conn:
             stored = conn.execute(sa.select(tasks.c.body_digest).where(
                 tasks.c.gateway_name == profile.name, tasks.c.platform == task.platform,
@@ -226,7 +233,7 @@ class HistoryStore:
         with self._write() as conn:
             return conn.execute(tasks.insert().values(
                 platform=platform, task_id=None, gateway_name=profile.name,
-                gateway_url=profile.base_url, key_fingerprint=profile.key_fingerprint,
+                gateway_url=_safe_url(profile.base_url), key_fingerprint=profile.key_fingerprint,
                 origin="submitted", action=action, route=route,
                 request_body=json.dumps(request, ensure_ascii=False, sort_keys=True),
                 submitted_at=now, status=SENDING, progress=0, first_seen=now, updated_at=now,
@@ -435,6 +442,15 @@ def _task_values(task: Task, now: datetime) -> dict[str, Any]:
         "tags": tags[:1000],
         "last_body": json.dumps(task.raw, ensure_ascii=False, default=str) if task.raw is not None else None,
     }
+
+
+def _safe_url(url: str) -> str:
+    """A base URL without credentials or query: someone may have pasted a key into it."""
+    parts = urlsplit(url)
+    if not parts.scheme:
+        return url.split("?", 1)[0].rsplit("@", 1)[-1][:500]
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))[:500]
 
 
 def _digest(task: Task) -> str:

@@ -6,6 +6,7 @@ one per server process; the HTTP client is one per browser session, so keys neve
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import streamlit as st
@@ -13,18 +14,28 @@ import streamlit as st
 from lib.client import GatewayClient
 from lib.config import CUSTOM, SANDBOX, GatewayProfile, load_profiles
 from lib.errors import GatewayError
+from lib.history import HistoryEntry, HistoryStore, HistoryUnavailable, data_dir, default_database_url
 from lib.i18n import pick_language
 from lib.media_fetch import fetch_media
 from lib.models import Task
 from lib.sandbox import SandboxConfig, SandboxGateway
 
 SANDBOX_KEY = "sandbox-demo-key"
+# A fixed port keeps the sandbox's media URLs (stored in the history) valid across restarts.
+SANDBOX_DEFAULT_PORT = 8599
 
 
 @st.cache_resource(show_spinner=False)
 def sandbox_gateway() -> SandboxGateway:
     config = SandboxConfig.fast() if os.environ.get("SANDBOX_FAST") else SandboxConfig()
-    return SandboxGateway(config, port=int(os.environ.get("SANDBOX_PORT") or 0)).start()
+    port = int(os.environ.get("SANDBOX_PORT") or SANDBOX_DEFAULT_PORT)
+    try:
+        return SandboxGateway(config, port=port, state_path=data_dir() / f"sandbox-{port}.json").start()
+    except OSError:
+        if os.environ.get("SANDBOX_PORT"):
+            raise
+        # Another app holds the port: this one's demo tasks then last until it stops.
+        return SandboxGateway(config).start()
 
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
@@ -74,6 +85,102 @@ def get_client() -> GatewayClient:
     return _client(profile.base_url, profile.api_key)
 
 
+def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, GatewayProfile] | None:
+    """A client for the gateway a library row came from, if this session can reach it."""
+    current = current_profile()
+    if gateway_name == SANDBOX:
+        profile = current if current.is_sandbox else GatewayProfile(
+            SANDBOX, sandbox_gateway().url, SANDBOX_KEY, is_sandbox=True)
+    elif gateway_name == current.name and (gateway_name != CUSTOM or gateway_url == current.base_url):
+        profile = current
+    else:
+        profile = next((p for p in configured_profiles() if p.name == gateway_name), None)
+    if profile is None or not profile.base_url or not profile.api_key:
+        return None
+    try:
+        return _client(profile.base_url, profile.api_key), profile
+    except GatewayError:
+        return None
+
+
+# --- History ---------------------------------------------------------------------------------
+
+_history_failure: dict[str, tuple[float, str]] = {}
+_history_failure_lock = threading.Lock()
+HISTORY_RETRY_S = 30.0
+
+
+@st.cache_resource(show_spinner=False)
+def _history_store(url: str) -> HistoryStore:
+    return HistoryStore(url)
+
+
+def history() -> HistoryStore | None:
+    """The library, or None while it is unavailable (retried every ``HISTORY_RETRY_S`` so a
+    database that is down does not slow every rerun and polling tick)."""
+    url = default_database_url()
+    with _history_failure_lock:
+        failed = _history_failure.get(url)
+    if failed and time.time() - failed[0] < HISTORY_RETRY_S:
+        return None
+    try:
+        store = _history_store(url)
+    except HistoryUnavailable as error:
+        history_failed(error)
+        return None
+    with _history_failure_lock:
+        _history_failure.pop(url, None)
+    return store
+
+
+def history_failed(error: HistoryUnavailable) -> None:
+    with _history_failure_lock:
+        _history_failure[default_database_url()] = (time.time(), str(error))
+
+
+def history_problem() -> str | None:
+    with _history_failure_lock:
+        failed = _history_failure.get(default_database_url())
+    return failed[1] if failed else None
+
+
+def record_in_history(task: Task, profile: GatewayProfile | None = None) -> None:
+    store = history()
+    if store is None:
+        return
+    try:
+        store.record_task(task, profile or current_profile())
+    except HistoryUnavailable as error:
+        history_failed(error)
+
+
+def recent_tasks(limit: int = 6) -> list[HistoryEntry] | None:
+    """The newest library rows that can be opened, or None while the library is unavailable."""
+    store = history()
+    if store is None:
+        return None
+    try:
+        return [e for e in store.recent(limit * 2) if e.task_id][:limit]
+    except HistoryUnavailable as error:
+        history_failed(error)
+        return None
+
+
+def platform_of(task_id: str) -> str | None:
+    """The platform of a task seen before: this session first, then the library."""
+    known = known_platforms().get(task_id)
+    if known is None:
+        store = history()
+        try:
+            entry = store.find(task_id) if store else None
+        except HistoryUnavailable as error:
+            history_failed(error)
+            entry = None
+        if entry is not None:
+            known = known_platforms()[task_id] = entry.platform
+    return known
+
+
 # --- Task page -------------------------------------------------------------------------------
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
@@ -112,6 +219,7 @@ def last_seen(task_id: str) -> tuple[Task, float] | None:
 def remember_seen(task: Task, task_id: str) -> None:
     st.session_state.setdefault("last_seen", {})[task_id] = (task, time.time())
     known_platforms()[task_id] = task.platform
+    record_in_history(task)
     if task.is_terminal:
         finished_tasks()[task_id] = task
 
@@ -139,3 +247,11 @@ def table_refreshed_at() -> float:
 
 def mark_table_refreshed() -> None:
     st.session_state["table_refreshed_at"] = time.time()
+
+
+def keep_widget_state(prefix: str) -> None:
+    """Streamlit drops a widget's value on a run that does not draw it; re-assigning it on every
+    run keeps a page's filters while the user visits other pages."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(prefix):
+            st.session_state[key] = st.session_state[key]

@@ -33,7 +33,7 @@ def show_task(task_id: str, platform: str | None, lang: str) -> None:
     if elapsed > FOLLOW_LIMIT_S:
         _paused(task_id, lang)
         return
-    platform = platform or state.known_platforms().get(task_id)
+    platform = platform or state.platform_of(task_id)
     interval = poll_interval(elapsed)
 
     @st.fragment(run_every=interval)

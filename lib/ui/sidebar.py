@@ -38,9 +38,32 @@ def render_sidebar(lang: str) -> None:
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
+        _recent_tasks(lang)
+        st.divider()
         st.toggle(t("sidebar.media_proxy", lang), key="media_proxy", help=t("sidebar.media_proxy.help", lang))
         st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key="lang",
                              format_func=LANGUAGES.get, required=True)
+
+
+_STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/error:",
+                 "UNKNOWN": ":material/help:"}
+
+
+def _recent_tasks(lang: str) -> None:
+    st.subheader(t("sidebar.recent", lang), divider=False)
+    entries = state.recent_tasks()
+    if entries is None:
+        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=state.history_problem() or "")))
+        return
+    if not entries:
+        st.caption(t("sidebar.recent.empty", lang))
+    for entry in entries:
+        label = (entry.title or entry.task_id)[:40]
+        st.page_link("app_pages/task.py", label=escape_markdown(label),
+                     icon=_STATUS_ICONS.get(entry.status, ":material/hourglass_top:"),
+                     query_params={"id": entry.task_id, "platform": entry.platform},
+                     help=f"{t(f'status.{entry.status}', lang)} · {entry.task_id}")
+    st.page_link("app_pages/history.py", label=t("sidebar.recent.all", lang), icon=":material/history:")
 
 
 def _valid(url: str) -> bool:

@@ -59,7 +59,8 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
 
 def _refresh(ids: list[str], platform: str | None, lang: str) -> None:
     try:
-        found, missing = fetch_many(state.get_client(), ids, platform, state.known_platforms())
+        known = {i: p for i in ids if (p := state.platform_of(i))}
+        found, missing = fetch_many(state.get_client(), ids, platform, known)
     except GatewayError as error:
         show_error(error, lang)
         return

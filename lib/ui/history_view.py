@@ -1,0 +1,294 @@
+"""The History page's parts: filters, the paged library table, and what to do with a selection."""
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import datetime, timezone
+
+import pandas as pd
+import streamlit as st
+
+from lib import state
+from lib.errors import GatewayError
+from lib.history import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING, HistoryEntry, HistoryFilter,
+                         HistoryStore)
+from lib.history_io import export_csv, export_json, parse_import
+from lib.history_refresh import RefreshReport, refresh_entries
+from lib.i18n import t
+from lib.models import PLATFORMS
+from lib.task_view import format_time
+from lib.text import escape_markdown
+from lib.ui.errors import show_error
+
+PAGE_SIZES = (50, 100, 250, 500)
+_FAILED = {"FAILURE", "UNKNOWN", OUTCOME_UNKNOWN, REJECTED}
+EXPORT_LIMIT = 50_000
+IMPORT_LIMIT = 100  # what one Task page (and its link) holds
+# Filter widgets' keys share this prefix so the frame keeps them while other pages are shown.
+FILTER_PREFIX = "hf_"
+_FILTER_DEFAULTS = {"hf_text": "", "hf_platforms": [], "hf_statuses": [], "hf_gateways": [],
+                    "hf_dates": (), "hf_starred": False, "hf_page": 1, "hf_page_size": 100}
+
+
+def show_library(store: HistoryStore, lang: str) -> None:
+    refresh_report(lang)
+    filters = filters_bar(store, lang)
+    total = store.count(filters)
+    everything = store.count()
+    st.caption(escape_markdown(t("history.count", lang, count=everything, where=store.display_url)))
+    toolbar(store, filters, total, lang)
+    if not total:
+        st.info(t("history.no_match" if everything else "history.empty", lang), icon=":material/library_music:")
+        return
+    chosen = library_table(store, filters, total, lang)
+    if chosen:
+        selection_panel(store, chosen, lang)
+
+
+def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
+    for key, value in _FILTER_DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    gateways = store.gateway_names()
+    st.session_state["hf_gateways"] = [g for g in st.session_state["hf_gateways"] if g in gateways]
+    with st.container(border=True):
+        top = st.columns([5, 1], vertical_alignment="bottom")
+        top[0].text_input(t("history.search", lang), key="hf_text", icon=":material/search:",
+                          placeholder=t("history.search.placeholder", lang))
+        top[1].button(t("history.filter.clear", lang), on_click=_clear_filters, width="stretch",
+                      icon=":material/filter_alt_off:")
+        row = st.columns([2, 3, 3, 3.5, 1.6], vertical_alignment="bottom")
+        row[0].pills(t("history.filter.platform", lang), PLATFORMS, selection_mode="multi",
+                     key="hf_platforms", format_func=lambda p: t(f"task.platform.{p}", lang))
+        row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key="hf_statuses",
+                           format_func=lambda s: t(f"status.{s}", lang),
+                           placeholder=t("history.filter.any", lang))
+        row[2].multiselect(t("history.filter.gateway", lang), gateways, key="hf_gateways",
+                           placeholder=t("history.filter.any", lang))
+        row[3].date_input(t("history.filter.dates", lang), key="hf_dates", format="YYYY-MM-DD")
+        row[4].toggle(t("history.filter.starred", lang), key="hf_starred")
+    dates = tuple(st.session_state["hf_dates"] or ())
+    return HistoryFilter(
+        platforms=tuple(st.session_state["hf_platforms"] or ()),
+        statuses=tuple(st.session_state["hf_statuses"] or ()),
+        gateways=tuple(st.session_state["hf_gateways"] or ()),
+        since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None,
+        text=st.session_state["hf_text"] or "", starred_only=bool(st.session_state["hf_starred"]))
+
+
+def _clear_filters() -> None:
+    for key, value in _FILTER_DEFAULTS.items():
+        if key != "hf_page_size":
+            st.session_state[key] = value
+
+
+def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
+    unfinished = store.unfinished(filters)
+    left, csv_col, json_col, import_col = st.columns([3, 1.2, 1.2, 1.6], vertical_alignment="center")
+    if left.button(t("history.refresh_unfinished", lang, count=len(unfinished)), disabled=not unfinished,
+                   icon=":material/sync:", help=t("history.refresh_unfinished.help", lang)):
+        _refresh(store, unfinished)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    help_text = t("history.export.help", lang, count=total, limit=EXPORT_LIMIT)
+    # Built only when clicked (on Streamlit's own thread), not on every rerun.
+    csv_col.download_button(t("history.export_csv", lang), lambda: export_csv(_all(store, filters)),
+                            file_name=f"music-tasks-{stamp}.csv", mime="text/csv", on_click="ignore",
+                            icon=":material/download:", disabled=not total, help=help_text, width="stretch")
+    json_col.download_button(t("history.export_json", lang), lambda: export_json(_all(store, filters)),
+                             file_name=f"music-tasks-{stamp}.json", mime="application/json",
+                             on_click="ignore", icon=":material/data_object:", disabled=not total,
+                             help=help_text, width="stretch")
+    with import_col.popover(t("history.import", lang), icon=":material/upload_file:", width="stretch"):
+        _import_form(lang)
+
+
+def _all(store: HistoryStore, filters: HistoryFilter) -> list[HistoryEntry]:
+    return store.search(filters, limit=EXPORT_LIMIT)
+
+
+def _import_form(lang: str) -> None:
+    upload = st.file_uploader(t("history.import.file", lang), type=["csv", "json", "txt"], key="import_file")
+    pasted = st.text_area(t("history.import.text", lang), key="import_text", height=80)
+    data, name = (upload.getvalue(), upload.name) if upload is not None else (pasted.encode(), "pasted.txt")
+    if not data.strip():
+        return
+    try:
+        imported = parse_import(data, name, limit=IMPORT_LIMIT)
+    except GatewayError as error:
+        st.error(escape_markdown(error.gateway_message or str(error)), icon=":material/error:")
+        return
+    st.write(t("history.import.found", lang, count=len(imported.ids)))
+    if imported.skipped:
+        st.caption(t("history.import.skipped", lang, count=imported.skipped))
+    if imported.truncated:
+        st.caption(t("history.import.truncated", lang, limit=IMPORT_LIMIT))
+    if st.button(t("history.import.open", lang, count=len(imported.ids)), type="primary",
+                 icon=":material/manage_search:", help=t("history.import.help", lang)):
+        state.known_platforms().update(imported.platforms)
+        platforms = set(imported.platforms.get(i) for i in imported.ids)
+        query = {"id": ",".join(imported.ids)}
+        if len(platforms) == 1 and None not in platforms:
+            query["platform"] = platforms.pop()
+        st.switch_page("app_pages/task.py", query_params=query)
+
+
+def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> list[HistoryEntry]:
+    """The current page of the filtered library; returns the selected entries."""
+    size = st.session_state["hf_page_size"] if st.session_state["hf_page_size"] in PAGE_SIZES else 100
+    pages = max(1, math.ceil(total / size))
+    st.session_state["hf_page"] = min(max(1, int(st.session_state["hf_page"] or 1)), pages)
+    page = st.session_state["hf_page"]
+    entries = store.search(filters, offset=(page - 1) * size, limit=size)
+    # A new key when the rows under the selection change, so a stale selection is dropped.
+    generation = st.session_state.get("history_generation", 0)
+    view = hashlib.sha256(repr((filters, page, size, generation)).encode()).hexdigest()[:12]
+    event = st.dataframe(
+        _frame(entries, lang), key=f"history_table_{view}", on_select="rerun", selection_mode="multi-row",
+        hide_index=True, width="stretch", placeholder="–", row_height=44,
+        column_config={
+            "star": st.column_config.TextColumn(t("history.col.star", lang), width=30),
+            "cover": st.column_config.ImageColumn(t("table.cover", lang), width="small"),
+            "title": st.column_config.TextColumn(t("table.title", lang), width="medium"),
+            "status": st.column_config.TextColumn(t("table.status", lang)),
+            "progress": st.column_config.ProgressColumn(t("table.progress", lang), min_value=0, max_value=100,
+                                                        format="%d%%", width="small"),
+            "platform": st.column_config.TextColumn(t("table.platform", lang), width="small"),
+            "model": st.column_config.TextColumn(t("table.model", lang)),
+            "duration": st.column_config.NumberColumn(t("table.duration", lang), format="%.0f s", width="small"),
+            "submitted": st.column_config.DatetimeColumn(t("table.submitted", lang), format="YYYY-MM-DD HH:mm"),
+            "gateway": st.column_config.TextColumn(t("history.col.gateway", lang)),
+            "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
+            "note": st.column_config.TextColumn(t("history.col.note", lang)),
+        })
+    first = (page - 1) * size + 1 if total else 0
+    pager = st.columns([4, 1, 1], vertical_alignment="bottom")
+    pager[0].caption(t("history.showing", lang, first=first, last=first + len(entries) - 1 if entries else 0,
+                       total=total) + " · " + t("history.select_hint", lang))
+    pager[1].number_input(t("history.page", lang), min_value=1, max_value=pages, step=1, key="hf_page")
+    pager[2].selectbox(t("history.page_size", lang), PAGE_SIZES, key="hf_page_size")
+    rows = event.selection.rows if event is not None else []
+    return [entries[i] for i in rows if i < len(entries)]
+
+
+def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
+    tz = st.context.timezone or "UTC"
+    submitted = pd.to_datetime([e.submitted_at for e in entries], utc=True)
+    try:
+        submitted = submitted.tz_convert(tz)
+    except Exception:  # an odd timezone name from the browser: UTC is still right
+        pass
+    return pd.DataFrame({
+        "star": ["★" if e.starred else "" for e in entries],
+        "cover": [e.cover_url for e in entries],
+        "title": [e.title or e.prompt[:80] for e in entries],
+        "status": [t(f"status.{e.status}", lang) for e in entries],
+        # A failed task is not "100 %" done: leave its bar empty.
+        "progress": [None if e.status in _FAILED else e.progress for e in entries],
+        "platform": ["Suno" if e.platform == "suno" else "Udio" for e in entries],
+        "model": [e.model for e in entries],
+        "duration": [e.duration for e in entries],
+        "submitted": submitted,
+        "gateway": [e.gateway_name for e in entries],
+        "task_id": [e.task_id or "" for e in entries],
+        "note": [e.note for e in entries],
+    }, columns=["star", "cover", "title", "status", "progress", "platform", "model", "duration", "submitted",
+                "gateway", "task_id", "note"])
+
+
+def selection_panel(store: HistoryStore, chosen: list[HistoryEntry], lang: str) -> None:
+    with_ids = [e for e in chosen if e.task_id]
+    with st.container(border=True):
+        st.markdown(f"**{t('history.selected', lang, count=len(chosen))}**")
+        buttons = st.columns(5)
+        if buttons[0].button(t("history.open", lang), icon=":material/open_in_new:", disabled=not with_ids,
+                             type="primary", width="stretch"):
+            platforms = {e.platform for e in with_ids}
+            query = {"id": ",".join(dict.fromkeys(e.task_id for e in with_ids))}
+            if len(platforms) == 1:
+                query["platform"] = platforms.pop()
+            st.switch_page("app_pages/task.py", query_params=query)
+        if buttons[1].button(t("history.refresh", lang), icon=":material/sync:", disabled=not with_ids,
+                             width="stretch"):
+            _refresh(store, with_ids)
+        if buttons[2].button(t("history.star", lang), icon=":material/star:", width="stretch"):
+            store.set_starred([e.id for e in chosen], True)
+            st.rerun()
+        if buttons[3].button(t("history.unstar", lang), icon=":material/star_outline:", width="stretch"):
+            store.set_starred([e.id for e in chosen], False)
+            st.rerun()
+        if buttons[4].button(t("history.delete", lang), icon=":material/delete:", width="stretch"):
+            st.session_state["history_delete_pending"] = [e.id for e in chosen]
+        if len(with_ids) < len(chosen):
+            st.caption(t("history.no_task_id", lang))
+        _confirm_delete(store, lang)
+        if len(chosen) == 1:
+            _details(store, chosen[0], lang)
+
+
+def _confirm_delete(store: HistoryStore, lang: str) -> None:
+    pending = st.session_state.get("history_delete_pending")
+    if not pending:
+        return
+    st.warning(t("history.delete.confirm", lang, count=len(pending)), icon=":material/warning:")
+    yes, no, _ = st.columns([1, 1, 3])
+    if yes.button(t("history.delete.yes", lang), type="primary", icon=":material/delete_forever:"):
+        deleted = store.delete(pending)
+        st.session_state.pop("history_delete_pending", None)
+        st.session_state["history_generation"] = st.session_state.get("history_generation", 0) + 1
+        st.toast(t("history.deleted", lang, count=deleted), icon=":material/delete:")
+        st.rerun()
+    if no.button(t("history.delete.no", lang)):
+        st.session_state.pop("history_delete_pending", None)
+        st.rerun()
+
+
+def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
+    if entry.status == OUTCOME_UNKNOWN:
+        st.warning(t("history.outcome_unknown", lang), icon=":material/help:")
+    elif entry.status == SENDING:
+        st.info(t("history.sending", lang), icon=":material/hourglass_top:")
+    elif entry.status == REJECTED:
+        st.error(f"{t('history.rejected', lang)} {escape_markdown(entry.submit_error)}", icon=":material/block:")
+    if entry.fail_reason:
+        st.error(escape_markdown(entry.fail_reason), icon=":material/error:")
+    with st.form(f"note_{entry.id}", border=False):
+        note = st.text_area(t("history.note", lang), value=entry.note, height=80)
+        if st.form_submit_button(t("history.note.save", lang), icon=":material/save:"):
+            store.set_note(entry.id, note)
+            st.toast(t("history.note.saved", lang), icon=":material/check:")
+            st.rerun()
+    with st.expander(t("history.details", lang), icon=":material/data_object:"):
+        tz = st.context.timezone
+        origin = t(f"history.origin.{entry.origin}", lang)
+        st.caption(escape_markdown(origin + " · " + t(
+            "history.record", lang, gateway=f"{entry.gateway_name} ({entry.gateway_url})",
+            fingerprint=entry.key_fingerprint or "–", first_seen=format_time(entry.first_seen, tz),
+            updated=format_time(entry.updated_at, tz))))
+        if entry.request_body:
+            st.markdown(f"**{escape_markdown(t('history.request', lang, route=entry.route or '–'))}**")
+            st.json(entry.request, expanded=False)
+        if entry.last_body:
+            st.markdown(f"**{t('history.response', lang)}**")
+            st.json(entry.last_body, expanded=False)
+
+
+def _refresh(store: HistoryStore, entries: list[HistoryEntry]) -> None:
+    with st.spinner(show_time=True):
+        report = refresh_entries(store, entries, state.client_for)
+    st.session_state["history_refresh_report"] = report
+    st.rerun()  # redraw the table with what the gateways said; the report shows at the top
+
+
+def refresh_report(lang: str) -> None:
+    """The outcome of the last refresh, shown once."""
+    report: RefreshReport | None = st.session_state.pop("history_refresh_report", None)
+    if report is None:
+        return
+    st.toast(t("history.refresh.done", lang, asked=report.asked, changed=report.changed), icon=":material/sync:")
+    if report.missing:
+        shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
+        st.warning(escape_markdown(t("history.refresh.missing", lang, count=len(report.missing), ids=shown)))
+    for gateway, count in report.unreachable.items():
+        st.warning(escape_markdown(t("history.refresh.unreachable", lang, count=count, gateway=gateway)),
+                   icon=":material/cloud_off:")
+    for error in report.errors[:3]:
+        show_error(error, lang)
