@@ -56,7 +56,7 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
                           placeholder=t("history.search.placeholder", lang))
         top[1].button(t("history.filter.clear", lang), on_click=_clear_filters, width="stretch",
                       icon=":material/filter_alt_off:")
-        row = st.columns([2, 3, 3, 3.5, 1.6], vertical_alignment="bottom")
+        row = st.columns([2, 3, 3, 3.5], vertical_alignment="bottom")
         row[0].pills(t("history.filter.platform", lang), PLATFORMS, selection_mode="multi",
                      key="hf_platforms", format_func=lambda p: t(f"task.platform.{p}", lang))
         row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key="hf_statuses",
@@ -65,7 +65,7 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
         row[2].multiselect(t("history.filter.gateway", lang), gateways, key="hf_gateways",
                            placeholder=t("history.filter.any", lang))
         row[3].date_input(t("history.filter.dates", lang), key="hf_dates", format="YYYY-MM-DD")
-        row[4].toggle(t("history.filter.starred", lang), key="hf_starred")
+        st.toggle(t("history.filter.starred", lang), key="hf_starred")
     dates = tuple(st.session_state["hf_dates"] or ())
     return HistoryFilter(
         platforms=tuple(st.session_state["hf_platforms"] or ()),

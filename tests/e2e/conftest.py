@@ -66,8 +66,11 @@ class StreamlitServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.home = tempfile.mkdtemp(prefix="mts-home-")
         self.log_path = Path(self.home) / "streamlit.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_")}
-        env.update({"HOME": self.home, "SANDBOX_FAST": "1", **(extra_env or {})})
+        # Nothing configured, as for a newcomer: no gateway, and a library of its own.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("GATEWAY_") and k != "HISTORY_DATABASE_URL"}
+        env.update({"HOME": self.home, "MUSIC_TASK_STUDIO_DATA_DIR": str(Path(self.home) / "data"),
+                    "SANDBOX_FAST": "1", **(extra_env or {})})
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
