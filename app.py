@@ -20,4 +20,5 @@ pages = [
 page = st.navigation(pages)
 state.keep_widget_state(FILTER_PREFIX)
 render_sidebar(lang)
+state.show_flash()
 page.run()

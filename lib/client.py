@@ -31,6 +31,10 @@ MAX_BODY_BYTES = 20 * 1024 * 1024
 _RETRYABLE = (errors.GatewayConnectionError, errors.RateLimitError, errors.ServerError)
 
 
+SUBMIT_ROUTES = frozenset({"/suno/submit/music", "/suno/submit/lyrics", "/suno/submit/concat",
+                           "/suno/uploads/audio-url", "/suno/persona/create/", "/udio/submit/music"})
+
+
 def normalise_base_url(base_url: str) -> str:
     url = (base_url or "").strip().rstrip("/")
     if url.lower().endswith("/v1"):
@@ -48,6 +52,7 @@ class GatewayClient:
         api_key: str,
         *,
         timeout: float | tuple[float, float] = (5.0, 30.0),
+        submit_timeout: float = 150.0,  # seconds a paid POST waits for its answer
         max_retries: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 8.0,
@@ -58,6 +63,9 @@ class GatewayClient:
     ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.timeout = timeout if isinstance(timeout, tuple) else (min(timeout, 10.0), timeout)
+        # Paid POSTs wait longer: Suno-API answers a lyrics submit only when the lyrics are done
+        # (up to ~2 min), and giving up early turns a success into "outcome unknown".
+        self.submit_timeout = submit_timeout
         self.max_retries = max(0, int(max_retries))
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -157,6 +165,13 @@ class GatewayClient:
             delay = min(max_interval, delay * 1.25)  # new-api refreshes upstream every ~15 s
 
     # --- Suno submits (paid: sent once, never retried) ------------------------------------
+
+    def submit(self, route: str, body: Mapping[str, Any]) -> str:
+        """One paid POST of a previewed body to one of ``SUBMIT_ROUTES``; returns the task ID (the
+        persona ID for the persona route). Never retried: a timeout raises ``OutcomeUnknownError``."""
+        if route not in SUBMIT_ROUTES:
+            raise errors.InvalidInputError(f"{route} is not a submit route")
+        return self._call("POST", route, json=dict(body), paid=True, parse=extract_task_id)
 
     def submit_suno_music(self, body: Mapping[str, Any]) -> str:
         return self._call("POST", "/suno/submit/music", json=dict(body), paid=True,
@@ -300,7 +315,8 @@ class GatewayClient:
                   paid: bool) -> tuple[Any, int, str | None]:
         url = self.base_url + route
         try:
-            response = self._session.request(method, url, json=payload, timeout=self.timeout,
+            timeout = (self.timeout[0], self.submit_timeout) if paid else self.timeout
+            response = self._session.request(method, url, json=payload, timeout=timeout,
                                              stream=True, allow_redirects=not paid)
             try:
                 content = _read_capped(response)

@@ -40,7 +40,9 @@ def sandbox_gateway() -> SandboxGateway:
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
 def _client(base_url: str, api_key: str) -> GatewayClient:
-    return GatewayClient(base_url, api_key)
+    # GATEWAY_SUBMIT_TIMEOUT: seconds a paid POST waits for its answer before "outcome unknown".
+    submit_timeout = float(os.environ.get("GATEWAY_SUBMIT_TIMEOUT") or 150)
+    return GatewayClient(base_url, api_key, submit_timeout=submit_timeout)
 
 
 def _secrets() -> dict:
@@ -255,3 +257,29 @@ def keep_widget_state(prefix: str) -> None:
     for key in list(st.session_state.keys()):
         if isinstance(key, str) and key.startswith(prefix):
             st.session_state[key] = st.session_state[key]
+
+
+# --- Create page -----------------------------------------------------------------------------
+
+def set_create_prefill(platform: str, mode: str, values: dict) -> None:
+    """What a Task page action (extend, cover, reuse prompt, use lyrics) hands to the Create page."""
+    st.session_state["create_prefill"] = {"platform": platform, "mode": mode, "values": dict(values)}
+
+
+def take_create_prefill() -> dict | None:
+    return st.session_state.pop("create_prefill", None)
+
+
+def flash(message: str, icon: str = ":material/check_circle:") -> None:
+    """A toast for the next page shown (a page switch would swallow one shown now)."""
+    st.session_state.setdefault("flash", []).append((message, icon))
+
+
+def show_flash() -> None:
+    for message, icon in st.session_state.pop("flash", []):
+        st.toast(message, icon=icon)
+
+
+def personas() -> dict[str, list[dict]]:
+    """Personas created in this session, per gateway profile: {profile name: [{id, name}]}."""
+    return st.session_state.setdefault("personas", {})

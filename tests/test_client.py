@@ -513,7 +513,7 @@ def test_submit_is_never_retried_on_5xx(client, sandbox):
 
 def test_submit_timeout_is_outcome_unknown(sandbox):
     sandbox.inject("timeout", delay=1.5, route="/suno/submit/music")
-    with GatewayClient(sandbox.url, API_KEY, timeout=0.3, backoff=0, sleep=lambda s: None) as c:
+    with GatewayClient(sandbox.url, API_KEY, timeout=0.3, submit_timeout=0.3, backoff=0, sleep=lambda s: None) as c:
         with pytest.raises(errors.OutcomeUnknownError) as info:
             c.generate("a song")
     assert isinstance(info.value, errors.GatewayTimeoutError)
@@ -924,3 +924,17 @@ def test_wait_times_out(sandbox, clock):
     assert not isinstance(info.value, errors.OutcomeUnknownError)
     assert updates and all(not t.is_terminal for t in updates)
     assert clock.now - sandbox.engine.task(task_id).submitted <= 10
+
+
+def test_generic_submit_posts_a_previewed_body_once(client, sandbox):
+    body = {"prompt": "a lullaby"}
+    task_id = client.submit("/suno/submit/lyrics", body)
+    assert task_id and api_requests(sandbox, "POST")[-1]["body"] == body
+    with pytest.raises(errors.InvalidInputError):
+        client.submit("/suno/fetch", {"ids": []})  # not a submit route
+
+
+def test_submits_wait_longer_than_reads(sandbox):
+    sandbox.config.latency = 0.6  # every answer is slower than the read timeout below
+    with GatewayClient(sandbox.url, API_KEY, timeout=0.3, submit_timeout=3, backoff=0) as c:
+        assert c.generate("slow to accept")  # the read timeout alone would have given up

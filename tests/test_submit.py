@@ -46,7 +46,7 @@ def test_a_refused_submit_keeps_the_gateways_words(store, sandbox, client):
 def test_an_unanswered_submit_is_recorded_as_outcome_unknown_and_sent_once(store, sandbox):
     profile = GatewayProfile("env", sandbox.url, API_KEY)
     sandbox.inject("timeout", delay=2.0, route="/suno/submit")
-    impatient = GatewayClient(sandbox.url, API_KEY, timeout=0.5, backoff=0)
+    impatient = GatewayClient(sandbox.url, API_KEY, submit_timeout=0.5, backoff=0)
     submission = inspiration("a song that never comes back")
     with pytest.raises(OutcomeUnknownError):
         submit_recorded(store, profile, submission, lambda: impatient.submit_suno_music(submission.body))
