@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import state
 from lib.i18n import t
+from lib.ui.create_form import PREFIX as CREATE_PREFIX
 from lib.ui.history_view import FILTER_PREFIX
 from lib.ui.sidebar import render_sidebar
 
@@ -19,6 +20,7 @@ pages = [
 ]
 page = st.navigation(pages)
 state.keep_widget_state(FILTER_PREFIX)
+state.keep_widget_state(CREATE_PREFIX)
 render_sidebar(lang)
 state.show_flash()
 page.run()

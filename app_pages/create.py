@@ -1,10 +1,11 @@
-"""Create page (placeholder until its issue lands)."""
+"""Create page: every Suno and Udio submission mode, validated, previewed and sent once."""
 import streamlit as st
 
 from lib import state
 from lib.i18n import t
+from lib.ui.create_form import render_create
 
 lang = state.language()
 st.title(t("page.create.title", lang))
-st.write(t("page.create.intro", lang))
-st.info(t("page.coming_soon", lang), icon=":material/construction:")
+st.caption(t("page.create.intro", lang))
+render_create(lang)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import t
-from lib.models import Lyrics, Song
+from lib.models import Lyrics, Song, Task
 from lib.task_view import download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
 from lib.ui.media import download_data, media_source
+from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 
 CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray",
                 "error": "red"}
@@ -17,7 +18,7 @@ def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
     return " ".join(f":{colour}-badge[{escape_markdown(tag)}]" for tag in tags if tag)
 
 
-def render_song(song: Song, lang: str, key: str) -> None:
+def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> None:
     with st.container(border=True, key=f"song-{key}"):
         cover, facts = st.columns([2, 3], vertical_alignment="top")
         image = media_source(song.image_url)
@@ -41,6 +42,8 @@ def render_song(song: Song, lang: str, key: str) -> None:
                 st.error(escape_markdown(song.error), icon=":material/error:")
         _player(song, lang)
         _downloads(song, lang, key)
+        if task is not None and task.is_success and not song.is_streaming and song.id:
+            render_song_actions(song, task, lang, key)
         if song.description:
             st.caption(f"**{escape_markdown(t('song.prompt', lang))}** {escape_markdown(song.description)}")
         render_lyrics(song.lyrics, lang, height=280)
@@ -101,6 +104,10 @@ def render_lyrics_result(lyrics: Lyrics, lang: str, key: str) -> None:
         if lyrics.tags:
             st.markdown(badges(lyrics.tags))
         render_lyrics(lyrics.text, lang)
-        st.download_button(t("song.download_lyrics", lang), lyrics.text.encode(),
-                           file_name=download_name(lyrics.title, key, None, "txt"), mime="text/plain",
-                           icon=":material/lyrics:", on_click="ignore", key=f"dl-lyrics-{key}")
+        left, right = st.columns(2)
+        left.download_button(t("song.download_lyrics", lang), lyrics.text.encode(),
+                             file_name=download_name(lyrics.title, key, None, "txt"), mime="text/plain",
+                             icon=":material/lyrics:", on_click="ignore", key=f"dl-lyrics-{key}")
+        if lyrics.text and right.button(t("lyrics.action.custom", lang), key=f"act-custom-{key}",
+                                        icon=":material/edit_note:", type="primary"):
+            go_create(*lyrics_prefill(lyrics))

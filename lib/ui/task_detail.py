@@ -32,7 +32,7 @@ def render_task(task: Task, lang: str) -> None:
             columns = st.columns(2)
             for column, index in zip(columns, range(start, min(start + 2, len(task.songs)))):
                 with column:
-                    render_song(task.songs[index], lang, key=f"{task.task_id}-{index}")
+                    render_song(task.songs[index], lang, key=f"{task.task_id}-{index}", task=task)
     elif not task.is_terminal:
         st.info(t("task.no_songs_yet", lang), icon=":material/hourglass_top:")
     with st.expander(t("task.raw_json", lang), icon=":material/data_object:"):

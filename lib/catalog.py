@@ -1,0 +1,93 @@
+"""The Suno and Udio models the Create page offers, with their text limits (reference §2.1.3, §3.1).
+
+``mv`` stays free text in the UI (gateways disagree on names), so everything here is a preset:
+an unknown ``mv`` gets the newer models' generous limits and is left for the gateway to judge.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lib import bodies
+
+TITLE_LIMIT = 80
+# Unknown models are most likely marketing names of v4.5+ (chirp-v5, chirp-v4-5-plus …).
+DEFAULT_LIMITS = (5000, 1000)
+_OLD_LIMITS = (3000, 200)
+_NEW_LIMITS = (5000, 1000)
+
+
+@dataclass(frozen=True)
+class SunoModel:
+    mv: str
+    version: str  # Suno's own name, e.g. "v4.5"
+    since: str  # "" when unknown
+    prompt_limit: int
+    tags_limit: int
+    max_length: str
+    offline: bool = False
+    purpose: str = ""  # "" for general models
+
+
+def _model(mv: str, version: str, since: str, limits: tuple[int, int], max_length: str, *,
+           offline: bool = False, purpose: str = "") -> SunoModel:
+    return SunoModel(mv, version, since, *limits, max_length, offline, purpose)
+
+
+_TAU, _UPLOAD = "cover/infill/persona", "legacy upload-extend"
+
+SUNO_MODELS: dict[str, SunoModel] = {m.mv: m for m in (
+    _model("chirp-v3-0", "v3.0", "", _OLD_LIMITS, "120 s", offline=True),
+    _model("chirp-v3-5", "v3.5", "", _OLD_LIMITS, "120 s (4 min with extend)", offline=True),
+    _model("chirp-v4", "v4", "2024-12-17", _OLD_LIMITS, "150 s"),
+    _model("chirp-auk", "v4.5", "2025-05-03", _NEW_LIMITS, "4 min"),
+    _model("chirp-auk-turbo", "v4.5-all", "2026-02", _NEW_LIMITS, "4 min"),
+    _model("chirp-bluejay", "v4.5+", "2025-07-17", _NEW_LIMITS, "8 min"),
+    _model("chirp-crow", "v5", "2025-09-23", _NEW_LIMITS, "8 min"),
+    _model("chirp-fenix", "v5.5", "2026-03-27", _NEW_LIMITS, "8 min"),
+    _model("chirp-v3-5-tau", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_TAU),
+    _model("chirp-v4-tau", "v4", "", _OLD_LIMITS, "150 s", purpose=_TAU),
+    _model("chirp-v3-5-upload", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_UPLOAD),
+    _model("chirp-v4-upload", "v4", "", _OLD_LIMITS, "150 s", purpose=_UPLOAD),
+)}
+_ALIASES = {"chirp-v3.0": "chirp-v3-0", "chirp-v3.5": "chirp-v3-5"}  # spellings seen in docs
+
+# Offline models stay selectable (a gateway may still serve them) but go last.
+_GENERAL = [m.mv for m in sorted(SUNO_MODELS.values(), key=lambda m: m.offline) if not m.purpose]
+_REMIX = ["chirp-v4-tau", "chirp-v3-5-tau", "chirp-auk", "chirp-bluejay", "chirp-crow", "chirp-fenix"]
+_STEMS = ["chirp-auk"] + [mv for mv in _GENERAL if mv != "chirp-auk"]
+
+# The first choice of each mode is its default, the same as lib/bodies' builder defaults.
+_CHOICES: dict[str, list[str]] = {
+    "inspiration": _GENERAL, "custom": _GENERAL, "extend": _GENERAL,
+    "cover": _REMIX, "replace": _REMIX, "persona_song": _REMIX, "stems": _STEMS,
+}
+DEFAULT_SUNO_MODEL: dict[str, str] = {mode: choices[0] for mode, choices in _CHOICES.items()}
+
+DEFAULT_UDIO_MODEL = bodies.DEFAULT_UDIO_MODEL
+UDIO_MODELS = {"udio32-v1.5": "≈32 s clips", "udio130-v1.5": "≈130 s clips, about 2× price"}
+
+
+def suno_model(mv: str) -> SunoModel | None:
+    key = (mv or "").strip().lower()
+    return SUNO_MODELS.get(_ALIASES.get(key, key))
+
+
+def suno_limits(mv: str) -> tuple[int, int, bool]:
+    """(prompt/lyrics limit, tags limit, whether ``mv`` is in the table)."""
+    model = suno_model(mv)
+    if model is None:
+        return (*DEFAULT_LIMITS, False)
+    return model.prompt_limit, model.tags_limit, True
+
+
+def suno_models_for(mode: str) -> list[str]:
+    """The preset ``mv`` choices of a Create mode, default first; [] for modes that send no mv."""
+    return list(_CHOICES.get(mode, ()))
+
+
+def models_frame() -> list[dict[str, Any]]:
+    """One row per Suno model, for a pandas table."""
+    return [{"mv": m.mv, "version": m.version, "since": m.since, "prompt_limit": m.prompt_limit,
+             "tags_limit": m.tags_limit, "max_length": m.max_length, "purpose": m.purpose,
+             "offline": m.offline} for m in SUNO_MODELS.values()]

@@ -1,0 +1,296 @@
+"""The Create page's form: mode and model pickers, the fields a mode needs, validation next to
+each field, the exact request as a preview and as code, and one POST per click."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import state
+from lib.catalog import TITLE_LIMIT, models_frame, suno_limits, suno_models_for
+from lib.create_forms import MODES, FieldError, FormInvalid, build, defaults, fields_of, required_of
+from lib.errors import GatewayError, OutcomeUnknownError
+from lib.history import HistoryUnavailable
+from lib.i18n import t
+from lib.models import PLATFORMS
+from lib.snippets import curl_command, python_script
+from lib.submit import Submission, submit_recorded
+from lib.text import escape_markdown
+from lib.ui.errors import show_error
+
+PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
+OTHER_MODEL = "__other__"
+UDIO_MODELS = ("udio32-v1.5", "udio130-v1.5")
+LYRICS_TYPES = ("generate", "user", "instrumental")
+VOCALS = ("", "m", "f")
+DOUBLE_CLICK_S = 15.0
+_TEXT_AREAS = {"description", "lyrics", "lyrics_prompt", "prompt", "persona_description"}
+_NUMBERS = {"continue_at": (0.0, None, 1.0), "start_s": (0.0, None, 1.0), "end_s": (0.0, None, 1.0),
+            "style_weight": (0.0, 1.0, 0.05), "weirdness": (0.0, 1.0, 0.05), "prompt_strength": (0.0, 1.0, 0.05),
+            "clarity_strength": (0.0, 1.0, 0.05), "lyrics_strength": (0.0, 1.0, 0.05),
+            "generation_quality": (0.0, 1.0, 0.05), "position": (0.0, 1.0, 0.05)}
+_TOGGLES = {"instrumental", "from_upload", "persona_public", "is_infill", "all_stems"}
+_ADVANCED = {"vocal_gender", "style_weight", "weirdness", "webhook", "prompt_strength", "clarity_strength",
+             "lyrics_strength", "generation_quality", "negative_prompt", "seed"}
+_WITHOUT_MODEL = {"persona_create", "upload", "concat", "lyrics"}
+
+
+def render_create(lang: str) -> None:
+    if not st.session_state.get("cf_submit_requested"):
+        st.session_state["cf_in_flight"] = False  # runs are sequential: nothing is in flight now
+    _apply_prefill()
+    st.session_state.setdefault("cf_platform", "suno")
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    platform = left.segmented_control(t("create.platform", lang), PLATFORMS, key="cf_platform", required=True,
+                                      format_func=lambda p: t(f"task.platform.{p}", lang))
+    st.session_state.setdefault(f"cf_mode_{platform}", MODES[platform][0])
+    mode = right.selectbox(t("create.mode", lang), MODES[platform], key=f"cf_mode_{platform}",
+                           format_func=lambda m: t(f"create.mode.{platform}.{m}", lang))
+    st.caption(t(f"create.mode.{platform}.{mode}.help", lang))
+    _seed_defaults(platform, mode)
+    model = _model_picker(platform, mode, lang)
+    errors = {e.field: e for e in st.session_state.get("cf_errors", [])}
+    with st.form("create_form", enter_to_submit=False, border=True):
+        _fields(platform, mode, model, errors, lang)
+        preview_col, submit_col, _ = st.columns([1, 1.4, 2])
+        preview = preview_col.form_submit_button(t("create.preview", lang), icon=":material/data_object:",
+                                                 width="stretch")
+        submit_col.form_submit_button(t("create.submit", lang), type="primary", icon=":material/send:",
+                                      width="stretch", on_click=_request_submit,
+                                      disabled=bool(st.session_state.get("cf_in_flight")))
+        st.caption(t("create.submit.help", lang))
+    wants_submit = st.session_state.pop("cf_submit_requested", False)
+    if preview or wants_submit:
+        st.session_state.pop("cf_outcome", None)
+        submission = _validated(platform, mode, model)
+        if submission is None:
+            st.rerun()  # draw each problem next to its field
+        st.session_state["cf_preview"] = submission
+        if wants_submit:
+            _send(submission, lang)
+    _outcome(lang)
+    _preview(lang)
+
+
+def _request_submit() -> None:
+    # Runs before the script: the rerun draws the button disabled before the POST starts.
+    st.session_state["cf_submit_requested"] = True
+    st.session_state["cf_in_flight"] = True
+
+
+def _apply_prefill() -> None:
+    prefill = state.take_create_prefill()
+    if not prefill:
+        return
+    platform, mode = prefill["platform"], prefill["mode"]
+    st.session_state["cf_platform"] = platform
+    st.session_state[f"cf_mode_{platform}"] = mode
+    for name, value in {**defaults(platform, mode), **prefill["values"]}.items():
+        st.session_state[_key(platform, mode, name)] = value
+    st.session_state.pop("cf_errors", None)
+    st.session_state.pop("cf_preview", None)
+
+
+def _key(platform: str, mode: str, name: str) -> str:
+    # Fields are per platform (a Suno title is not a Udio prompt) but shared across a platform's
+    # modes, so switching from Custom to Extend keeps the lyrics typed.
+    return f"{PREFIX}{platform}_{name}"
+
+
+def _seed_defaults(platform: str, mode: str) -> None:
+    for name, value in defaults(platform, mode).items():
+        st.session_state.setdefault(_key(platform, mode, name), value)
+
+
+def _model_picker(platform: str, mode: str, lang: str) -> str:
+    if platform != "suno" or mode in _WITHOUT_MODEL:
+        return ""
+    choices = list(suno_models_for(mode))
+    key = _key(platform, mode, "model")
+    current = st.session_state.get(key) or choices[0]
+    picker_key = f"cf_model_pick_{mode}"
+    if picker_key not in st.session_state:
+        st.session_state[picker_key] = current if current in choices else OTHER_MODEL
+        if current not in choices:
+            st.session_state["cf_model_other"] = current
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    picked = left.selectbox(t("create.field.model", lang), [*choices, OTHER_MODEL], key=picker_key,
+                            format_func=lambda m: t("create.model.other", lang) if m == OTHER_MODEL else m,
+                            help=t("create.model.help", lang))
+    if picked == OTHER_MODEL:
+        model = right.text_input(t("create.model.custom", lang), key="cf_model_other",
+                                 placeholder="chirp-v4-5").strip() or choices[0]
+    else:
+        model = picked
+    st.session_state[key] = model
+    prompt_limit, tags_limit, known = suno_limits(model)
+    facts = t("create.model.limits", lang, prompt=prompt_limit, tags=tags_limit, title=TITLE_LIMIT)
+    if not known:
+        facts += " " + t("create.model.unknown", lang)
+    (right if picked != OTHER_MODEL else st).caption(escape_markdown(facts))
+    with st.expander(t("create.model.table", lang), icon=":material/table:"):
+        st.dataframe(pd.DataFrame(models_frame()), hide_index=True, width="stretch")
+    return model
+
+
+def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError], lang: str) -> None:
+    names = [n for n in fields_of(platform, mode) if n != "model"]
+    required = required_of(platform, mode)
+    prompt_limit, tags_limit, _ = suno_limits(model) if model else (3000, 1000, False)
+    limits = {"lyrics": prompt_limit, "description": prompt_limit, "tags": tags_limit,
+              "negative_tags": tags_limit, "title": TITLE_LIMIT, "lyrics_prompt": 3000, "prompt": 1000}
+    main = [n for n in names if n not in _ADVANCED]
+    advanced = [n for n in names if n in _ADVANCED]
+    for name in main:
+        _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
+    if advanced:
+        with st.expander(t("create.advanced", lang), icon=":material/tune:",
+                         expanded=any(n in errors for n in advanced)):
+            st.caption(t(f"create.advanced.{platform}.help", lang))
+            for name in advanced:
+                _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
+
+
+def _field(platform: str, mode: str, name: str, required: bool, limit: int | None,
+           error: FieldError | None, lang: str) -> None:
+    key = _key(platform, mode, name)
+    label = t(f"create.field.{name}", lang) + (" *" if required else "")
+    help_key = f"create.field.{name}.help"
+    help_text = t(help_key, lang) if t(help_key, "en") != help_key else None
+    if name in _TOGGLES:
+        st.toggle(label, key=key, help=help_text)
+    elif name in _NUMBERS:
+        low, high, step = _NUMBERS[name]
+        st.number_input(label, min_value=low, max_value=high, step=step, key=key, help=help_text,
+                        placeholder=t("create.unset", lang))
+    elif name == "seed":
+        st.number_input(label, min_value=-1, step=1, key=key, help=help_text)
+    elif name == "vocal_gender":
+        st.segmented_control(label, VOCALS, key=key, help=help_text,
+                             format_func=lambda v: t(f"create.vocal.{v or 'any'}", lang))
+    elif name == "lyrics_type":
+        st.segmented_control(label, LYRICS_TYPES, key=key, required=True, help=help_text,
+                             format_func=lambda v: t(f"create.lyrics_type.{v}", lang))
+    elif name == "udio_model":
+        st.segmented_control(label, UDIO_MODELS, key=key, required=True, help=help_text)
+    elif name in _TEXT_AREAS:
+        st.text_area(label, key=key, max_chars=limit, help=help_text, height=200 if "lyrics" == name else 100,
+                     placeholder=t(f"create.placeholder.{name}", lang) if name in ("lyrics", "description", "prompt")
+                     else None)
+    else:
+        st.text_input(label, key=key, max_chars=limit, help=help_text)
+    if error is not None:
+        code = "at_least" if error.code == "out_of_range" and error.params.get("high") is None else error.code
+        message = t(f"create.error.{code}", lang, **error.params)
+        st.markdown(f":red[:material/error: {escape_markdown(message)}]")
+
+
+def _values(platform: str, mode: str, model: str) -> dict[str, Any]:
+    values = {name: st.session_state.get(_key(platform, mode, name)) for name in fields_of(platform, mode)}
+    if model:
+        values["model"] = model
+    return values
+
+
+def _validated(platform: str, mode: str, model: str) -> Submission | None:
+    try:
+        submission = build(platform, mode, _values(platform, mode, model))
+    except FormInvalid as invalid:
+        st.session_state["cf_errors"] = invalid.errors
+        st.session_state["cf_in_flight"] = False
+        st.session_state.pop("cf_preview", None)
+        return None
+    st.session_state.pop("cf_errors", None)
+    return submission
+
+
+def _fingerprint(submission: Submission) -> str:
+    return hashlib.sha256(json.dumps([submission.route, submission.body], sort_keys=True,
+                                     default=str).encode()).hexdigest()
+
+
+def _send(submission: Submission, lang: str) -> None:
+    """One POST, recorded in the library first. The outcome is kept in the session and the page
+    redrawn, so the button comes back enabled and the message stays put."""
+    profile = state.current_profile()
+    fingerprint = _fingerprint(submission)
+    last = st.session_state.get("cf_last_sent")
+    if last and last[0] == fingerprint and time.time() - last[1] < DOUBLE_CLICK_S:
+        _finish(("already_sent", None))  # a double click: the first one is on its way or done
+    try:
+        client = state.get_client()
+    except GatewayError as error:
+        _finish(("error", error))
+    st.session_state["cf_last_sent"] = (fingerprint, time.time())
+    try:
+        with st.spinner(t("create.sending", lang), show_time=True):
+            result = submit_recorded(state.history(), profile, submission,
+                                     lambda: client.submit(submission.route, submission.body))
+    except OutcomeUnknownError as error:
+        _finish(("unknown", error))
+    except GatewayError as error:
+        st.session_state.pop("cf_last_sent", None)  # refused: sending again is safe
+        _finish(("error", error))
+    if result.history_error:
+        state.history_failed(HistoryUnavailable(result.history_error))
+    if submission.route == "/suno/persona/create/":
+        body = submission.body
+        persona = {"id": result.task_id, "name": str(body.get("name", "")),
+                   "root_clip_id": str(body.get("root_clip_id", ""))}
+        state.personas().setdefault(profile.name, []).append(persona)
+        _finish(("persona", persona))
+    st.session_state["cf_in_flight"] = False
+    state.known_platforms()[result.task_id] = submission.platform
+    state.flash(t("create.sent", lang, task_id=result.task_id))
+    st.switch_page("app_pages/task.py", query_params={"id": result.task_id, "platform": submission.platform})
+
+
+def _finish(outcome: tuple[str, Any]) -> None:
+    st.session_state["cf_outcome"] = outcome
+    st.session_state["cf_in_flight"] = False
+    st.rerun()
+
+
+def _outcome(lang: str) -> None:
+    outcome = st.session_state.get("cf_outcome")
+    if outcome is None:
+        return
+    kind, detail = outcome
+    if kind == "already_sent":
+        st.info(t("create.already_sent", lang), icon=":material/block:")
+    elif kind == "unknown":
+        st.warning(f"**{t('create.outcome_unknown', lang)}**  \n{t('create.outcome_unknown.next', lang)}",
+                   icon=":material/help:")
+        show_error(detail, lang)
+    elif kind == "error":
+        show_error(detail, lang)
+    elif kind == "persona":
+        st.success(t("create.persona_created", lang, name=escape_markdown(detail["name"]),
+                     persona_id=detail["id"]), icon=":material/person:")
+        if st.button(t("create.persona_use", lang), icon=":material/arrow_forward:"):
+            state.set_create_prefill("suno", "persona_song", {"persona_id": detail["id"],
+                                                               "artist_clip_id": detail["root_clip_id"]})
+            st.session_state.pop("cf_outcome", None)
+            st.rerun()
+
+
+def _preview(lang: str) -> None:
+    submission: Submission | None = st.session_state.get("cf_preview")
+    if submission is None:
+        st.caption(t("create.preview.empty", lang))
+        return
+    profile = state.current_profile()
+    st.subheader(t("create.preview.title", lang), divider="gray")
+    st.markdown(f":violet-badge[POST] `{submission.route}`")
+    request, curl, python = st.tabs([t("create.preview.body", lang), "curl", "Python"])
+    with request:
+        st.json(dict(submission.body), expanded=True)
+    with curl:
+        st.code(curl_command(profile.base_url or "https://your-gateway.example", submission), language="bash")
+    with python:
+        st.code(python_script(profile.base_url or "https://your-gateway.example", submission), language="python")
+    st.caption(t("create.preview.key_note", lang))
