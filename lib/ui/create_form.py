@@ -158,6 +158,10 @@ def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError],
 def _field(platform: str, mode: str, name: str, required: bool, limit: int | None,
            error: FieldError | None, lang: str) -> None:
     key = _key(platform, mode, name)
+    if limit:
+        # The browser counts characters live against max_chars, but a widget also cuts its value
+        # to it: never below what is already typed (say, before a switch to a smaller model).
+        limit = max(limit, len(str(st.session_state.get(key) or "")))
     label = t(f"create.field.{name}", lang) + (" *" if required else "")
     help_key = f"create.field.{name}.help"
     help_text = t(help_key, lang) if t(help_key, "en") != help_key else None
