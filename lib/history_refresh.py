@@ -12,7 +12,7 @@ from lib.history import HistoryEntry, HistoryStore
 
 # (gateway name, base URL) -> a client and the profile rows are recorded under, or None when this
 # session cannot reach that gateway (not configured, no key).
-Connect = Callable[[str, str], "tuple[Any, GatewayProfile] | None"]
+Connect = Callable[[str, str], tuple[Any, GatewayProfile] | None]
 
 
 @dataclass

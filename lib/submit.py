@@ -40,19 +40,19 @@ def submit_recorded(store: HistoryStore | None, profile: GatewayProfile, submiss
     try:
         task_id = send()
     except OutcomeUnknownError as error:
-        _close(store, row_id, lambda s: s.mark_outcome_unknown(row_id, str(error)))
+        _close(store, row_id, "mark_outcome_unknown", str(error))
         raise
     except GatewayError as error:
-        _close(store, row_id, lambda s: s.mark_rejected(row_id, str(error)))
+        _close(store, row_id, "mark_rejected", str(error))
         raise
-    _close(store, row_id, lambda s: s.complete_submit(row_id, task_id))
+    _close(store, row_id, "complete_submit", task_id)
     return SubmitResult(task_id, row_id, history_error)
 
 
-def _close(store: HistoryStore | None, row_id: int | None, write: Callable[[HistoryStore], None]) -> None:
+def _close(store: HistoryStore | None, row_id: int | None, method: str, detail: str) -> None:
     if store is None or row_id is None:
         return
     try:
-        write(store)
+        getattr(store, method)(row_id, detail)
     except HistoryUnavailable:
         pass  # the row stays SENDING, which the History page explains

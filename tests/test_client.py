@@ -9,7 +9,6 @@ import json
 import re
 import threading
 import uuid
-from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest

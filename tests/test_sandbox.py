@@ -20,7 +20,7 @@ import pytest
 import requests
 from PIL import Image
 
-from lib.sandbox import SandboxConfig, SandboxGateway, control
+from lib.sandbox import SandboxConfig, control
 from lib.sandbox.engine import FEATURES
 
 API_KEY = "test-key"
