@@ -80,6 +80,8 @@ tasks = sa.Table(
     sa.Index("mts_tasks_task_id", "task_id"),
 )
 
+_UNFINISHED = (tasks.c.task_id.is_not(None), tasks.c.status.not_in(sorted(_FINAL)))
+
 # What a fetch may change; the user's star and note and the submit's own record stay as they are.
 _FETCHED = ("gateway_url", "key_fingerprint", "status", "progress", "fail_reason", "title",
             "cover_url", "song_count", "model", "duration", "prompt", "tags", "last_body",
@@ -311,10 +313,14 @@ class HistoryStore:
 
     def unfinished(self, filters: HistoryFilter = HistoryFilter(), limit: int = 1000) -> list[HistoryEntry]:
         """Tasks a fetch could still move on: they have an ID and are not in a final state."""
-        query = (sa.select(tasks).where(*_conditions(filters), tasks.c.task_id.is_not(None),
-                                        tasks.c.status.not_in(sorted(_FINAL)))
+        query = (sa.select(tasks).where(*_conditions(filters), *_UNFINISHED)
                  .order_by(tasks.c.submitted_at.desc()).limit(limit))
         return self._select(query)
+
+    def count_unfinished(self, filters: HistoryFilter = HistoryFilter()) -> int:
+        query = sa.select(sa.func.count()).select_from(tasks).where(*_conditions(filters), *_UNFINISHED)
+        with self._read() as conn:
+            return int(conn.execute(query).scalar() or 0)
 
     def gateway_names(self) -> list[str]:
         with self._read() as conn:

@@ -181,6 +181,7 @@ def test_pages_unfinished_find_and_delete(store):
     page3 = [e.task_id for e in store.search(offset=20, limit=10)]
     assert page1[0] == "p-24" and len(page1) == 10 and page3 == [f"p-{n:02}" for n in range(4, -1, -1)]
     assert sorted(e.task_id for e in store.unfinished()) == ["p-00", "p-05", "p-10", "p-15", "p-20"]
+    assert store.count_unfinished() == 5 and store.count_unfinished(HistoryFilter(text="p-05")) == 1
     assert store.find("p-07").platform == "suno" and store.find("p-07", "udio") is None
     assert store.find("nope") is None
     doomed = [e.id for e in store.search(limit=3)]

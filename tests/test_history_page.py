@@ -250,3 +250,15 @@ def test_hostile_titles_stay_text_in_the_sidebar(library, gateway):
     at = open_page()
     [link] = [link for link in at.get("page_link") if "evil" in str(link.proto.query_string)]
     assert link.proto.label.startswith("\\*\\*bold\\*\\* \\[x\\]")
+
+
+def test_imported_ids_open_on_the_task_page(library, gateway, client, clock):
+    ids = [client.generate("one"), client.generate("two")]
+    clock.advance(PAST_DONE)
+    library.record_task(make_task("seed", TaskStatus.SUCCESS), gateway)  # so the page has its toolbar
+    at = open_page()
+    at.text_area(key="import_text").input("\n".join([*ids, "../etc/passwd", ids[0]])).run()
+    assert "2 task IDs found." in text_of(at) and "1 entries were not valid task IDs" in text_of(at)
+    button(at, "Inspect 2 tasks").click().run()
+    assert at.title[0].value == "Task" and at.query_params["id"] == ",".join(ids)
+    assert {library.find(i).status for i in ids} == {"SUCCESS"}  # inspecting filled the library

@@ -82,11 +82,11 @@ def _clear_filters() -> None:
 
 
 def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
-    unfinished = store.unfinished(filters)
+    unfinished = store.count_unfinished(filters)  # the rows themselves only when asked for
     left, csv_col, json_col, import_col = st.columns([3, 1.2, 1.2, 1.6], vertical_alignment="center")
-    if left.button(t("history.refresh_unfinished", lang, count=len(unfinished)), disabled=not unfinished,
+    if left.button(t("history.refresh_unfinished", lang, count=unfinished), disabled=not unfinished,
                    icon=":material/sync:", help=t("history.refresh_unfinished.help", lang)):
-        _refresh(store, unfinished)
+        _refresh(store, store.unfinished(filters))
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
     help_text = t("history.export.help", lang, count=total, limit=EXPORT_LIMIT)
     # Built only when clicked (on Streamlit's own thread), not on every rerun.
