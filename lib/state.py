@@ -146,12 +146,12 @@ def history_problem() -> str | None:
     return failed[1] if failed else None
 
 
-def record_in_history(task: Task, profile: GatewayProfile | None = None) -> None:
+def record_in_history(task: Task) -> None:
     store = history()
     if store is None:
         return
     try:
-        store.record_task(task, profile or current_profile())
+        store.record_task(task, current_profile())
     except HistoryUnavailable as error:
         history_failed(error)
 

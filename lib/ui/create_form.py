@@ -11,8 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from lib import state
-from lib.catalog import TITLE_LIMIT, models_frame, suno_limits, suno_models_for
-from lib.create_forms import MODES, FieldError, FormInvalid, build, defaults, fields_of, required_of
+from lib.bodies import LYRICS_TYPES
+from lib.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
+from lib.create_forms import (MODES, VOCAL_GENDERS, FieldError, FormInvalid, build, defaults, fields_of,
+                               required_of)
 from lib.errors import GatewayError, OutcomeUnknownError
 from lib.history import HistoryUnavailable
 from lib.i18n import t
@@ -24,9 +26,6 @@ from lib.ui.errors import show_error
 
 PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
 OTHER_MODEL = "__other__"
-UDIO_MODELS = ("udio32-v1.5", "udio130-v1.5")
-LYRICS_TYPES = ("generate", "user", "instrumental")
-VOCALS = ("", "m", "f")
 DOUBLE_CLICK_S = 15.0
 _TEXT_AREAS = {"description", "lyrics", "lyrics_prompt", "prompt", "persona_description"}
 _NUMBERS = {"continue_at": (0.0, None, 1.0), "start_s": (0.0, None, 1.0), "end_s": (0.0, None, 1.0),
@@ -174,13 +173,13 @@ def _field(platform: str, mode: str, name: str, required: bool, limit: int | Non
     elif name == "seed":
         st.number_input(label, min_value=-1, step=1, key=key, help=help_text)
     elif name == "vocal_gender":
-        st.segmented_control(label, VOCALS, key=key, help=help_text,
+        st.segmented_control(label, VOCAL_GENDERS, key=key, help=help_text,
                              format_func=lambda v: t(f"create.vocal.{v or 'any'}", lang))
     elif name == "lyrics_type":
         st.segmented_control(label, LYRICS_TYPES, key=key, required=True, help=help_text,
                              format_func=lambda v: t(f"create.lyrics_type.{v}", lang))
     elif name == "udio_model":
-        st.segmented_control(label, UDIO_MODELS, key=key, required=True, help=help_text)
+        st.segmented_control(label, tuple(UDIO_MODELS), key=key, required=True, help=help_text)
     elif name in _TEXT_AREAS:
         st.text_area(label, key=key, max_chars=limit, help=help_text, height=200 if "lyrics" == name else 100,
                      placeholder=t(f"create.placeholder.{name}", lang) if name in ("lyrics", "description", "prompt")
