@@ -2,7 +2,7 @@
 Task page, hear two songs under their covers."""
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, wait_for_app, wait_for_covers
 
 
 def test_describe_submit_and_hear_two_songs(page, app_server):
@@ -24,6 +24,7 @@ def test_describe_submit_and_hear_two_songs(page, app_server):
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
     expect(main.locator("audio")).to_have_count(2)
     expect(main.get_by_test_id("stImage")).to_have_count(2)
+    wait_for_covers(page)
     media = page.evaluate("""async () => {
         const audios = [...document.querySelectorAll('audio')];
         await Promise.all(audios.map(a => a.readyState >= 1 ? null :

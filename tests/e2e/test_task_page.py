@@ -3,7 +3,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app, wait_for_covers
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_LYRICS = "[Verse]\n[click me](javascript:window.__pwned=2) ![pic](http://127.0.0.1:9/x.png)\n<b>bold?</b>"
@@ -37,9 +37,7 @@ def test_running_task_becomes_songs_that_play(page, studio):
     expect(main.locator("audio")).to_have_count(2)
     expect(main.get_by_test_id("stImage")).to_have_count(2)
     expect(main.get_by_role("heading", name="Verse").first).to_be_visible()
-    covers_loaded = page.evaluate(
-        "Array.from(document.querySelectorAll('[data-testid=stImage] img')).every(i => i.naturalWidth > 0)")
-    assert covers_loaded
+    wait_for_covers(page)
     audio = main.locator("audio").first
     audio.evaluate("a => { a.muted = true; return a.play(); }")
     page.wait_for_function(
