@@ -270,6 +270,21 @@ class GatewayClient:
         joined = ",".join(quote(validate_id(c, "clip ID"), safe="") for c in clip_ids)
         return parse_task({"data": _clips_of(self._call("GET", f"/suno/feed/{joined}"))}).songs
 
+    def offers(self, route: str) -> bool:
+        """Whether the gateway has this GET route, asked for free: any JSON answer (even
+        ``task_not_exist`` for the made-up ID in ``route``) says yes, its web page says no.
+        Authentication, network and server errors propagate: they say nothing about the route."""
+        try:
+            self._call("GET", route, retry=False)
+        except errors.UnsupportedRouteError:
+            return False
+        except (errors.AuthenticationError, errors.QuotaError, errors.GatewayConnectionError,
+                errors.ServerError, errors.RateLimitError):
+            raise
+        except errors.GatewayError:
+            return True
+        return True
+
     def _act(self, action: str, clip_id: str) -> Any:
         return self._call("GET", f"/suno/act/{action}/{quote(validate_id(clip_id, 'clip ID'), safe='')}")
 

@@ -3,6 +3,7 @@
 SQLAlchemy Core over SQLite (the default: one file in the user's data directory) or PostgreSQL
 (``HISTORY_DATABASE_URL=postgresql+psycopg://…``, for a team running several replicas). No
 Streamlit here. The key never reaches the database: rows carry a hash prefix of it at most.
+It also remembers the Suno personas (singer styles) made through each gateway.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from lib.config import GatewayProfile
 from lib.models import Task, TaskStatus
 from lib.task_view import estimate_progress
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_DIR_NAME = "music-task-studio"
 
 # Statuses of a submit that has no task (yet): written before the POST, replaced by the answer.
@@ -78,6 +79,22 @@ tasks = sa.Table(
     sa.Index("mts_tasks_submitted", "submitted_at"),
     sa.Index("mts_tasks_status", "status"),
     sa.Index("mts_tasks_task_id", "task_id"),
+)
+
+# Added in schema version 2. Keyed by gateway (name and safe URL), not by key: see personas().
+personas = sa.Table(
+    "mts_personas", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("persona_id", sa.String(128), nullable=False),
+    sa.Column("gateway_name", sa.String(120), nullable=False),
+    sa.Column("gateway_url", sa.String(500), nullable=False),
+    sa.Column("key_fingerprint", sa.String(16), nullable=False, server_default=""),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("root_clip_id", sa.String(128), nullable=False, server_default=""),
+    sa.Column("root_title", sa.String(500), nullable=False, server_default=""),  # for display only
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("gateway_name", "gateway_url", "persona_id", name="mts_personas_persona"),
 )
 
 _UNFINISHED = (tasks.c.task_id.is_not(None), tasks.c.status.not_in(sorted(_FINAL)))
@@ -133,6 +150,20 @@ class HistoryEntry:
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(HistoryEntry))
+
+
+@dataclass(frozen=True)
+class Persona:
+    persona_id: str
+    name: str
+    description: str
+    root_clip_id: str
+    root_title: str
+    gateway_name: str
+    created_at: datetime
+
+
+_PERSONA_FIELDS = tuple(f.name for f in fields(Persona))
 
 
 @dataclass(frozen=True)
@@ -282,6 +313,48 @@ class HistoryStore:
                 self._digests.pop(tuple(key), None)
         return deleted
 
+    # --- personas --------------------------------------------------------------------------
+
+    def add_persona(self, profile: GatewayProfile, *, persona_id: str, name: str, description: str = "",
+                    root_clip_id: str = "", root_title: str = "", now: datetime | None = None) -> Persona:
+        """Remember a persona the gateway created. Adding it again renames it (name and
+        description) and keeps its first creation time and origin."""
+        persona_id = persona_id.strip()
+        if not persona_id:
+            raise ValueError("a persona needs the ID the gateway returned")
+        key = {"gateway_name": profile.name, "gateway_url": _safe_url(profile.base_url),
+               "persona_id": persona_id[:128]}
+        renamed = {"name": name[:200], "description": description[:4000]}
+        values = {**key, **renamed, "key_fingerprint": profile.key_fingerprint,
+                  "root_clip_id": root_clip_id[:128], "root_title": root_title[:500],
+                  "created_at": now or _now()}
+        with self._write() as conn:
+            dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.dialect)
+            if dialect is not None:
+                conn.execute(dialect.insert(personas).values(**values)
+                             .on_conflict_do_update(index_elements=list(key), set_=renamed))
+            elif conn.execute(personas.update().where(*_persona_match(key)).values(**renamed)).rowcount == 0:
+                conn.execute(personas.insert().values(**values))
+            row = conn.execute(sa.select(personas).where(*_persona_match(key))).mappings().one()
+        return _persona(row)
+
+    def personas(self, profile: GatewayProfile) -> list[Persona]:
+        """The profile's personas, newest first. Matched on the gateway's name and URL, not the
+        key: keys get rotated while the persona stays with the gateway account, and which account
+        a key belongs to is something we cannot know, so every key of the profile sees them."""
+        query = (sa.select(personas)
+                 .where(personas.c.gateway_name == profile.name,
+                        personas.c.gateway_url == _safe_url(profile.base_url))
+                 .order_by(personas.c.created_at.desc(), personas.c.id.desc()))
+        with self._read() as conn:
+            return [_persona(row) for row in conn.execute(query).mappings()]
+
+    def delete_persona(self, profile: GatewayProfile, persona_id: str) -> bool:
+        key = {"gateway_name": profile.name, "gateway_url": _safe_url(profile.base_url),
+               "persona_id": persona_id.strip()}
+        with self._write() as conn:
+            return conn.execute(personas.delete().where(*_persona_match(key))).rowcount > 0
+
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, row_id: int) -> HistoryEntry | None:
@@ -372,8 +445,11 @@ class HistoryStore:
 
 # --- schema ----------------------------------------------------------------------------------
 
-# Each step upgrades the schema from the version before it; version 1 is the tables above.
-_MIGRATIONS: dict[int, Any] = {1: lambda conn: metadata.create_all(conn, checkfirst=True)}
+# Each step upgrades the schema from the version before it. Version 1 was mts_schema and
+# mts_tasks; a new database gets every table above at once and records only SCHEMA_VERSION.
+_MIGRATIONS: dict[int, Any] = {
+    2: lambda conn: personas.create(conn, checkfirst=True),
+}
 
 
 def _migrate(conn: sa.Connection) -> None:
@@ -387,6 +463,10 @@ def _migrate(conn: sa.Connection) -> None:
         raise HistoryUnavailable(
             f"the history database has schema version {current}, newer than this app "
             f"({SCHEMA_VERSION}); upgrade the app")
+    if current == 0:
+        metadata.create_all(conn, checkfirst=True)
+        conn.execute(schema_info.insert().values(version=SCHEMA_VERSION, applied_at=_now()))
+        return
     for version in range(current + 1, SCHEMA_VERSION + 1):
         _MIGRATIONS[version](conn)
         conn.execute(schema_info.insert().values(version=version, applied_at=_now()))
@@ -511,6 +591,14 @@ def _entry(row: Mapping[str, Any]) -> HistoryEntry:
         values[name] = _utc(values[name])
     values["starred"] = bool(values["starred"])
     return HistoryEntry(**values)
+
+
+def _persona_match(key: Mapping[str, str]) -> list[Any]:
+    return [personas.c[name] == value for name, value in key.items()]
+
+
+def _persona(row: Mapping[str, Any]) -> Persona:
+    return Persona(**{**{name: row[name] for name in _PERSONA_FIELDS}, "created_at": _utc(row["created_at"])})
 
 
 def _now() -> datetime:

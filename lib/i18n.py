@@ -5,6 +5,8 @@ back to English, and a test keeps both catalogs' keys and placeholders identical
 """
 from __future__ import annotations
 
+from lib import i18n_tools as _tools
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "en"
 
@@ -649,6 +651,8 @@ ZH: dict[str, str] = {
     "sidebar.media_proxy.help": "由服务器下载音频、封面和视频再交给浏览器：适用于无法访问网关 CDN 的网络。对沙盒这类本机回环地址始终开启。",
 }
 
+EN.update(_tools.EN)
+ZH.update(_tools.ZH)
 CATALOGS = {"en": EN, "zh": ZH}
 
 

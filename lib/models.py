@@ -46,6 +46,15 @@ class Song:
     model: str = ""
     status: str = ""
     error: str = ""
+    kind: str = ""  # Suno's metadata.type: "gen", "concat", "stem", "upload"
+    # The clip this one continues (extend) or patches (replace section): such a clip is only a
+    # segment, and a concat turns it and its ancestors into the full song.
+    continues: str = ""
+    infill: bool = False
+
+    @property
+    def is_segment(self) -> bool:
+        return bool(self.continues) and self.kind not in ("concat", "stem", "upload")
 
     @property
     def is_streaming(self) -> bool:

@@ -257,7 +257,18 @@ def _suno_song(clip: Mapping) -> Song:
         model=_text(_first(clip, "model_name", "modelName", "mv", "model", "major_model_version")),
         status=status,
         error=error,
+        kind=_text(meta.get("type")),
+        continues=_continued_clip(meta),
+        infill=meta.get("infill") is True,
     )
+
+
+def _continued_clip(meta: Mapping) -> str:
+    """The parent of an extended or infilled clip: the last ``metadata.history`` entry."""
+    history = meta.get("history")
+    if isinstance(history, list) and history and isinstance(history[-1], Mapping):
+        return _text(history[-1].get("id"))
+    return ""
 
 
 def _clip_status(word: Any) -> str:

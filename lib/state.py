@@ -280,6 +280,64 @@ def show_flash() -> None:
         st.toast(message, icon=icon)
 
 
-def personas() -> dict[str, list[dict]]:
-    """Personas created in this session, per gateway profile: {profile name: [{id, name}]}."""
-    return st.session_state.setdefault("personas", {})
+def _session_personas() -> list[dict]:
+    """Personas created in this session for the current gateway, when the library cannot keep them."""
+    return st.session_state.setdefault("personas", {}).setdefault(profile_key(), [])
+
+
+def remember_persona(record: dict) -> None:
+    """Keep a created persona for this gateway: in the library (across restarts) and the session."""
+    profile = current_profile()
+    session = _session_personas()
+    session[:] = [record] + [p for p in session if p["id"] != record["id"]]
+    store = history()
+    if store is None:
+        return
+    try:
+        store.add_persona(profile, persona_id=record["id"], name=record.get("name", ""),
+                          description=record.get("description", ""),
+                          root_clip_id=record.get("root_clip_id", ""), root_title=record.get("root_title", ""))
+    except HistoryUnavailable as error:
+        history_failed(error)
+
+
+def remembered_personas() -> list[dict]:
+    """Personas known for the current gateway, newest first: {id, name, description, root_clip_id, root_title}."""
+    found = {p["id"]: p for p in _session_personas()}
+    store = history()
+    if store is not None:
+        try:
+            for persona in store.personas(current_profile()):
+                found.setdefault(persona.persona_id, {
+                    "id": persona.persona_id, "name": persona.name, "description": persona.description,
+                    "root_clip_id": persona.root_clip_id, "root_title": persona.root_title})
+        except HistoryUnavailable as error:
+            history_failed(error)
+    return list(found.values())
+
+
+# --- Song tools and what the gateway offers --------------------------------------------------
+
+def profile_key(profile: GatewayProfile | None = None) -> str:
+    profile = profile or current_profile()
+    return f"{profile.name}|{profile.base_url}"
+
+
+def capabilities(profile: GatewayProfile | None = None) -> dict[str, str]:
+    """What this session has learned the gateway offers: {capability: "offered" | "missing"}.
+    Per session, because a gateway's routes can change and a restart should ask again."""
+    return st.session_state.setdefault("capabilities", {}).setdefault(profile_key(profile), {})
+
+
+def learn_capability(name: str, offered: bool, profile: GatewayProfile | None = None) -> None:
+    capabilities(profile)[name] = "offered" if offered else "missing"
+
+
+def tool_jobs() -> dict[tuple[str, str, str], object]:
+    """Song tool jobs and results: {(profile key, tool, clip ID): job}."""
+    return st.session_state.setdefault("song_tool_jobs", {})
+
+
+def export_packs() -> dict[str, object]:
+    """Built export packs, by task ID, kept until the session ends or a new one is built."""
+    return st.session_state.setdefault("export_packs", {})

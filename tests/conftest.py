@@ -41,6 +41,14 @@ def sandbox(clock: ManualClock):
 
 
 @pytest.fixture
+def on_sandbox(sandbox, monkeypatch):
+    """The app configured with the test sandbox as its gateway (for AppTest)."""
+    monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
+    monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
+    return sandbox
+
+
+@pytest.fixture
 def slept() -> list[float]:
     """The delays the ``client`` fixture asked to sleep, in order."""
     return []

@@ -883,8 +883,9 @@ def test_midi_is_none_then_a_dict(client, sandbox, clock):
     assert notes and all({"pitch", "start", "end", "velocity"} <= set(n) for n in notes)
 
 
-def test_mp4_is_not_offered_by_default(client, sandbox, clock):
+def test_mp4_unsupported_until_offered(client, sandbox, clock):
     _, clip = finished_song(client, clock)
+    sandbox.config.offered = sandbox.config.offered - {"mp4"}
     with pytest.raises(errors.UnsupportedRouteError) as info:
         client.mp4_url(clip.id)
     assert info.value.status == 200

@@ -426,7 +426,7 @@ def test_faults_over_http(http, sandbox):
 
 def test_config_over_http(http, sandbox, clock):
     config = requests.get(f"{sandbox.url}/_sandbox/config").json()
-    assert config["udio_dialect"] == "nested" and config["offered"] == sorted(set(FEATURES) - {"mp4"})
+    assert config["udio_dialect"] == "nested" and config["offered"] == sorted(FEATURES)
     changed = requests.post(f"{sandbox.url}/_sandbox/config",
                             json={"udio_dialect": "flat", "offered": ["udio", "batch", "nonsense"],
                                   "timeline": [0, 1, 2, 3]}).json()

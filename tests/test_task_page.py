@@ -11,13 +11,6 @@ TASK_PAGE = "app_pages/task.py"
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 
 
-@pytest.fixture
-def on_sandbox(sandbox, monkeypatch):
-    monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
-    monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
-    return sandbox
-
-
 def open_task(task_id: str = "", platform: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = "en-US"

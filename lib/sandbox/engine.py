@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from lib.sandbox import content, persistence
+from lib.sandbox import content, persistence, video
 from lib.sandbox.media import song_duration_for
 
 FAIL_MARKER = "sandbox:fail"
@@ -25,8 +25,9 @@ FAIL_REASONS = {
 }
 FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch",
             "wav", "mp4", "timing", "stems", "midi", "feed")
-# No music video yet: the sandbox answers /suno/act/mp4 like a gateway that lacks it.
-DEFAULT_OFFERED = frozenset(FEATURES) - {"mp4"}
+# The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
+# lacks the route rather than offering a video it cannot make.
+DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
 
 
 @dataclass
@@ -59,10 +60,14 @@ class Clip:
     description: str
     duration: float
     model: str
-    kind: str = "gen"  # gen, upload, concat, stem
+    kind: str = "gen"  # gen, upload, concat, stem, or the submit's task (extend, infill, cover…)
     stem: str | None = None  # "vocals" / "instrumental" for stem clips
     parent: str | None = None
     created_at: float = 0.0
+    # Where an extend continued (or an infill replaced) the parent: Suno's metadata.history.
+    # Defaults keep state files written before these fields loadable.
+    continue_at: float | None = None
+    infill_end: float | None = None
 
 
 @dataclass
@@ -269,10 +274,13 @@ class SandboxEngine:
         tags = ([t.strip() for t in str(body["tags"]).split(",") if t.strip()] if body.get("tags")
                 else content.make_tags(seed, hint))
         parent = body.get("continue_clip_id") or body.get("cover_clip_id")
+        kind = str(body.get("task") or "gen")
+        at = body.get("infill_start_s") if kind == "infill" else body.get("continue_at")
         return Clip(id=str(uuid.uuid4()), seed=seed, title=title, tags=tags, lyrics=lyrics,
                     description=description, duration=song_duration_for(seed),
                     model=str(body.get("mv") or "chirp-v3-0"), parent=parent,
-                    kind=str(body.get("task") or "gen"), created_at=task.submitted)
+                    kind=kind, created_at=task.submitted, continue_at=_seconds(at),
+                    infill_end=_seconds(body.get("infill_end_s")) if kind == "infill" else None)
 
     def _stem_clip(self, task: SandboxTask | None, source: Clip, part: str,
                    created: float | None = None) -> Clip:
@@ -345,6 +353,13 @@ def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     """The keys of ``data`` that are fields of ``cls`` (a newer file may carry more)."""
     names = {f.name for f in dataclasses.fields(cls)}
     return {k: v for k, v in data.items() if k in names}
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        return None if value is None or value == "" else float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _fail_reason(body: dict[str, Any]) -> str:

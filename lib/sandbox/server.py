@@ -19,10 +19,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from lib.bodies import SUNO_TASKS
 from lib.sandbox import faults as fault_lib
-from lib.sandbox import cover, media, shapes
+from lib.sandbox import cover, media, shapes, video
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 
-_MEDIA = re.compile(r"^/media/([0-9a-f-]{36})(-large|-hq)?\.(wav|png)$")
+_MEDIA = re.compile(r"^/media/([0-9a-f-]{36})(-large|-hq)?\.(wav|png|mp4)$")
 _REQUEST_LOG_LIMIT = 5000
 
 
@@ -138,6 +138,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _submit_suno(self, action: str, body: dict[str, Any]) -> None:
         engine = self.engine
         if action == "music":
+            if body.get("task") == "gen_stem" and not self._offers("stems"):
+                # A gateway without stem separation knows no such action, whatever the route.
+                raise _Reply(400, fault_lib.task_error("invalid_request", "invalid_action"))
             _check_music(engine, body)
             task = engine.submit_suno(body)
         elif action == "lyrics" and self._offers("lyrics"):
@@ -243,13 +246,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if ext == "png":
             size = 1024 if variant == "-large" else 512
             return self._bytes(method, _cover(clip.seed, clip.title, size, clip.model), "image/png")
-        if clip.stem:
-            data = _stems(clip.seed, clip.duration)[clip.stem]
-        elif variant == "-hq":
-            data = _song(clip.seed, clip.duration, 44100)
-        else:
-            data = _song(clip.seed, clip.duration)
-        self._bytes(method, data, "audio/wav")
+        if ext == "mp4":
+            if variant or not video.available():  # without PyAV there is no video to serve
+                return self._plain(404, "no such file")
+            return self._bytes(method, _video(clip.seed, clip.title, clip.model, clip.duration,
+                                              clip.stem), "video/mp4")
+        self._bytes(method, _audio(clip.seed, clip.duration, clip.stem, variant == "-hq"), "audio/wav")
 
     # --- control API ----------------------------------------------------------------------
 
@@ -448,6 +450,29 @@ def _song(seed: str, duration: float, sample_rate: int = 22050) -> bytes:
 @lru_cache(maxsize=16)
 def _stems(seed: str, duration: float) -> dict[str, bytes]:
     return media.synthesize_stems(seed, duration)
+
+
+def _audio(seed: str, duration: float, stem: str | None, hq: bool = False) -> bytes:
+    """The clip's WAV as its audio_url serves it (a stem clip sounds like its part)."""
+    if stem:
+        return _stems(seed, duration)[stem]
+    return _song(seed, duration, 44100) if hq else _song(seed, duration)
+
+
+_video_lock = threading.Lock()
+
+
+def _video(seed: str, title: str, model: str, duration: float, stem: str | None) -> bytes:
+    # A browser opens a video with several overlapping range requests; rendering once under a
+    # lock lets the others wait for the cached file instead of encoding it again in parallel.
+    with _video_lock:
+        return _rendered_video(seed, title, model, duration, stem)
+
+
+@lru_cache(maxsize=8)  # ~0.5–1 MB each
+def _rendered_video(seed: str, title: str, model: str, duration: float, stem: str | None) -> bytes:
+    return video.render_music_video(_cover(seed, title, 512, model), _audio(seed, duration, stem),
+                                    duration)
 
 
 @lru_cache(maxsize=64)

@@ -82,7 +82,8 @@ def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "",
             "prompt": clip.lyrics,
             "gpt_description_prompt": clip.description or None,
             "audio_prompt_id": None,
-            "history": None,
+            "history": _history(clip),
+            "task": _TASKS.get(clip.kind, clip.kind),
             "concat_history": [{"id": clip.parent}] if clip.kind == "concat" else None,
             "stem_from_id": clip.parent if clip.kind == "stem" else None,
             "type": clip.kind if clip.kind in ("stem", "concat", "upload") else "gen",
@@ -90,6 +91,8 @@ def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "",
             "refund_credits": status == "error",
             "stream": True,
             "infill": clip.kind == "infill",
+            **({"infill_start_s": clip.continue_at, "infill_end_s": clip.infill_end}
+               if clip.kind == "infill" else {}),
             "has_vocal": bool(clip.lyrics),
             "is_audio_upload_tos_accepted": clip.kind == "upload",
             "error_type": "generation_failed" if status == "error" else None,
@@ -114,6 +117,21 @@ def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "",
         "flag_count": 0,
         "comment_count": 0,
     }
+
+
+# metadata.task for clip kinds that are not a submit's task: none for a plain song, an upload or
+# a concat (their metadata.type says what they are); stem clips are what a gen_stem task makes.
+_TASKS: dict[str, str | None] = {"gen": None, "upload": None, "concat": None, "stem": "gen_stem"}
+_CONTINUING = ("extend", "upload_extend", "infill")
+
+
+def _history(clip: Clip) -> list[dict[str, Any]] | None:
+    """Suno's record of what an extend / replace-section clip continues: the app reads the parent
+    from it, and knows the clip needs a concat to become the full song."""
+    if clip.kind not in _CONTINUING or not clip.parent:
+        return None
+    return [{"id": clip.parent, "continue_at": clip.continue_at, "type": "gen", "source": "web",
+             "infill": clip.kind == "infill"}]
 
 
 def udio_song(engine: SandboxEngine, task: SandboxTask, clip: Clip, base: str, phase: str) -> dict:
@@ -156,7 +174,12 @@ def udio_song(engine: SandboxEngine, task: SandboxTask, clip: Clip, base: str, p
 
 
 def timing_view(clip: Clip) -> dict[str, Any]:
-    """Word-level alignment consistent with the synthesized lyrics' line times."""
+    """Word-level alignment on the synthesized vocals' line times (``lyric_line_times``).
+
+    Like Suno, a line's last word ends in "\n" and a section heading is glued to the next word
+    ("[Verse]\nWinter "); each line's first word starts, and its last word ends, exactly at the
+    line's times. An instrumental clip has no words.
+    """
     words: list[dict[str, Any]] = []
     pending_heading = ""
     for text, start, end in lyric_line_times(clip.lyrics, clip.duration):
@@ -164,11 +187,13 @@ def timing_view(clip: Clip) -> dict[str, Any]:
             pending_heading += text + "\n"
             continue
         tokens = text.split()
-        step = (end - start) / max(len(tokens), 1)
+        step = (end - start) / len(tokens)
+        bounds = [start] + [round(start + i * step, 2) for i in range(1, len(tokens))] + [end]
         for index, token in enumerate(tokens):
-            word = (pending_heading if index == 0 else "") + token + " "
-            words.append({"word": word, "success": True, "start_s": round(start + index * step, 2),
-                          "end_s": round(start + (index + 1) * step, 2), "p_align": 0.97})
+            last = index == len(tokens) - 1
+            word = (pending_heading if index == 0 else "") + token + ("\n" if last else " ")
+            words.append({"word": word, "success": True, "start_s": bounds[index],
+                          "end_s": bounds[index + 1], "p_align": 0.97})
         pending_heading = ""
     return {"aligned_words": words, "waveform_data": [round(0.2 + 0.6 * ((i * 37) % 11) / 11, 3)
                                                       for i in range(200)],

@@ -52,6 +52,8 @@ def render_create(lang: str) -> None:
     st.caption(t(f"create.mode.{platform}.{mode}.help", lang))
     _seed_defaults(platform, mode)
     model = _model_picker(platform, mode, lang)
+    if (platform, mode) == ("suno", "persona_song"):
+        _persona_picker(lang)
     errors = {e.field: e for e in st.session_state.get("cf_errors", [])}
     with st.form("create_form", enter_to_submit=False, border=True):
         _fields(platform, mode, model, errors, lang)
@@ -154,6 +156,33 @@ def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError],
                 _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
 
 
+def _persona_picker(lang: str) -> None:
+    """Personas remembered for this gateway fill the persona and clip fields (outside the form,
+    so picking one shows at once)."""
+    known = {p["id"]: p for p in state.remembered_personas()}
+    if not known:
+        return
+
+    def pick() -> None:
+        chosen = known.get(st.session_state.get("cf_persona_pick"))
+        if chosen:
+            st.session_state[_key("suno", "persona_song", "persona_id")] = chosen["id"]
+            if chosen.get("root_clip_id"):
+                st.session_state[_key("suno", "persona_song", "artist_clip_id")] = chosen["root_clip_id"]
+
+    current = st.session_state.get(_key("suno", "persona_song", "persona_id"))
+    st.session_state["cf_persona_pick"] = current if current in known else None
+    st.selectbox(t("create.persona_pick", lang), list(known), key="cf_persona_pick", on_change=pick,
+                 placeholder=t("create.persona_pick.none", lang),
+                 format_func=lambda pid: _persona_label(known[pid]))
+
+
+def _persona_label(persona: dict) -> str:
+    name = persona.get("name") or persona["id"][:8]
+    origin = f" · {persona['root_title']}" if persona.get("root_title") else ""
+    return f"{name}{origin} · {persona['id'][:8]}"
+
+
 def _field(platform: str, mode: str, name: str, required: bool, limit: int | None,
            error: FieldError | None, lang: str) -> None:
     key = _key(platform, mode, name)
@@ -243,8 +272,9 @@ def _send(submission: Submission, lang: str) -> None:
     if submission.route == "/suno/persona/create/":
         body = submission.body
         persona = {"id": result.task_id, "name": str(body.get("name", "")),
+                   "description": str(body.get("description", "")),
                    "root_clip_id": str(body.get("root_clip_id", ""))}
-        state.personas().setdefault(profile.name, []).append(persona)
+        state.remember_persona(persona)
         _finish(("persona", persona))
     st.session_state["cf_in_flight"] = False
     state.known_platforms()[result.task_id] = submission.platform

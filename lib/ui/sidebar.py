@@ -5,10 +5,11 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from lib import state
+from lib import capabilities, state
+from lib.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.client import normalise_base_url
 from lib.config import CUSTOM, SANDBOX
-from lib.errors import InvalidInputError
+from lib.errors import GatewayError, InvalidInputError
 from lib.i18n import LANGUAGES, t
 from lib.text import escape_markdown
 
@@ -38,6 +39,7 @@ def render_sidebar(lang: str) -> None:
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
+        _capabilities(lang)
         _recent_tasks(lang)
         st.divider()
         st.toggle(t("sidebar.media_proxy", lang), key="media_proxy", help=t("sidebar.media_proxy.help", lang))
@@ -64,6 +66,32 @@ def _recent_tasks(lang: str) -> None:
                      query_params={"id": entry.task_id, "platform": entry.platform},
                      help=f"{t(f'status.{entry.status}', lang)} · {entry.task_id}")
     st.page_link("app_pages/history.py", label=t("sidebar.recent.all", lang), icon=":material/history:")
+
+
+_CAPABILITY_MARKS = {OFFERED: ":green[:material/check_circle:]", MISSING: ":red[:material/block:]",
+                     UNKNOWN: ":gray[:material/help:]"}
+
+
+def _capabilities(lang: str) -> None:
+    with st.expander(t("caps.title", lang), icon=":material/fact_check:"):
+        st.caption(t("caps.help", lang))
+        if st.button(t("caps.probe", lang), key="caps-probe", icon=":material/radar:", width="stretch"):
+            try:
+                result = capabilities.probe(state.get_client())
+            except GatewayError as error:
+                result = capabilities.ProbeResult({}, error)
+            for name, found in result.found.items():
+                state.learn_capability(name, found == OFFERED)
+            if result.problem is not None:
+                st.caption(escape_markdown(f"{t('caps.probe_failed', lang)} {result.problem}"))
+        known = state.capabilities()
+        for name in capabilities.ALL:
+            status = known.get(name, UNKNOWN)
+            word = t(f"caps.{status}", lang)
+            if status == UNKNOWN and name in capabilities.LEARNED_ON_USE:
+                word = t("caps.learned_on_use", lang)
+            st.markdown(f"{_CAPABILITY_MARKS[status]} {escape_markdown(t(f'caps.name.{name}', lang))} "
+                        f":gray[· {escape_markdown(word)}]")
 
 
 def _valid(url: str) -> bool:

@@ -9,6 +9,7 @@ from lib.task_view import download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
 from lib.ui.media import download_data, media_source
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
+from lib.ui.song_tools import render_song_tools
 
 CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray",
                 "error": "red"}
@@ -44,6 +45,7 @@ def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> No
         _downloads(song, lang, key)
         if task is not None and task.is_success and not song.is_streaming and song.id:
             render_song_actions(song, task, lang, key)
+            render_song_tools(song, task, lang, key)
         if song.description:
             st.caption(f"**{escape_markdown(t('song.prompt', lang))}** {escape_markdown(song.description)}")
         render_lyrics(song.lyrics, lang, height=280)

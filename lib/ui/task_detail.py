@@ -7,6 +7,7 @@ from lib.i18n import t
 from lib.models import Task, TaskStatus
 from lib.task_view import estimate_progress, failure_kind, format_duration, format_time
 from lib.text import escape_markdown
+from lib.ui.export_view import render_export
 from lib.ui.song_card import render_lyrics_result, render_song
 
 STATUS_COLOURS = {TaskStatus.SUCCESS: "green", TaskStatus.FAILURE: "red", TaskStatus.UNKNOWN: "red",
@@ -35,6 +36,7 @@ def render_task(task: Task, lang: str) -> None:
                     render_song(task.songs[index], lang, key=f"{task.task_id}-{index}", task=task)
     elif not task.is_terminal:
         st.info(t("task.no_songs_yet", lang), icon=":material/hourglass_top:")
+    render_export(task, lang)
     with st.expander(t("task.raw_json", lang), icon=":material/data_object:"):
         st.json(task.raw, expanded=2)
 

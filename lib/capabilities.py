@@ -1,0 +1,38 @@
+"""What a gateway offers, learned two ways: a free probe of its GET routes, and any call it answers
+with its web page or ``invalid_action``. Paid routes are never probed: a probe that a gateway bills
+would be worse than not knowing, so those are learned on first use."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.client import GatewayClient
+from lib.errors import GatewayError
+
+OFFERED, MISSING, UNKNOWN = "offered", "missing", "unknown"
+# A made-up clip/task ID: a gateway with the route answers "task_not_exist", one without its web page.
+PROBE_ID = "00000000-0000-4000-8000-0000000000a1"
+GET_PROBES = {
+    "wav": f"/suno/act/wav/{PROBE_ID}",
+    "mp4": f"/suno/act/mp4/{PROBE_ID}",
+    "timing": f"/suno/act/timing/{PROBE_ID}",
+    "udio": f"/udio/fetch/{PROBE_ID}",
+}
+LEARNED_ON_USE = ("stems", "full_song", "persona")
+ALL = (*GET_PROBES, *LEARNED_ON_USE)
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    found: dict[str, str]  # capability -> OFFERED / MISSING
+    problem: GatewayError | None = None  # why the probe stopped early (bad key, gateway down)
+
+
+def probe(client: GatewayClient) -> ProbeResult:
+    """One GET per free route, stopping at the first answer that says nothing about routes."""
+    found: dict[str, str] = {}
+    for name, route in GET_PROBES.items():
+        try:
+            found[name] = OFFERED if client.offers(route) else MISSING
+        except GatewayError as error:
+            return ProbeResult(found, error)
+    return ProbeResult(found)

@@ -1,0 +1,70 @@
+"""A task's export pack: built on the server when asked, with a progress bar, then downloaded."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import state
+from lib.capabilities import MISSING
+from lib.errors import GatewayError
+from lib.export_pack import build_pack
+from lib.i18n import t
+from lib.lyrics_sync import SyncedLine
+from lib.models import AlignedWord, Task
+from lib.text import escape_markdown
+
+
+def render_export(task: Task, lang: str) -> None:
+    if not task.is_terminal or not (task.songs or task.lyrics):
+        return
+    with st.container(border=True, key=f"export-{task.task_id}"):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        left.markdown(f"**{t('export.title', lang)}**")
+        left.caption(t("export.help", lang))
+        build = right.button(t("export.build", lang), key=f"export-build-{task.task_id}",
+                             icon=":material/folder_zip:", width="stretch")
+        if build:
+            bar = st.progress(0.0, text=t("export.preparing", lang))
+            timings = _timings(task, lambda label: bar.progress(0.0, text=escape_markdown(label)), lang)
+            pack = build_pack(task, timings=timings,
+                              progress=lambda fraction, label: bar.progress(
+                                  min(1.0, fraction), text=escape_markdown(label)))
+            bar.empty()
+            state.export_packs()[task.task_id] = pack
+        pack = state.export_packs().get(task.task_id)
+        if pack is None:
+            return
+        size_mb = len(pack.data) / 2**20
+        st.download_button(t("export.download", lang, size=f"{size_mb:.1f}"), pack.data,
+                           file_name=pack.file_name, mime="application/zip", type="primary",
+                           key=f"export-download-{task.task_id}", icon=":material/download:", on_click="ignore")
+        st.caption(t("export.contents", lang, count=len(pack.files)))
+        if pack.skipped:
+            st.warning("\n".join(f"- {escape_markdown(what)}: {escape_markdown(why)}" for what, why in pack.skipped),
+                       icon=":material/warning:")
+
+
+def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
+    """Word timings for the ``.lrc`` files: free GETs, skipped on gateways known to lack them."""
+    if task.platform != "suno" or state.capabilities().get("timing") == MISSING:
+        return {}
+    try:
+        client = state.get_client()
+    except GatewayError:
+        return {}
+    found: dict[str, list[AlignedWord]] = {}
+    for index, song in enumerate(task.songs, start=1):
+        if not song.lyrics.strip() or not song.id:
+            continue
+        cached = state.tool_jobs().get((state.profile_key(), "timing", song.id))
+        if isinstance(cached, list) and cached and isinstance(cached[0], SyncedLine):
+            found[song.id] = [AlignedWord(line.text + "\n", line.start_s, line.end_s)
+                              for line in cached if not line.is_heading]
+            continue
+        say(t("export.timing", lang, index=index))
+        try:
+            found[song.id] = client.timing(song.id)
+        except GatewayError as error:
+            if error.kind == "unsupported_route":
+                state.learn_capability("timing", False)
+                break
+    return found

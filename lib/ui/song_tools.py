@@ -1,0 +1,313 @@
+"""Song tools on a Suno song card: WAV, music video, synced lyrics, stems, full song, persona.
+
+Each song's tools live in one fragment that ticks once a second while one of its jobs runs; a job
+asks the gateway only when its own back-off says so. A route the gateway lacks is learned once per
+session and gateway, and the tool then says so instead of calling it again.
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from lib import song_tools, state
+from lib.capabilities import MISSING
+from lib.errors import GatewayError
+from lib.i18n import t
+from lib.lyrics_sync import format_timestamp, synced_lines, to_lrc
+from lib.models import Song, Task
+from lib.song_tools import (Conversion, FollowedTask, ToolFailure, advance_conversion, advance_followed,
+                            not_offered, start_conversion, tools_for)
+from lib.submit import Submission, submit_recorded
+from lib.task_view import download_name
+from lib.text import escape_markdown
+from lib.ui.errors import show_error
+from lib.ui.media import download_data, media_source
+from lib.ui.song_actions import go_create
+
+_ICONS = {"wav": ":material/graphic_eq:", "mp4": ":material/movie:", "timing": ":material/lyrics:",
+          "stems": ":material/call_split:", "full_song": ":material/merge:", "persona": ":material/person:"}
+TICK_S = 1.0
+
+
+def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
+    tools = tools_for(song, task)
+    if not tools:
+        return
+    with st.expander(t("tools.title", lang), icon=":material/construction:"):
+        _panel(song, task, tools, lang, key)
+
+
+def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) -> None:
+    running = _running(song, tools)
+
+    @st.fragment(run_every=TICK_S if running else None)
+    def panel() -> None:
+        try:
+            client = state.get_client()
+        except GatewayError as error:
+            show_error(error, lang)
+            return
+        _advance(song, tools, client)
+        if _running(song, tools) != running:
+            st.rerun()  # arm the timer for a job just started, or drop it when the last one ends
+        offered = state.capabilities()
+        for tab, tool in zip(st.tabs([t(f"tools.{tool}", lang) for tool in tools]), tools):
+            with tab:
+                if offered.get(tool) == MISSING and _job(tool, song) is None:
+                    _not_offered(tool, lang, key)
+                else:
+                    _RENDERERS[tool](tool, song, task, client, lang, key)
+
+    panel()
+
+
+def _job_key(tool: str, song: Song) -> tuple[str, str, str]:
+    return state.profile_key(), tool, song.id
+
+
+def _job(tool: str, song: Song):
+    return state.tool_jobs().get(_job_key(tool, song))
+
+
+def _set_job(tool: str, song: Song, job) -> None:
+    state.tool_jobs()[_job_key(tool, song)] = job
+
+
+def _drop_job(tool: str, song: Song) -> None:
+    state.tool_jobs().pop(_job_key(tool, song), None)
+
+
+def _running(song: Song, tools: tuple[str, ...]) -> bool:
+    return any(isinstance(job, (Conversion, FollowedTask)) and not job.done
+               for job in (_job(tool, song) for tool in tools))
+
+
+def _advance(song: Song, tools: tuple[str, ...], client) -> None:
+    now = time.time()
+    for tool in tools:
+        job = _job(tool, song)
+        if isinstance(job, Conversion) and not job.done:
+            job = advance_conversion(job, client, now)
+        elif isinstance(job, FollowedTask) and not job.done:
+            job = advance_followed(job, client, now)
+            if job.task is not None:
+                state.record_in_history(job.task)
+        else:
+            continue
+        if job.error is not None and not_offered(job.error):
+            state.learn_capability(tool, False)  # the tab says so from now on
+            _drop_job(tool, song)
+            continue
+        if job.error is None:
+            state.learn_capability(tool, True)
+        _set_job(tool, song, job)
+
+
+def _not_offered(tool: str, lang: str, key: str) -> None:
+    st.info(t("tools.not_offered", lang), icon=":material/block:")
+    st.caption(t("tools.not_offered.help", lang))
+    if st.button(t("tools.ask_again", lang), key=f"tool-again-{tool}-{key}", type="tertiary",
+                 icon=":material/refresh:"):
+        state.capabilities().pop(tool, None)
+        st.rerun(scope="fragment")
+
+
+def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
+    show_error(error, lang)
+    label = t("tools.try_again_paid" if paid else "tools.try_again", lang)
+    if st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:"):
+        _drop_job(tool, song)
+        st.rerun(scope="fragment")
+
+
+# --- WAV and music video ----------------------------------------------------------------------
+
+def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
+    if tool == "mp4" and song.video_url:
+        _video(song.video_url, song, lang, key)  # older models carry their video already
+        return
+    job = _job(tool, song)
+    if not isinstance(job, Conversion):
+        st.caption(t(f"tools.{tool}.help", lang))
+        if st.button(t(f"tools.{tool}.start", lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool]):
+            _set_job(tool, song, start_conversion(tool, song.id, time.time()))
+            st.rerun()
+        return
+    if job.error is not None:
+        _failure(tool, song, job.error, lang, key, paid=False)
+    elif job.url is None:
+        elapsed = int(time.time() - job.started_at)
+        st.progress(job.progress(time.time()),
+                    text=t("tools.converting", lang, seconds=elapsed, checks=job.checks))
+        if job.last_problem:
+            st.caption(escape_markdown(t("tools.waiting_out", lang, problem=job.last_problem)))
+    elif tool == "wav":
+        source = media_source(job.url)
+        if source is not None:
+            st.audio(source, format="audio/wav")
+        st.download_button(t("tools.wav.download", lang), download_data(job.url), key=f"tool-dl-wav-{key}",
+                           file_name=download_name(song.title, song.id, job.url, "wav"), mime="audio/wav",
+                           icon=":material/download:", on_click="ignore")
+    else:
+        _video(job.url, song, lang, key)
+
+
+def _video(url: str, song: Song, lang: str, key: str) -> None:
+    source = media_source(url)
+    if source is not None:
+        st.video(source, format="video/mp4")
+    else:
+        st.caption(t("tools.media_unreachable", lang))
+    st.download_button(t("tools.mp4.download", lang), download_data(url), key=f"tool-dl-mp4-{key}",
+                       file_name=download_name(song.title, song.id, url, "mp4"), mime="video/mp4",
+                       icon=":material/download:", on_click="ignore")
+
+
+# --- synced lyrics ----------------------------------------------------------------------------
+
+def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
+    job = _job(tool, song)
+    if job is None:
+        st.caption(t("tools.timing.help", lang))
+        if not st.button(t("tools.timing.start", lang), key=f"tool-start-timing-{key}", icon=_ICONS[tool]):
+            return
+        try:
+            job = synced_lines(client.timing(song.id), song.lyrics)
+        except GatewayError as error:
+            if not_offered(error):
+                state.learn_capability(tool, False)
+                st.rerun(scope="fragment")
+            job = ToolFailure(error)
+        else:
+            state.learn_capability(tool, True)
+        _set_job(tool, song, job)
+    if isinstance(job, ToolFailure):
+        _failure(tool, song, job.error, lang, key, paid=False)
+        return
+    if not job:
+        st.info(t("tools.timing.empty", lang), icon=":material/music_off:")
+        return
+    at_key = f"tool-timing-at-{key}"
+    start = st.session_state.get(at_key)
+    source = media_source(song.audio_url)
+    if source is not None:
+        st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg",
+                 start_time=start or 0, autoplay=start is not None)
+    st.caption(t("tools.timing.click", lang))
+    with st.container(height=320, border=False):
+        for index, line in enumerate(job):
+            if line.is_heading:
+                st.caption(escape_markdown(line.text))
+                continue
+            playing = start is not None and abs(line.start_s - start) < 1e-6
+            st.button(f"`{format_timestamp(line.start_s)}` {escape_markdown(line.text)}",
+                      key=f"tool-line-{key}-{index}", type="tertiary",
+                      icon=":material/play_arrow:" if playing else None,
+                      on_click=st.session_state.__setitem__, args=(at_key, line.start_s))
+    st.download_button(t("tools.timing.download", lang), to_lrc(job, title=song.title, length_s=song.duration),
+                       file_name=download_name(song.title, song.id, None, "lrc"), mime="text/plain",
+                       key=f"tool-dl-lrc-{key}", icon=":material/download:", on_click="ignore")
+
+
+# --- stems and the full song: a paid task, then followed ----------------------------------------
+
+def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
+    job = _job(tool, song)
+    if isinstance(job, ToolFailure):
+        _failure(tool, song, job.error, lang, key, paid=True)
+        return
+    if not isinstance(job, FollowedTask):
+        st.caption(t(f"tools.{tool}.help", lang))
+        if st.button(t(f"tools.{tool}.start", lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool],
+                     type="primary"):
+            submission = (song_tools.stems_submission(song, task) if tool == "stems"
+                          else song_tools.full_song_submission(song))
+            task_id = _submit(tool, song, submission, client)
+            if task_id:
+                _set_job(tool, song, FollowedTask(tool, song.id, task_id, time.time()))
+            st.rerun()
+        return
+    st.page_link("app_pages/task.py", label=t("tools.open_task", lang, task_id=job.task_id[:8]),
+                 icon=":material/open_in_new:", query_params={"id": job.task_id, "platform": "suno"})
+    if job.error is not None:
+        show_error(job.error, lang)
+        if st.button(t("tools.check_again", lang), key=f"tool-check-{tool}-{key}", icon=":material/refresh:"):
+            _set_job(tool, song, FollowedTask(tool, song.id, job.task_id, time.time()))
+            st.rerun()
+        return
+    result = job.task
+    if result is None or not result.is_terminal:
+        status = t(f"status.{result.status.value}", lang) if result else t("status.SUBMITTED", lang)
+        st.progress(0.5 if result and result.songs else 0.1,
+                    text=t("tools.following", lang, status=status, seconds=int(time.time() - job.started_at)))
+        return
+    if result.is_failure:
+        st.error(escape_markdown(result.fail_reason or t("task.no_reason", lang)), icon=":material/error:")
+        return
+    for index, part in enumerate(result.songs):
+        st.markdown(f"**{escape_markdown(part.title or t('song.untitled', lang))}**")
+        source = media_source(part.audio_url)
+        if source is not None:
+            st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg")
+        if part.audio_url:
+            st.download_button(t("song.download_audio", lang), download_data(part.audio_url),
+                               key=f"tool-dl-{tool}-{key}-{index}", icon=":material/download:",
+                               file_name=download_name(part.title, part.id, part.audio_url, "mp3"),
+                               on_click="ignore")
+
+
+def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:
+    """One paid POST, recorded in the library; a refusal or an unknown outcome becomes the tool's
+    state so the user sees it (and is never sent twice by a rerun)."""
+    try:
+        result = submit_recorded(state.history(), state.current_profile(), submission,
+                                 lambda: client.submit(submission.route, submission.body))
+    except GatewayError as error:
+        if not_offered(error):
+            state.learn_capability(tool, False)  # refused before any task: nothing to show but that
+        else:
+            _set_job(tool, song, ToolFailure(error))
+        return None
+    state.learn_capability(tool, True)
+    return result.task_id
+
+
+# --- persona -----------------------------------------------------------------------------------
+
+def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
+    job = _job(tool, song)
+    if isinstance(job, ToolFailure):
+        _failure(tool, song, job.error, lang, key, paid=True)
+        return
+    if isinstance(job, dict):
+        st.success(t("tools.persona.created", lang, name=escape_markdown(job["name"])), icon=":material/person:")
+        st.code(job["id"], language=None)
+        if st.button(t("create.persona_use", lang), key=f"tool-persona-use-{key}",
+                     icon=":material/arrow_forward:", type="primary"):
+            go_create("suno", "persona_song", {"persona_id": job["id"], "artist_clip_id": song.id,
+                                               "tags": ", ".join(song.tags)})
+        return
+    st.caption(t("tools.persona.help", lang))
+    with st.form(f"tool-persona-form-{key}", border=False, enter_to_submit=False):
+        name = st.text_input(t("create.field.persona_name", lang), value=f"{song.title}"[:60],
+                             key=f"tool-persona-name-{key}", max_chars=80)
+        description = st.text_area(t("create.field.persona_description", lang), key=f"tool-persona-desc-{key}",
+                                   value=", ".join(song.tags), height=80, max_chars=500)
+        public = st.toggle(t("create.field.persona_public", lang), value=True, key=f"tool-persona-public-{key}")
+        sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
+    if not sent:
+        return
+    if not name.strip():
+        st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
+        return
+    persona_id = _submit(tool, song, song_tools.persona_submission(song, name, description, public), client)
+    if persona_id:
+        record = song_tools.persona_record(persona_id, song, name, description)
+        state.remember_persona(record)
+        _set_job(tool, song, record)
+    st.rerun()
+
+
+_RENDERERS = {"wav": _conversion, "mp4": _conversion, "timing": _timing, "stems": _followed,
+              "full_song": _followed, "persona": _persona}

@@ -1,0 +1,162 @@
+"""Song tools, the export pack and the capabilities panel on the Task page, through AppTest, with
+real HTTP to a sandbox whose clock the test moves."""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+
+from lib.sandbox import FEATURES
+from tests.conftest import PAST_DONE
+from tests.test_task_page import open_task
+
+CREATE_PAGE = "app_pages/create.py"
+
+
+@pytest.fixture
+def finished(on_sandbox, client, clock):
+    task_id = client.generate("neon rain over the harbour")
+    clock.advance(PAST_DONE)
+    return client.fetch_task(task_id)
+
+
+def labels(at, kind: str) -> list[str]:
+    return [e.proto.label for e in at.get(kind)]
+
+
+def click(at, key: str):
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return "\n".join(parts + [e.value for e in at.error] + [s.value for s in at.success]).replace("\\", "")
+
+
+def tick(at, seconds: float = 1.1):
+    """What the fragment's timer does in a browser: wait for the next check, then run."""
+    time.sleep(seconds)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_wav_is_converted_then_playable(finished, clock, sandbox):
+    at = open_task(finished.task_id)
+    key = f"{finished.task_id}-0"
+    audio_before = len(at.get("audio"))
+    click(at, f"tool-start-wav-{key}")
+    progress = [p.proto.text for p in at.get("progress")]
+    assert any("Converting" in text for text in progress), progress
+    clock.advance(sandbox.config.conversion_seconds + 1)
+    tick(at)
+    assert len(at.get("audio")) == audio_before + 1
+    assert "Download WAV" in labels(at, "download_button")
+    assert not any("Converting" in p.proto.text for p in at.get("progress"))
+
+
+def test_a_gateway_without_wav_says_so_and_stops_calling(finished, sandbox):
+    sandbox.config.offered = frozenset(FEATURES) - {"wav"}
+    at = open_task(finished.task_id)
+    click(at, f"tool-start-wav-{finished.task_id}-0")
+    assert "Not offered by this gateway" in texts(at)
+    sandbox.clear_requests()
+    at.run()
+    # Both songs' WAV tabs now say so without a button, and nothing was asked again.
+    assert texts(at).count("Not offered by this gateway") == 2
+    assert not [b for b in at.button if b.key and b.key.startswith("tool-start-wav-")]
+    assert not [r for r in sandbox.requests if "/act/wav/" in r["path"]]
+    assert "not offered" in "\n".join(m.value for m in at.sidebar.markdown)
+
+
+def test_synced_lyrics_play_from_the_clicked_line(finished):
+    at = open_task(finished.task_id)
+    key = f"{finished.task_id}-0"
+    click(at, f"tool-start-timing-{key}")
+    lines = [b for b in at.button if b.key and b.key.startswith(f"tool-line-{key}-")]
+    assert len(lines) >= 4
+    assert all(b.label.startswith("`00:") for b in lines)
+    third = lines[2]
+    seconds = int(third.label[1:3]) * 60 + float(third.label[4:9])
+    third.click().run()
+    players = [a for a in at.get("audio") if a.proto.start_time]
+    assert len(players) == 1 and players[0].proto.start_time == int(seconds)
+    assert players[0].proto.autoplay
+    assert "Download .lrc" in labels(at, "download_button")
+
+
+def test_stems_are_followed_into_two_players(finished, clock, client):
+    at = open_task(finished.task_id)
+    click(at, f"tool-start-stems-{finished.task_id}-0")
+    job = next(v for k, v in at.session_state["song_tool_jobs"].items() if k[1] == "stems")
+    clock.advance(PAST_DONE)
+    stems_task = client.fetch_task(job.task_id)
+    assert [s.title.rsplit(" - ", 1)[-1] for s in stems_task.songs] == ["Vocals", "Instrumental"]
+    tick(at, 2.1)
+    assert "Vocals" in texts(at) and "Instrumental" in texts(at)
+    assert len([a for a in at.get("audio")]) == 2 + 2
+    entry = at.session_state["song_tool_jobs"]
+    assert next(v for k, v in entry.items() if k[1] == "stems").task.is_success
+
+
+def test_full_song_only_for_an_extension(finished, client, clock):
+    first = finished.songs[0]
+    extended = client.extend(task_id=finished.task_id, clip_id=first.id, continue_at=15,
+                             lyrics="[Verse 2]\nstill raining", title=first.title, tags="synthwave")
+    clock.advance(PAST_DONE)
+    at = open_task(finished.task_id)
+    assert not [b for b in at.button if b.key and b.key.startswith("tool-start-full_song-")]
+    at = open_task(extended)
+    click(at, f"tool-start-full_song-{extended}-0")
+    job = next(v for k, v in at.session_state["song_tool_jobs"].items() if k[1] == "full_song")
+    clock.advance(PAST_DONE)
+    tick(at, 2.1)
+    whole = at.session_state["song_tool_jobs"][next(k for k in at.session_state["song_tool_jobs"]
+                                                    if k[1] == "full_song")].task
+    assert whole.task_id == job.task_id and whole.songs[0].kind == "concat"
+
+
+def test_a_persona_is_remembered_and_offered_on_the_create_page(finished):
+    at = open_task(finished.task_id)
+    key = f"{finished.task_id}-0"
+    at.text_input(key=f"tool-persona-name-{key}").input("Harbour voice")
+    at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    assert not at.exception
+    assert "Harbour voice" in texts(at)
+    # A new session (think: after a restart) finds it in the library and offers it.
+    later = open_task()
+    later.session_state["cf_platform"] = "suno"
+    later.session_state["cf_mode_suno"] = "persona_song"
+    later.switch_page(CREATE_PAGE).run()
+    picker = later.selectbox(key="cf_persona_pick")
+    assert picker.options and "Harbour voice" in picker.options[0]
+    picker.select_index(0).run()
+    assert later.session_state["cf_suno_persona_id"] and later.session_state["cf_suno_artist_clip_id"] == finished.songs[0].id
+
+
+def test_export_pack_is_built_with_every_file(finished):
+    at = open_task(finished.task_id)
+    click(at, f"export-build-{finished.task_id}")
+    assert any(label.startswith("Download ZIP") for label in labels(at, "download_button"))
+    pack = at.session_state["export_packs"][finished.task_id]
+    names = zipfile.ZipFile(io.BytesIO(pack.data)).namelist()
+    assert "task.json" in names and "README.txt" in names
+    assert sum(n.endswith(".wav") for n in names) == 2 and sum(n.endswith(".lrc") for n in names) == 2
+    assert not pack.skipped
+
+
+def test_capabilities_panel_probes_the_gateway(finished, sandbox):
+    sandbox.config.offered = frozenset(FEATURES) - {"mp4"}
+    at = open_task(finished.task_id)
+    sandbox.clear_requests()
+    at.sidebar.button(key="caps-probe").click().run()
+    panel = "\n".join(m.value for m in at.sidebar.markdown)
+    assert panel.count("· offered") == 3 and panel.count("· not offered") == 1
+    assert "learned on first use" in panel
+    probes = [r for r in sandbox.requests if "00000000-0000-4000-8000" in r["path"]]
+    assert len(probes) == 4 and all(r["method"] == "GET" for r in probes)  # free requests only
+    assert not [r for r in sandbox.requests if r["method"] == "POST" and "submit" in r["path"]]
