@@ -1,0 +1,115 @@
+"""Song tools in Chromium against the app's own sandbox: synced lyrics that seek and a .lrc that
+downloads, stems that play, a music video that plays, an export pack that opens, and a gateway
+that lacks a tool."""
+import io
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+
+from lib.client import GatewayClient
+from lib.sandbox import FEATURES, control
+from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app
+
+
+@pytest.fixture(scope="module")
+def studio(chromium_path):
+    port = free_port()
+    server = StreamlitServer({"SANDBOX_PORT": str(port)})
+    server.sandbox_url = f"http://127.0.0.1:{port}"
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()[-4000:]
+
+
+def open_finished_task(page, studio):
+    page.goto(studio.url)
+    wait_for_app(page)  # the first run starts the sandbox
+    task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("neon rain over the harbour")
+    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
+    tools.get_by_text("Song tools").click()
+    return main, tools
+
+
+def play_muted(page, locator, timeout: float = 15_000) -> None:
+    locator.evaluate("m => { m.muted = true; return m.play(); }")
+    handle = locator.element_handle()
+    page.wait_for_function("m => m.readyState >= 3 && m.currentTime > 0.2", arg=handle, timeout=timeout)
+
+
+def test_synced_lyrics_seek_and_download_then_stems_play(page, studio):
+    main, tools = open_finished_task(page, studio)
+    tools.get_by_role("tab", name="Synced lyrics").click()
+    tools.get_by_role("button", name="Load synced lyrics").click()
+    wait_for_app(page)
+    lines = tools.locator("[class*='st-key-tool-line-']")
+    expect(lines.first).to_be_visible()
+    third = lines.nth(2)
+    stamp = third.inner_text().split()[0]
+    start = int(stamp[:2]) * 60 + float(stamp[3:])
+    third.locator("button").click()
+    wait_for_app(page)
+    player = tools.locator("audio").first
+    # Clicking a line is a user gesture: the player starts there and plays.
+    page.wait_for_function(
+        "([a, start]) => !a.paused && a.currentTime >= Math.floor(start) && a.currentTime > 0",
+        arg=[player.element_handle(), start], timeout=15_000)
+    with page.expect_download() as download:
+        tools.get_by_role("button", name="Download .lrc").click()
+    lrc = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert download.value.suggested_filename.endswith(".lrc")
+    assert lrc[0].startswith("[ti:") and any(line.startswith(f"[{stamp}") for line in lrc)
+
+    tools.get_by_role("tab", name="Stems").click()
+    tools.get_by_role("button", name="Separate stems — spends credits").click()
+    expect(tools.get_by_text("Vocals", exact=False).first).to_be_visible(timeout=30_000)
+    expect(tools.get_by_text("Instrumental", exact=False).first).to_be_visible()
+    wait_for_app(page)
+    stem_players = tools.locator("[data-testid='stTabPanel']:visible audio")
+    expect(stem_players).to_have_count(2)
+    play_muted(page, stem_players.first)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "song-tools-stems.png"), full_page=True)
+    assert page.js_errors == []
+
+
+def test_music_video_plays_and_export_pack_opens(page, studio):
+    main, tools = open_finished_task(page, studio)
+    tools.get_by_role("tab", name="Video").click()
+    tools.get_by_role("button", name="Make the music video").click()
+    video = tools.locator("video")
+    expect(video).to_have_count(1, timeout=30_000)
+    play_muted(page, video)
+    assert video.evaluate("v => v.videoWidth") > 0 and video.evaluate("v => v.duration") > 10
+    page.screenshot(path=str(ARTIFACTS / "song-tools-video.png"), full_page=True)
+
+    main.get_by_role("button", name="Build export pack").click()
+    wait_for_app(page)
+    with page.expect_download() as download:
+        main.get_by_role("button", name="Download ZIP").click()
+    assert download.value.suggested_filename.endswith(".zip")
+    names = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())).namelist()
+    assert "task.json" in names and "README.txt" in names
+    for suffix in (".wav", ".png", ".txt", ".lrc"):
+        assert sum(name.endswith(suffix) for name in names) >= 2, (suffix, names)
+    assert page.js_errors == []
+
+
+def test_a_gateway_without_the_video_route(page, studio):
+    control(studio.sandbox_url, "config", {"offered": sorted(set(FEATURES) - {"mp4"})})
+    try:
+        main, tools = open_finished_task(page, studio)
+        tools.get_by_role("tab", name="Video").click()
+        tools.get_by_role("button", name="Make the music video").click()
+        expect(tools.get_by_text("Not offered by this gateway.").first).to_be_visible(timeout=15_000)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("Gateway capabilities").click()
+        expect(sidebar.get_by_text("not offered")).to_have_count(1)
+    finally:
+        control(studio.sandbox_url, "config", {"offered": sorted(FEATURES)})
+    assert page.js_errors == []
