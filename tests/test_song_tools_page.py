@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from lib.history import OUTCOME_UNKNOWN, HistoryStore, default_database_url
 from lib.sandbox import FEATURES
 from tests.conftest import PAST_DONE
 from tests.test_task_page import open_task
@@ -160,3 +161,63 @@ def test_capabilities_panel_probes_the_gateway(finished, sandbox):
     probes = [r for r in sandbox.requests if "00000000-0000-4000-8000" in r["path"]]
     assert len(probes) == 4 and all(r["method"] == "GET" for r in probes)  # free requests only
     assert not [r for r in sandbox.requests if r["method"] == "POST" and "submit" in r["path"]]
+
+
+def test_a_refused_persona_shows_the_gateways_words_and_can_be_retried(finished, sandbox):
+    at = open_task(finished.task_id)
+    key = f"{finished.task_id}-0"
+    sandbox.inject("status", status=403, route="/suno/persona", message="用户额度不足, 剩余额度: ＄0.000000")
+    at.text_input(key=f"tool-persona-name-{key}").input("Harbour voice")
+    at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "用户额度不足" in shown and "HTTP 403" in shown
+    retry = at.button(key=f"tool-retry-persona-{key}")
+    assert retry.label == "Try again — spends credits"
+    retry.click().run()
+    assert at.text_input(key=f"tool-persona-name-{key}").value == "Harbour voice"  # nothing typed is lost
+
+
+def test_stems_with_no_answer_say_outcome_unknown_and_are_recorded(finished, sandbox, monkeypatch):
+    monkeypatch.setenv("GATEWAY_SUBMIT_TIMEOUT", "1")
+    at = open_task(finished.task_id)
+    sandbox.inject("timeout", route="/suno/submit/music", delay=3)
+    click(at, f"tool-start-stems-{finished.task_id}-0")
+    shown = texts(at)
+    assert "outcome is unknown" in shown and "task log" in shown
+    posts = [r for r in sandbox.requests if r["method"] == "POST" and r["path"] == "/suno/submit/music"]
+    at.run()
+    assert [r for r in sandbox.requests if r["method"] == "POST" and r["path"] == "/suno/submit/music"] == posts
+    rows = HistoryStore(default_database_url()).search()
+    assert any(row.status == OUTCOME_UNKNOWN and row.action == "stems" for row in rows)
+
+
+def test_a_failing_timing_route_shows_the_error_and_recovers(finished, sandbox):
+    at = open_task(finished.task_id)
+    key = f"{finished.task_id}-0"
+    sandbox.inject("status", status=500, route="/suno/act/timing", times=4)  # past the client's retries
+    click(at, f"tool-start-timing-{key}")
+    assert "HTTP 500" in texts(at)
+    click(at, f"tool-retry-timing-{key}")
+    click(at, f"tool-start-timing-{key}")
+    assert [b for b in at.button if b.key and b.key.startswith(f"tool-line-{key}-")]
+
+
+def test_full_song_on_a_gateway_without_concat(finished, client, clock, sandbox):
+    first = finished.songs[0]
+    extended = client.extend(task_id=finished.task_id, clip_id=first.id, continue_at=15,
+                             lyrics="[Verse 2]\nstill raining", title=first.title, tags="synthwave")
+    clock.advance(PAST_DONE)
+    sandbox.config.offered = frozenset(FEATURES) - {"concat"}
+    at = open_task(extended)
+    click(at, f"tool-start-full_song-{extended}-0")
+    assert "Not offered by this gateway" in texts(at)
+    assert at.session_state["capabilities"][next(iter(at.session_state["capabilities"]))]["full_song"] == "missing"
+
+
+def test_tools_speak_chinese(finished):
+    at = open_task(finished.task_id)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.button(key=f"tool-start-wav-{finished.task_id}-0").label == "获取 WAV 文件"
+    assert at.button(key=f"export-build-{finished.task_id}").label == "生成导出包"

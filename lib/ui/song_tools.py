@@ -107,18 +107,16 @@ def _advance(song: Song, tools: tuple[str, ...], client) -> None:
 def _not_offered(tool: str, lang: str, key: str) -> None:
     st.info(t("tools.not_offered", lang), icon=":material/block:")
     st.caption(t("tools.not_offered.help", lang))
-    if st.button(t("tools.ask_again", lang), key=f"tool-again-{tool}-{key}", type="tertiary",
-                 icon=":material/refresh:"):
-        state.capabilities().pop(tool, None)
-        st.rerun(scope="fragment")
+    # Callbacks, not a rerun: this may draw in a full run, where a fragment-scoped rerun is refused.
+    st.button(t("tools.ask_again", lang), key=f"tool-again-{tool}-{key}", type="tertiary",
+              icon=":material/refresh:", on_click=state.capabilities().pop, args=(tool, None))
 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
     show_error(error, lang)
     label = t("tools.try_again_paid" if paid else "tools.try_again", lang)
-    if st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:"):
-        _drop_job(tool, song)
-        st.rerun(scope="fragment")
+    st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:", on_click=_drop_job,
+              args=(tool, song))
 
 
 # --- WAV and music video ----------------------------------------------------------------------
@@ -177,7 +175,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
         except GatewayError as error:
             if not_offered(error):
                 state.learn_capability(tool, False)
-                st.rerun(scope="fragment")
+                st.rerun()
             job = ToolFailure(error)
         else:
             state.learn_capability(tool, True)
@@ -276,6 +274,13 @@ def _submit(tool: str, song: Song, submission: Submission, client) -> str | None
 # --- persona -----------------------------------------------------------------------------------
 
 def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
+    fields = {f"tool-persona-name-{key}": song.title[:60], f"tool-persona-desc-{key}": ", ".join(song.tags),
+              f"tool-persona-public-{key}": True}
+    for name, default in fields.items():
+        # Re-assigned every run: a refusal hides the form for a run, and Streamlit would drop
+        # the values of widgets it did not draw — the user's typing with them.
+        st.session_state[name] = st.session_state.get(name, default)
+    name_key, desc_key, public_key = fields
     job = _job(tool, song)
     if isinstance(job, ToolFailure):
         _failure(tool, song, job.error, lang, key, paid=True)
@@ -290,18 +295,18 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
         return
     st.caption(t("tools.persona.help", lang))
     with st.form(f"tool-persona-form-{key}", border=False, enter_to_submit=False):
-        name = st.text_input(t("create.field.persona_name", lang), value=f"{song.title}"[:60],
-                             key=f"tool-persona-name-{key}", max_chars=80)
-        description = st.text_area(t("create.field.persona_description", lang), key=f"tool-persona-desc-{key}",
-                                   value=", ".join(song.tags), height=80, max_chars=500)
-        public = st.toggle(t("create.field.persona_public", lang), value=True, key=f"tool-persona-public-{key}")
+        st.text_input(t("create.field.persona_name", lang), key=name_key, max_chars=80)
+        st.text_area(t("create.field.persona_description", lang), key=desc_key, height=80, max_chars=500)
+        st.toggle(t("create.field.persona_public", lang), key=public_key)
         sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
     if not sent:
         return
+    name, description = st.session_state[name_key], st.session_state[desc_key]
     if not name.strip():
         st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
         return
-    persona_id = _submit(tool, song, song_tools.persona_submission(song, name, description, public), client)
+    submission = song_tools.persona_submission(song, name, description, bool(st.session_state[public_key]))
+    persona_id = _submit(tool, song, submission, client)
     if persona_id:
         record = song_tools.persona_record(persona_id, song, name, description)
         state.remember_persona(record)
