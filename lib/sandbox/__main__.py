@@ -5,7 +5,7 @@ import argparse
 import time
 from pathlib import Path
 
-from lib.sandbox import SandboxConfig, SandboxGateway
+from lib.sandbox import FEATURES, SandboxConfig, SandboxGateway
 
 
 def main() -> None:
@@ -17,9 +17,15 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
     parser.add_argument("--state", type=Path, metavar="FILE",
                         help="keep tasks in this JSON file so they survive a restart")
+    parser.add_argument("--lack", default="", metavar="FEATURES",
+                        help=f"comma-separated features to answer like a gateway without them: {', '.join(FEATURES)}")
     args = parser.parse_args()
     config = SandboxConfig.fast() if args.fast else SandboxConfig()
     config.udio_dialect, config.latency = args.udio_dialect, args.latency
+    lacking = {name.strip() for name in args.lack.split(",") if name.strip()}
+    if lacking - set(FEATURES):
+        parser.error(f"unknown features: {', '.join(sorted(lacking - set(FEATURES)))}")
+    config.offered = frozenset(config.offered) - lacking
     with SandboxGateway(config, host=args.host, port=args.port, state_path=args.state) as gateway:
         print(f"Sandbox gateway on {gateway.url} (any non-empty key works; Ctrl+C stops it)", flush=True)
         try:
