@@ -4,7 +4,8 @@ Rules that shape it (reference §6.4, DEVELOPERS.md):
 - the key travels only in the ``Authorization`` header and is scrubbed from anything kept;
 - reads (GETs and the free batch fetch) retry on connection errors, 429 and 5xx with capped,
   jittered backoff that honours ``Retry-After``; a paid POST is sent exactly once, and a timeout
-  after sending it raises ``OutcomeUnknownError`` instead of guessing;
+  after sending it (or a 2xx answer that cannot be read) raises ``OutcomeUnknownError`` instead
+  of guessing;
 - every call has (connect, read) timeouts and a cap on the body size.
 """
 from __future__ import annotations
@@ -306,6 +307,9 @@ class GatewayClient:
                 delay = self._retry_delay(attempt, error)
                 if attempt >= self.max_retries or delay is None:
                     raise
+            except errors.ProtocolError as error:  # an answer that is not JSON, or too large
+                error.route = error.route or route
+                raise (_unread_success(error) if paid else error) from None
             attempt += 1
             self._sleep(delay)
         if parse is None:
@@ -317,7 +321,7 @@ class GatewayClient:
             error.request_id = error.request_id or request_id
             error.route = error.route or route
             error.args = (str(error),)
-            raise
+            raise (_unread_success(error) if paid else error) from None
 
     def _retry_delay(self, attempt: int, error: errors.GatewayError) -> float | None:
         retry_after = getattr(error, "retry_after", None)
@@ -382,6 +386,18 @@ class GatewayClient:
     @property
     def _host(self) -> str:
         return urlsplit(self.base_url).netloc
+
+
+def _unread_success(error: errors.GatewayError) -> errors.GatewayError:
+    """What an unreadable answer to a paid POST means. A 2xx whose body is cut off, too large or
+    without a task ID came from a gateway that accepted the request, and may have billed it: calling
+    that a refusal would invite a second, paid submit, so it is an unknown outcome instead."""
+    if not isinstance(error, errors.ProtocolError) or error.status is None or not 200 <= error.status < 300:
+        return error
+    return errors.OutcomeUnknownError(
+        f"the gateway answered HTTP {error.status}, but its answer could not be read "
+        f"({error.gateway_message}): the request may have been accepted",
+        status=error.status, code=error.code, request_id=error.request_id, body=error.body, route=error.route)
 
 
 def _platform(platform: str) -> str:

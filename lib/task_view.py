@@ -101,6 +101,19 @@ def lyrics_sections(text: str) -> list[tuple[str, list[str]]]:
     return cleaned
 
 
+# The words lib.parser knows for a running task. Any other word is read as "running" too
+# (reference §5.1: new words and numeric codes mean "not done yet"); that guess is said out loud.
+_RUNNING_WORDS = frozenset({"in_progress", "processing", "running", "streaming", "generating"})
+
+
+def unknown_status_word(task: Task) -> str | None:
+    """The gateway's status word when no known word matched and "running" is only a guess."""
+    word = (task.status_text or "").strip()
+    if not word or task.status is not TaskStatus.IN_PROGRESS:
+        return None
+    return None if word.lower().replace("-", "_").replace(" ", "_") in _RUNNING_WORDS else word[:80]
+
+
 _FAILURE_KINDS = (
     ("moderation", ("moderat", "flagged", "sensitive", "违规", "敏感", "审核", "not allowed", "policy")),
     ("quota", ("quota", "credit", "额度", "余额", "insufficient", "balance")),

@@ -16,6 +16,9 @@ def show_error(error: GatewayError, lang: str) -> None:
         facts.append(f"code {error.code}")
     if error.request_id:
         facts.append(f"request id {error.request_id}")
+    retry_after = getattr(error, "retry_after", None)  # a 429's Retry-After: when to try again
+    if retry_after is not None:
+        facts.append(t("error.retry_after", lang, seconds=f"{retry_after:g}"))
     lines = [f"**{escape_markdown(t('error.' + error.kind, lang))}**"]
     if error.gateway_message:
         lines.append(escape_markdown(error.gateway_message))

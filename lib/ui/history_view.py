@@ -283,7 +283,9 @@ def refresh_report(lang: str) -> None:
     report: RefreshReport | None = st.session_state.pop("history_refresh_report", None)
     if report is None:
         return
-    st.toast(t("history.refresh.done", lang, asked=report.asked, changed=report.changed), icon=":material/sync:")
+    answered = report.found + len(report.missing)  # tasks a gateway actually answered about
+    if answered or not report.errors:  # "checked 1 task" would be wrong when the gateway failed
+        st.toast(t("history.refresh.done", lang, asked=answered, changed=report.changed), icon=":material/sync:")
     if report.missing:
         shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
         st.warning(escape_markdown(t("history.refresh.missing", lang, count=len(report.missing), ids=shown)))

@@ -6,14 +6,16 @@ import time
 import streamlit as st
 
 from lib import state
-from lib.errors import GatewayError, GatewayConnectionError, RateLimitError, ServerError
+from lib.errors import GatewayConnectionError, GatewayError, ProtocolError, RateLimitError, ServerError
 from lib.i18n import t
 from lib.task_view import FOLLOW_LIMIT_S, lookup_task, poll_interval
 from lib.ui.errors import show_error
 from lib.ui.task_detail import render_task
 
-# Worth waiting out while following: the gateway may recover by itself.
-_TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError)
+# Worth waiting out while following: the gateway may recover by itself. An unreadable answer
+# (cut off, oversized, ``data: null`` before the upstream knows the task) is usually a passing
+# glitch of the gateway or a proxy, and reads are free, so it is waited out too.
+_TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError, ProtocolError)
 
 
 def show_task(task_id: str, platform: str | None, lang: str) -> None:

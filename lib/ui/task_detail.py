@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.i18n import t
 from lib.models import Task, TaskStatus
-from lib.task_view import estimate_progress, failure_kind, format_duration, format_time
+from lib.task_view import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
 from lib.text import escape_markdown
 from lib.ui.export_view import render_export
 from lib.ui.song_card import render_lyrics_result, render_song
@@ -52,6 +52,9 @@ def render_header(task: Task, lang: str) -> None:
             platform = "Suno" if task.platform == "suno" else "Udio"
             action = f" · {escape_markdown(task.action)}" if task.action else ""
             st.markdown(f"{status_badge(task, lang)} :gray-badge[{platform}{action}]")
+        unknown = unknown_status_word(task)
+        if unknown:
+            st.warning(escape_markdown(t("task.status_unknown", lang, word=unknown)), icon=":material/help:")
         progress = estimate_progress(task)
         label = t("task.progress_estimate" if progress.estimated else "task.progress", lang,
                   value=progress.value)

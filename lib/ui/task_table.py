@@ -62,6 +62,8 @@ def _refresh(ids: list[str], platform: str | None, lang: str) -> None:
         known = {i: p for i in ids if (p := state.platform_of(i))}
         found, missing = fetch_many(state.get_client(), ids, platform, known)
     except GatewayError as error:
+        # Asked all the same: the refresher must not ask (and explain) a second time this run.
+        state.mark_table_refreshed()
         show_error(error, lang)
         return
     for task_id, task in found.items():
