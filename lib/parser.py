@@ -360,18 +360,18 @@ def _number(value: Any) -> float | None:
 
 
 def _progress(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
+    if isinstance(value, (bool, Mapping, list)) or value is None:
+        return None  # digits inside an object's repr are not a percentage
     if isinstance(value, (int, float)):
         number = float(min(max(value, -1), 1000))
     else:
         match = _PERCENT.search(str(value))
         if not match:
             return None
-        number = float(match.group())
+        number = float(match.group())  # a 400-digit string reads as inf
     if number != number:  # NaN
         return None
-    return int(max(0, min(100, round(number))))
+    return int(round(max(0.0, min(100.0, number))))
 
 
 def _time(value: Any) -> datetime | None:
@@ -391,8 +391,8 @@ def _time(value: Any) -> datetime | None:
             return parsed.astimezone(timezone.utc)
     if not isinstance(value, (int, float)) or value <= 0:
         return None
-    seconds = value / 1000 if value > 1e12 else value
     try:
+        seconds = value / 1000 if value > 1e12 else value  # a huge int overflows the division
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):
         return None

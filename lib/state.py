@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ from lib.i18n import pick_language
 from lib.media_fetch import fetch_media
 from lib.models import Task
 from lib.sandbox import SandboxConfig, SandboxGateway
+from lib.song_tools import Conversion
 
 SANDBOX_KEY = "sandbox-demo-key"
 # A fixed port keeps the sandbox's media URLs (stored in the history) valid across restarts.
@@ -42,7 +44,9 @@ def sandbox_gateway() -> SandboxGateway:
 def _client(base_url: str, api_key: str) -> GatewayClient:
     # GATEWAY_SUBMIT_TIMEOUT: seconds a paid POST waits for its answer before "outcome unknown".
     submit_timeout = float(os.environ.get("GATEWAY_SUBMIT_TIMEOUT") or 150)
-    return GatewayClient(base_url, api_key, submit_timeout=submit_timeout)
+    # GATEWAY_READ_TIMEOUT: seconds a read (a fetch, a conversion check) waits for its answer.
+    read_timeout = float(os.environ.get("GATEWAY_READ_TIMEOUT") or 30)
+    return GatewayClient(base_url, api_key, timeout=(5.0, read_timeout), submit_timeout=submit_timeout)
 
 
 def _secrets() -> dict:
@@ -147,6 +151,9 @@ def history_problem() -> str | None:
 
 
 def record_in_history(task: Task) -> None:
+    """Every task a gateway answered passes here (followed tasks, the batch table, the song
+    tools' own tasks), so this is also where its media URLs become ones the server may fetch."""
+    remember_gateway_media(task)
     store = history()
     if store is None:
         return
@@ -186,11 +193,59 @@ def platform_of(task_id: str) -> str | None:
 # --- Task page -------------------------------------------------------------------------------
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
-def media_bytes(url: str) -> tuple[bytes, str]:
+def media_bytes(url: str, public_only: bool = False) -> tuple[bytes, str]:
     """Media downloaded by the server, cached per URL so a player keeps its file across reruns.
     ``cache_resource``: the bytes are immutable, so sharing them beats unpickling megabytes of
-    audio on every polling tick."""
-    return fetch_media(url)
+    audio on every polling tick. Callers decide first whether the URL may be fetched at all
+    (``gateway_media``): this cache is shared by every session."""
+    return fetch_media(url, public_only=public_only)
+
+
+# Media URLs this session's gateways handed out: the only ones the server downloads (anything
+# else, such as a pasted response's URLs, goes to the browser as it is). Per session, so one
+# user's custom gateway cannot vouch for URLs in another's; bounded like an LRU.
+GATEWAY_MEDIA_LIMIT = 5000
+OPERATOR_GATEWAY = "operator"  # configured in the environment, secrets or the built-in sandbox
+TYPED_GATEWAY = "typed"  # "Custom gateway…": its base URL came from the browser
+
+
+def _gateway_media_urls() -> OrderedDict[str, str]:
+    return st.session_state.setdefault("gateway_media", OrderedDict())
+
+
+def remember_gateway_media(task: Task, profile: GatewayProfile | None = None) -> None:
+    """Remember the media URLs of a task fetched from ``profile``'s gateway (the current one)."""
+    profile = profile or current_profile()
+    origin = TYPED_GATEWAY if profile.name == CUSTOM else OPERATOR_GATEWAY
+    known = _gateway_media_urls()
+    for song in task.songs:
+        for url in (song.audio_url, song.image_url, song.video_url):
+            if url:
+                _remember_url(known, url, origin)
+
+
+def _remember_url(known: OrderedDict[str, str], url: str, origin: str) -> None:
+    if known.get(url) != OPERATOR_GATEWAY:  # an operator's gateway vouches more than a typed one
+        known[url] = origin
+    known.move_to_end(url)
+    while len(known) > GATEWAY_MEDIA_LIMIT:
+        known.popitem(last=False)
+
+
+def gateway_media(url: str | None) -> str | None:
+    """Where a media URL came from: ``OPERATOR_GATEWAY``, ``TYPED_GATEWAY``, or None when no
+    gateway named it in this session. Song tools' WAV and video files count too: their URLs come
+    from the gateway's answer, kept in the tool's job."""
+    if not url:
+        return None
+    origin = _gateway_media_urls().get(url)
+    if origin == OPERATOR_GATEWAY:
+        return origin
+    for (profile, _tool, _clip), job in tool_jobs().items():
+        if isinstance(job, Conversion) and job.url == url:
+            converted = TYPED_GATEWAY if profile.startswith(f"{CUSTOM}|") else OPERATOR_GATEWAY
+            return OPERATOR_GATEWAY if OPERATOR_GATEWAY in (origin, converted) else converted
+    return origin
 
 
 def media_through_server() -> bool:

@@ -1,15 +1,32 @@
-"""Where the browser gets a song's media: straight from its URL, or through this server for
-loopback URLs (the sandbox) and when the viewer asked for it. Only http(s) URLs are ever used."""
+"""Where the browser gets a song's media: straight from its URL, or through this server.
+
+The server downloads a URL only when a gateway of this session named it (``state.gateway_media``)
+— never one from a response pasted on the Task page, which could point the server at anything it
+can reach (cloud metadata, an admin port on loopback). It does so for loopback URLs (the sandbox,
+which a remote browser cannot reach) and when the viewer asked for it; every other http(s) URL
+goes to the browser as it is, and anything else is dropped.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lib import state
-from lib.errors import GatewayError
-from lib.media_fetch import is_loopback_url
+from lib.errors import GatewayError, InvalidInputError
+from lib.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
 from lib.text import is_http_url
 
 
 def through_server(url: str | None) -> bool:
-    return is_http_url(url) and (state.media_through_server() or is_loopback_url(url))
+    """Whether the server would download this URL for the browser."""
+    origin = state.gateway_media(url) if is_http_url(url) else None
+    if origin is None:
+        return False
+    if is_loopback_url(url):
+        # The sandbox's loopback, which a remote browser cannot reach; but a gateway the user
+        # typed in does not get the server to fetch from its own loopback (fetch_media would
+        # refuse anyway; this skips asking on every rerun).
+        return origin == state.OPERATOR_GATEWAY
+    return state.media_through_server()
 
 
 def media_source(url: str | None) -> str | bytes | None:
@@ -19,16 +36,47 @@ def media_source(url: str | None) -> str | bytes | None:
     if not through_server(url):
         return url
     try:
-        return state.media_bytes(url)[0]
+        return state.media_bytes(url, _public_only(url))[0]
+    except InvalidInputError:  # the address is not one the server fetches: the browser may try
+        return url
     except GatewayError:
         return None
 
 
-def download_data(url: str):
-    """A zero-argument callable for ``st.download_button``: fetched only when clicked."""
+def server_downloads(url: str | None) -> bool:
+    """Whether a download button can hand over this file: only URLs a gateway of this session
+    named (others, e.g. a pasted response's, deserve a plain link to the URL instead)."""
+    return is_http_url(url) and state.gateway_media(url) is not None
+
+
+def download_data(url: str | None) -> Callable[[], bytes]:
+    """A zero-argument callable for ``st.download_button``: fetched only when clicked, and empty
+    for a URL no gateway named. Decided now, while the script runs: the click is served on
+    another thread, without this session's state."""
+    allowed = server_downloads(url)
+    public_only = allowed and _public_only(url)
+
     def fetch() -> bytes:
+        if not allowed:
+            return b""
         try:
-            return state.media_bytes(url)[0]
+            return state.media_bytes(url, public_only)[0]
         except GatewayError:
             return b""
     return fetch
+
+
+def gateway_fetch(url: str, *, max_bytes: int = MAX_MEDIA_BYTES) -> tuple[bytes, str]:
+    """``lib.export_pack.build_pack``'s ``fetch`` for the Task page: the same rule as the players
+    (only URLs a gateway named, as the pack is built on the server). Call while the script runs."""
+    origin = state.gateway_media(url) if is_http_url(url) else None
+    if origin is None:
+        raise InvalidInputError("not fetched by the server: no gateway named this URL in this session")
+    # Straight to fetch_media, not the players' cache: the pack has its own per-file cap.
+    return fetch_media(url, max_bytes=max_bytes, public_only=origin == state.TYPED_GATEWAY)
+
+
+def _public_only(url: str) -> bool:
+    # Media named by a gateway the user typed in is fetched only from public addresses: such a
+    # gateway could otherwise name the server's own neighbourhood.
+    return state.gateway_media(url) == state.TYPED_GATEWAY
