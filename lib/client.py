@@ -364,7 +364,7 @@ class GatewayClient:
         looks_html = "html" in content_type or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
         try:
             body = json.loads(text) if text.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past Python's limit is unreadable too
             body = None
         status = response.status_code
         if looks_html and body is None and (status < 400 or status in (404, 405)):
@@ -381,7 +381,14 @@ class GatewayClient:
         return body
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._key, "***") if len(self._key) >= 4 else text
+        """The key out of an answer's text, also as JSON spells it (a key with a quote or a
+        backslash is written escaped; some gateways escape "/" too)."""
+        if len(self._key) < 4:
+            return text
+        escaped = json.dumps(self._key)[1:-1]
+        for form in {self._key, escaped, escaped.replace("/", "\\/"), self._key.replace("/", "\\/")}:
+            text = text.replace(form, "***")
+        return text
 
     @property
     def _host(self) -> str:

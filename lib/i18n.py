@@ -332,7 +332,7 @@ EN: dict[str, str] = {
     "history.unavailable": "The history library is unavailable.",
     "history.unavailable.hint": "Check HISTORY_DATABASE_URL, or that the data folder is writable. Submitting and inspecting tasks still work; they are just not recorded until the library is back.",
     "sidebar.media_proxy": "Load media through this server",
-    "sidebar.media_proxy.help": "The server downloads audio, covers and video and hands them to your browser: for networks that block the gateway's CDN. Always on for loopback addresses such as the sandbox's.",
+    "sidebar.media_proxy.help": "The server downloads audio, covers and video and hands them to your browser: for networks that block the gateway's CDN. Always on for the sandbox's loopback files. Only files the gateway named are fetched: a pasted response's media always loads in your browser.",
 }
 
 ZH: dict[str, str] = {
@@ -652,7 +652,7 @@ ZH: dict[str, str] = {
     "history.unavailable": "历史任务库不可用。",
     "history.unavailable.hint": "请检查 HISTORY_DATABASE_URL，或数据目录是否可写。提交和查看任务仍可正常使用，只是在任务库恢复前不会被记录。",
     "sidebar.media_proxy": "通过本服务器加载媒体",
-    "sidebar.media_proxy.help": "由服务器下载音频、封面和视频再交给浏览器：适用于无法访问网关 CDN 的网络。对沙盒这类本机回环地址始终开启。",
+    "sidebar.media_proxy.help": "由服务器下载音频、封面和视频再交给浏览器：适用于无法访问网关 CDN 的网络。对沙盒的本机回环文件始终开启。服务器只下载网关给出的文件：粘贴的响应中的媒体始终由浏览器直接加载。",
 }
 
 EN.update(_tools.EN)

@@ -146,6 +146,8 @@ def parse_lookup(text: str, platform: str | None = None) -> Lookup:
             body = json.loads(stripped)
         except ValueError as exc:
             raise errors.InvalidInputError(f"the pasted text is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise errors.InvalidInputError("the pasted JSON is nested too deeply to read") from None
         return Lookup(pasted=parse_task(body, platform or _guess_platform(body)))
     return Lookup(ids=tuple(validate_id(i, "task ID") for i in split_ids(stripped)))
 

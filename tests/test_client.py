@@ -418,7 +418,7 @@ def test_connection_reset_is_connection_error(client, sandbox):
 
 
 def test_slow_answer_is_timeout_error(sandbox):
-    sandbox.inject("timeout", delay=1.5)
+    sandbox.inject("timeout", delay=1.5, times=None)
     with GatewayClient(sandbox.url, API_KEY, timeout=0.3, max_retries=0, sleep=lambda s: None) as c:
         with pytest.raises(errors.GatewayTimeoutError) as info:
             c.fetch_task(str(uuid.uuid4()))

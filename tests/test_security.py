@@ -174,14 +174,7 @@ def _zip(exposure: Exposure, place: str, data: bytes) -> None:
             exposure.add(f"{place}: {name}", name.encode() + b"\n" + archive.read(name))
 
 
-_SCRUB_BUG = pytest.mark.xfail(strict=True, reason=(
-    "lib/client.py _scrub replaces the key in the raw answer text only: JSON writes a backslash or "
-    "quote escaped, so a gateway echoing such a key in an error gets it onto the page, into the "
-    "library's submit_error and the exports (fix: scrub the decoded strings too)"))
-
-
-@pytest.mark.parametrize("canary", [pytest.param(name, marks=_SCRUB_BUG) if name == "json-escaped" else name
-                                    for name in CANARIES])
+@pytest.mark.parametrize("canary", CANARIES)
 def test_the_key_appears_only_in_the_authorization_header(canary, sandbox, clock, client, library,
                                                           monkeypatch, caplog, capfd):
     configured, needle = CANARIES[canary]
@@ -520,8 +513,6 @@ def test_a_pasted_response_is_shown_without_the_server_fetching_its_media(on_san
     assert not on_sandbox.requests
 
 
-@pytest.mark.xfail(strict=True, reason="lib/ui/export_view.py still builds the pack with fetch_media: it "
-                   "must pass fetch=lib.ui.media.gateway_fetch (owned by the fault-tests helper)")
 def test_the_export_pack_of_a_pasted_response_does_not_fetch_its_media(on_sandbox, media_host):
     at = open_app(TASK_PAGE)
     at.text_area(key="task_input").input(_pasted(media_host))
@@ -560,9 +551,6 @@ def test_a_loopback_url_nobody_named_is_handed_over_not_fetched(on_sandbox, clie
 DEEP_JSON = '{"data":' * 50_000 + "1" + "}" * 50_000
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "lib/client.py _decode catches ValueError around json.loads, but a deeply nested answer raises "
-    "RecursionError, which escapes as a non-GatewayError (fix: except (ValueError, RecursionError))"))
 def test_a_gateway_answering_absurdly_nested_json_is_a_protocol_error(media_host):
     from lib.client import GatewayClient
 
@@ -571,9 +559,6 @@ def test_a_gateway_answering_absurdly_nested_json_is_a_protocol_error(media_host
             client.fetch_task("deep")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lib/task_view.py parse_lookup catches ValueError around json.loads: a pasted, deeply nested "
-    "JSON raises RecursionError and the Task page shows a Streamlit exception"))
 def test_pasting_absurdly_nested_json_is_refused_politely(on_sandbox):
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = "en-US"

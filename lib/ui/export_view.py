@@ -11,6 +11,7 @@ from lib.i18n import t
 from lib.lyrics_sync import SyncedLine
 from lib.models import AlignedWord, Task
 from lib.text import escape_markdown
+from lib.ui.media import gateway_fetch
 
 
 def render_export(task: Task, lang: str) -> None:
@@ -25,7 +26,7 @@ def render_export(task: Task, lang: str) -> None:
         if build:
             bar = st.progress(0.0, text=t("export.preparing", lang))
             timings = _timings(task, lambda label: bar.progress(0.0, text=escape_markdown(label)), lang)
-            pack = build_pack(task, timings=timings,
+            pack = build_pack(task, fetch=gateway_fetch, timings=timings,
                               progress=lambda fraction, label: bar.progress(
                                   min(1.0, fraction), text=escape_markdown(label)))
             bar.empty()

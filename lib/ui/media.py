@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import streamlit as st
+
 from lib import state
 from lib.errors import GatewayError, InvalidInputError
 from lib.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
@@ -80,3 +82,16 @@ def _public_only(url: str) -> bool:
     # Media named by a gateway the user typed in is fetched only from public addresses: such a
     # gateway could otherwise name the server's own neighbourhood.
     return state.gateway_media(url) == state.TYPED_GATEWAY
+
+
+def download_button(label: str, url: str | None, *, key: str, file_name: str, icon: str,
+                    mime: str | None = None) -> None:
+    """A download of a gateway's file through the server, or — for a URL no gateway named, such
+    as a pasted response's — a plain link the browser opens itself (never an empty file)."""
+    if not is_http_url(url):
+        return
+    if server_downloads(url):
+        st.download_button(label, download_data(url), key=key, file_name=file_name, mime=mime,
+                           icon=icon, on_click="ignore")
+    else:
+        st.link_button(label, url, icon=icon)

@@ -7,7 +7,7 @@ from lib.i18n import t
 from lib.models import Lyrics, Song, Task
 from lib.task_view import download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
-from lib.ui.media import download_data, media_source
+from lib.ui.media import download_button, media_source
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools import render_song_tools
 
@@ -68,16 +68,14 @@ def _downloads(song: Song, lang: str, key: str) -> None:
     if song.is_streaming:
         return  # a partial stream is not a file worth keeping
     columns = st.columns(3)
-    if song.audio_url:
-        columns[0].download_button(
-            t("song.download_audio", lang), download_data(song.audio_url), key=f"dl-audio-{key}",
-            file_name=download_name(song.title, song.id, song.audio_url, "mp3"),
-            icon=":material/download:", on_click="ignore")
-    if song.image_url:
-        columns[1].download_button(
-            t("song.download_cover", lang), download_data(song.image_url), key=f"dl-cover-{key}",
-            file_name=download_name(song.title, song.id, song.image_url, "jpeg"),
-            icon=":material/image:", on_click="ignore")
+    with columns[0]:
+        download_button(t("song.download_audio", lang), song.audio_url, key=f"dl-audio-{key}",
+                        file_name=download_name(song.title, song.id, song.audio_url, "mp3"),
+                        icon=":material/download:")
+    with columns[1]:
+        download_button(t("song.download_cover", lang), song.image_url, key=f"dl-cover-{key}",
+                        file_name=download_name(song.title, song.id, song.image_url, "jpeg"),
+                        icon=":material/image:")
     if song.lyrics:
         columns[2].download_button(
             t("song.download_lyrics", lang), song.lyrics.encode(), key=f"dl-lyrics-{key}",

@@ -22,7 +22,7 @@ from lib.submit import Submission, submit_recorded
 from lib.task_view import download_name
 from lib.text import escape_markdown
 from lib.ui.errors import show_error
-from lib.ui.media import download_data, media_source
+from lib.ui.media import download_button, media_source
 from lib.ui.song_actions import go_create
 
 _ICONS = {"wav": ":material/graphic_eq:", "mp4": ":material/movie:", "timing": ":material/lyrics:",
@@ -144,9 +144,9 @@ def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) 
         source = media_source(job.url)
         if source is not None:
             st.audio(source, format="audio/wav")
-        st.download_button(t("tools.wav.download", lang), download_data(job.url), key=f"tool-dl-wav-{key}",
-                           file_name=download_name(song.title, song.id, job.url, "wav"), mime="audio/wav",
-                           icon=":material/download:", on_click="ignore")
+        download_button(t("tools.wav.download", lang), job.url, key=f"tool-dl-wav-{key}",
+                        file_name=download_name(song.title, song.id, job.url, "wav"), mime="audio/wav",
+                        icon=":material/download:")
     else:
         _video(job.url, song, lang, key)
 
@@ -157,9 +157,9 @@ def _video(url: str, song: Song, lang: str, key: str) -> None:
         st.video(source, format="video/mp4")
     else:
         st.caption(t("tools.media_unreachable", lang))
-    st.download_button(t("tools.mp4.download", lang), download_data(url), key=f"tool-dl-mp4-{key}",
-                       file_name=download_name(song.title, song.id, url, "mp4"), mime="video/mp4",
-                       icon=":material/download:", on_click="ignore")
+    download_button(t("tools.mp4.download", lang), url, key=f"tool-dl-mp4-{key}",
+                    file_name=download_name(song.title, song.id, url, "mp4"), mime="video/mp4",
+                    icon=":material/download:")
 
 
 # --- synced lyrics ----------------------------------------------------------------------------
@@ -248,11 +248,9 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         source = media_source(part.audio_url)
         if source is not None:
             st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg")
-        if part.audio_url:
-            st.download_button(t("song.download_audio", lang), download_data(part.audio_url),
-                               key=f"tool-dl-{tool}-{key}-{index}", icon=":material/download:",
-                               file_name=download_name(part.title, part.id, part.audio_url, "mp3"),
-                               on_click="ignore")
+        download_button(t("song.download_audio", lang), part.audio_url, key=f"tool-dl-{tool}-{key}-{index}",
+                        icon=":material/download:",
+                        file_name=download_name(part.title, part.id, part.audio_url, "mp3"))
 
 
 def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:
