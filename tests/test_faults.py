@@ -97,8 +97,8 @@ FAULTS = [
 ]
 FAULT = {f.id: f for f in FAULTS}
 
-_READ_TIMEOUT_NOTE = (f"page test runs once lib/state.py reads {READ_TIMEOUT_ENV} (GETs wait 30 s, retried 3 times); "
-                      "until then `test_read_timeout_in_the_client` covers it")
+_READ_TIMEOUT_NOTE = (f"the page test shortens {READ_TIMEOUT_ENV} (default 30 s; a GET is retried 3 times) "
+                      "so the fault outlasts it")
 _FETCH_ONLY = ("the submit itself is answered normally (the sandbox distorts fetch answers only); "
                "the Task page it lands on shows this")
 

@@ -442,13 +442,29 @@ def _midi(seed: str) -> dict[str, Any]:
     return {"state": "complete", "instruments": [{"name": "Lead", "notes": notes}]}
 
 
-@lru_cache(maxsize=48)
+# One synthesis at a time: a song needs ~47 MB of numpy temporaries and a cover ~30 MB, so twenty
+# sessions arriving together would otherwise push the app's memory past a gigabyte. Requests that
+# wait find the file cached when their turn comes.
+_synthesis_lock = threading.RLock()
+
+
 def _song(seed: str, duration: float, sample_rate: int = 22050) -> bytes:
+    with _synthesis_lock:
+        return _synthesized_song(seed, duration, sample_rate)
+
+
+@lru_cache(maxsize=48)
+def _synthesized_song(seed: str, duration: float, sample_rate: int) -> bytes:
     return media.synthesize_song(seed, duration, sample_rate=sample_rate)
 
 
-@lru_cache(maxsize=16)
 def _stems(seed: str, duration: float) -> dict[str, bytes]:
+    with _synthesis_lock:
+        return _synthesized_stems(seed, duration)
+
+
+@lru_cache(maxsize=16)
+def _synthesized_stems(seed: str, duration: float) -> dict[str, bytes]:
     return media.synthesize_stems(seed, duration)
 
 
@@ -475,6 +491,11 @@ def _rendered_video(seed: str, title: str, model: str, duration: float, stem: st
                                     duration)
 
 
-@lru_cache(maxsize=64)
 def _cover(seed: str, title: str, size: int, model: str) -> bytes:
+    with _synthesis_lock:
+        return _rendered_cover(seed, title, size, model)
+
+
+@lru_cache(maxsize=64)
+def _rendered_cover(seed: str, title: str, size: int, model: str) -> bytes:
     return cover.render_cover(seed, title, size=size, subtitle=f"Sandbox · {model}" if model else "Sandbox")
