@@ -125,6 +125,18 @@ def app_server(chromium_path):
     assert "Traceback" not in log, log[-4000:]
 
 
+@pytest.fixture(scope="module")
+def studio(chromium_path):
+    """The app with its in-process sandbox on a known port (``studio.sandbox_url``), tasks finishing
+    in about a second: for tests that submit to the app's own sandbox from the test process."""
+    port = free_port()
+    server = StreamlitServer({"SANDBOX_PORT": str(port)})
+    server.sandbox_url = f"http://127.0.0.1:{port}"
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()[-4000:]
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")

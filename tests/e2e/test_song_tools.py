@@ -4,22 +4,11 @@ that lacks a tool."""
 import io
 import zipfile
 
-import pytest
 from playwright.sync_api import expect
 
 from lib.client import GatewayClient
 from lib.sandbox import FEATURES, control
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app
-
-
-@pytest.fixture(scope="module")
-def studio(chromium_path):
-    port = free_port()
-    server = StreamlitServer({"SANDBOX_PORT": str(port)})
-    server.sandbox_url = f"http://127.0.0.1:{port}"
-    yield server
-    server.stop()
-    assert "Traceback" not in server.log(), server.log()[-4000:]
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
 
 
 def open_finished_task(page, studio):

@@ -1,23 +1,11 @@
 """The Task page in Chromium against the app's own sandbox (nothing configured)."""
-import pytest
 from playwright.sync_api import expect
 
 from lib.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app, wait_for_covers
+from tests.e2e.conftest import ARTIFACTS, wait_for_app, wait_for_covers
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_LYRICS = "[Verse]\n[click me](javascript:window.__pwned=2) ![pic](http://127.0.0.1:9/x.png)\n<b>bold?</b>"
-
-
-@pytest.fixture(scope="module")
-def studio(chromium_path):
-    """The app with its in-process sandbox on a known port, tasks finishing in about a second."""
-    port = free_port()
-    server = StreamlitServer({"SANDBOX_PORT": str(port)})
-    server.sandbox_url = f"http://127.0.0.1:{port}"
-    yield server
-    server.stop()
-    assert "Traceback" not in server.log(), server.log()[-4000:]
 
 
 def sandbox_client(page, studio) -> GatewayClient:
