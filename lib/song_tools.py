@@ -18,9 +18,7 @@ from lib.submit import Submission
 from lib.task_view import poll_interval
 
 # Tool names double as capability names: a gateway either offers a tool's route or it does not.
-TOOLS = ("wav", "mp4", "timing", "stems", "full_song", "persona")
 CONVERSIONS = ("wav", "mp4")
-PAID_TOOLS = ("stems", "full_song", "persona")
 CONVERSION_LIMIT_S = 10 * 60
 TASK_LIMIT_S = 20 * 60
 TYPICAL_CONVERSION_S = {"wav": 15.0, "mp4": 45.0}  # for the progress estimate only

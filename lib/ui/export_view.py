@@ -8,7 +8,6 @@ from lib.capabilities import MISSING
 from lib.errors import GatewayError
 from lib.export_pack import build_pack
 from lib.i18n import t
-from lib.lyrics_sync import SyncedLine
 from lib.models import AlignedWord, Task
 from lib.text import escape_markdown
 from lib.ui.media import gateway_fetch
@@ -57,9 +56,8 @@ def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
         if not song.lyrics.strip() or not song.id:
             continue
         cached = state.tool_jobs().get((state.profile_key(), "timing", song.id))
-        if isinstance(cached, list) and cached and isinstance(cached[0], SyncedLine):
-            found[song.id] = [AlignedWord(line.text + "\n", line.start_s, line.end_s)
-                              for line in cached if not line.is_heading]
+        if isinstance(cached, list):  # the synced-lyrics tool already fetched these words
+            found[song.id] = cached
             continue
         say(t("export.timing", lang, index=index))
         try:

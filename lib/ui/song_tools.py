@@ -171,7 +171,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
         if not st.button(t("tools.timing.start", lang), key=f"tool-start-timing-{key}", icon=_ICONS[tool]):
             return
         try:
-            job = synced_lines(client.timing(song.id), song.lyrics)
+            job = client.timing(song.id)  # the words as sent: the export pack reuses them
         except GatewayError as error:
             if not_offered(error):
                 state.learn_capability(tool, False)
@@ -183,7 +183,8 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
     if isinstance(job, ToolFailure):
         _failure(tool, song, job.error, lang, key, paid=False)
         return
-    if not job:
+    lines = synced_lines(job, song.lyrics)
+    if not lines:
         st.info(t("tools.timing.empty", lang), icon=":material/music_off:")
         return
     at_key = f"tool-timing-at-{key}"
@@ -194,7 +195,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
                  start_time=start or 0, autoplay=start is not None)
     st.caption(t("tools.timing.click", lang))
     with st.container(height=320, border=False):
-        for index, line in enumerate(job):
+        for index, line in enumerate(lines):
             if line.is_heading:
                 st.caption(escape_markdown(line.text))
                 continue
@@ -203,7 +204,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
                       key=f"tool-line-{key}-{index}", type="tertiary",
                       icon=":material/play_arrow:" if playing else None,
                       on_click=st.session_state.__setitem__, args=(at_key, line.start_s))
-    st.download_button(t("tools.timing.download", lang), to_lrc(job, title=song.title, length_s=song.duration),
+    st.download_button(t("tools.timing.download", lang), to_lrc(lines, title=song.title, length_s=song.duration),
                        file_name=download_name(song.title, song.id, None, "lrc"), mime="text/plain",
                        key=f"tool-dl-lrc-{key}", icon=":material/download:", on_click="ignore")
 
