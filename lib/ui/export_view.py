@@ -26,8 +26,9 @@ def render_export(task: Task, lang: str) -> None:
             bar = st.progress(0.0, text=t("export.preparing", lang))
             timings = _timings(task, lambda label: bar.progress(0.0, text=escape_markdown(label)), lang)
             pack = build_pack(task, fetch=gateway_fetch, timings=timings,
-                              progress=lambda fraction, label: bar.progress(
-                                  min(1.0, fraction), text=escape_markdown(label)))
+                              progress=lambda fraction, _label: bar.progress(
+                                  min(1.0, fraction), text=t("export.building", lang,
+                                                             percent=int(fraction * 100))))
             bar.empty()
             state.export_packs()[task.task_id] = pack
         pack = state.export_packs().get(task.task_id)
