@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import threading
+import time as time_module
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -472,6 +474,21 @@ def _migrate(conn: sa.Connection) -> None:
         conn.execute(schema_info.insert().values(version=version, applied_at=_now()))
 
 
+def _switch_to_wal(cursor: Any, busy_timeout_s: float) -> None:
+    """Leaving a rollback journal (a library written by an older build) needs the file to itself:
+    SQLite answers "database is locked" at once, without its busy handler, while another process
+    or thread is opening it too — so wait for that here."""
+    deadline = time_module.monotonic() + busy_timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time_module.monotonic() > deadline:
+                raise
+            time_module.sleep(0.05)
+
+
 def _make_engine(url: str, busy_timeout_s: float) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -486,8 +503,8 @@ def _make_engine(url: str, busy_timeout_s: float) -> sa.Engine:
         # works), and use WAL so readers never block the writer.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        _switch_to_wal(cursor, busy_timeout_s)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
