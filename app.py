@@ -1,7 +1,7 @@
 """The frame: page config, navigation, shared sidebar, then the selected page."""
 import streamlit as st
 
-from lib import state
+from lib.ui import session
 from lib.i18n import t
 from lib.ui.create_form import PREFIX as CREATE_PREFIX
 from lib.ui.history_view import FILTER_PREFIX
@@ -9,7 +9,7 @@ from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
 
-lang = state.language()
+lang = session.language()
 pages = [
     st.Page("app_pages/create.py", title=t("nav.create", lang), icon=":material/edit_note:",
             url_path="create", default=True, help=t("nav.create.help", lang)),
@@ -19,8 +19,8 @@ pages = [
             url_path="history", help=t("nav.history.help", lang)),
 ]
 page = st.navigation(pages)
-state.keep_widget_state(FILTER_PREFIX)
-state.keep_widget_state(CREATE_PREFIX)
+session.keep_widget_state(FILTER_PREFIX)
+session.keep_widget_state(CREATE_PREFIX)
 render_sidebar(lang)
-state.show_flash()
+session.show_flash()
 page.run()

@@ -1,8 +1,8 @@
 """History page: the library of every task submitted or inspected here, kept across restarts."""
 import streamlit as st
 
-from lib import state
-from lib.history import HistoryUnavailable
+from lib.ui import session
+from lib.library.store import HistoryUnavailable
 from lib.i18n import t
 from lib.text import escape_markdown
 from lib.ui.history_view import show_library
@@ -13,14 +13,14 @@ def unavailable(detail: str) -> None:
     st.caption(t("history.unavailable.hint", lang))
 
 
-lang = state.language()
+lang = session.language()
 st.title(t("page.history.title", lang))
-store = state.history()
+store = session.history()
 if store is None:
-    unavailable(state.history_problem() or "")
+    unavailable(session.history_problem() or "")
 else:
     try:
         show_library(store, lang)
     except HistoryUnavailable as error:  # the database went away after the app opened it
-        state.history_failed(error)
+        session.history_failed(error)
         unavailable(str(error))

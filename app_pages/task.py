@@ -1,11 +1,11 @@
 """Task page: open any task by ID (or a pasted response), follow it live, see and hear its songs."""
 import streamlit as st
 
-from lib import state
-from lib.errors import GatewayError
+from lib.ui import session
+from lib.gateway.errors import GatewayError
 from lib.i18n import t
-from lib.models import PLATFORMS
-from lib.task_view import parse_lookup, share_link
+from lib.gateway.models import PLATFORMS
+from lib.studio.task_lookup import parse_lookup, share_link
 from lib.ui.errors import show_error
 from lib.ui.live_task import show_task
 from lib.ui.task_detail import render_task
@@ -13,7 +13,7 @@ from lib.ui.task_table import show_tasks_table
 
 CHOICES = ["auto", *PLATFORMS]
 
-lang = state.language()
+lang = session.language()
 st.title(t("page.task.title", lang))
 
 url_ids = st.query_params.get("id", "")
@@ -38,14 +38,14 @@ if opened:
     except GatewayError as error:
         show_error(error, lang)
         st.stop()
-    state.set_pasted_task(lookup.pasted)
+    session.set_pasted_task(lookup.pasted)
     query = {"id": ",".join(lookup.ids)} if lookup.ids else {}
     if lookup.ids and chosen:
         query["platform"] = chosen
     st.query_params.from_dict(query)
     url_ids, url_platform = query.get("id", ""), query.get("platform")
 
-pasted = state.pasted_task()
+pasted = session.pasted_task()
 ids = [i for i in url_ids.split(",") if i]
 if pasted is not None and not ids:
     st.info(t("task.pasted_note", lang), icon=":material/content_paste:")

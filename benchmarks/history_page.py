@@ -8,7 +8,7 @@ from pathlib import Path
 
 from benchmarks.common import API_KEY, Row, environment
 from benchmarks.task_page import open_page, rerun_times
-from lib.history import HistoryStore, tasks
+from lib.library.store import HistoryStore, tasks
 from lib.sandbox import SandboxGateway
 
 NAME = "history_page"

@@ -8,8 +8,8 @@ import timeit
 import requests
 
 from benchmarks.common import API_KEY, Row
-from lib.client import GatewayClient
-from lib.parser import parse_task
+from lib.gateway.client import GatewayClient
+from lib.gateway.parser import parse_task
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 NAME = "parsing"

@@ -10,7 +10,7 @@ import time
 from benchmarks.common import API_KEY, ARTIFACTS, Row
 from benchmarks.procmem import PeakSampler, memory
 from benchmarks.sessions import following, open_sessions
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import control
 from tests.e2e.conftest import CHROMIUM_ARGS, StreamlitServer, find_chromium, free_port, wait_for_app
 

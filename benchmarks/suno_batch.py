@@ -6,7 +6,7 @@ import math
 import statistics
 
 from benchmarks.common import API_KEY, Row, timed
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 NAME = "suno"

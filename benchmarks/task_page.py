@@ -6,7 +6,7 @@ import tempfile
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.common import API_KEY, APP, Row, environment, median_time
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 NAME = "task_page"

@@ -8,7 +8,7 @@ import statistics
 
 from benchmarks.common import API_KEY, Row, timed
 from benchmarks.suno_batch import LATENCY_S, single_latency, submit_finished
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 NAME = "udio"

@@ -14,7 +14,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 API_KEY = "test-key"

@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from lib import errors
-from lib.client import GatewayClient, normalise_base_url
-from lib.models import AlignedWord, Song, TaskStatus
+from lib.gateway import errors
+from lib.gateway.client import GatewayClient, normalise_base_url
+from lib.gateway.models import AlignedWord, Song, TaskStatus
 
 API_KEY = "test-key"  # the key the ``client`` fixture uses
 PAST_DONE = 40.0  # seconds after which every default-timeline task is done (Suno: 24-36 s)

@@ -1,4 +1,4 @@
-from lib.config import GatewayProfile, load_profiles
+from lib.gateway.profiles import GatewayProfile, load_profiles
 
 
 def test_environment_profile_comes_first():

@@ -8,13 +8,13 @@ import sys
 import pytest
 
 from tests.conftest import PAST_DONE
-from lib import bodies
-from lib.catalog import (DEFAULT_LIMITS, DEFAULT_SUNO_MODEL, DEFAULT_UDIO_MODEL, SUNO_MODELS,
+from lib.gateway import bodies
+from lib.gateway.catalog import (DEFAULT_LIMITS, DEFAULT_SUNO_MODEL, DEFAULT_UDIO_MODEL, SUNO_MODELS,
                          TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for)
-from lib.client import SUBMIT_ROUTES
-from lib.create_forms import (CODES, MODES, FieldError, FormInvalid, build, defaults, fields_of,
+from lib.gateway.client import SUBMIT_ROUTES
+from lib.studio.create_modes import (CODES, MODES, FieldError, FormInvalid, build, defaults, fields_of,
                               required_of)
-from lib.ids import validate_id
+from lib.gateway.ids import validate_id
 
 TASK, CLIP, PERSONA, SONG = ("11111111-2222-3333-4444-555555555555", "clip-1", "persona-1",
                              "song-1")
@@ -386,7 +386,7 @@ def test_unknown_modes_and_choices_are_programming_errors():
 
 
 def test_form_modules_do_not_import_streamlit():
-    code = "import sys, lib.create_forms, lib.catalog; assert 'streamlit' not in sys.modules"
+    code = "import sys, lib.studio.create_modes, lib.gateway.catalog; assert 'streamlit' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

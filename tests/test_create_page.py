@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.create_forms import build
-from lib.history import OUTCOME_UNKNOWN, HistoryStore
+from lib.studio.create_modes import build
+from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
 from tests.conftest import API_KEY, PAST_DONE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from lib.client import GatewayClient
-from lib.export_pack import SIZE_CAP_REACHED, build_pack
-from lib.models import Lyrics, Song, Task, TaskStatus
+from lib.gateway.client import GatewayClient
+from lib.studio.export_pack import SIZE_CAP_REACHED, build_pack
+from lib.gateway.models import Lyrics, Song, Task, TaskStatus
 
 PAST_DONE = 40.0
 # Distinctive enough that finding it in the ZIP's bytes could not be chance.

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.client import GatewayClient
-from lib.config import GatewayProfile
-from lib.history import OUTCOME_UNKNOWN, HistoryStore
+from lib.gateway.client import GatewayClient
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
 from lib.i18n import t
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 from tests.conftest import API_KEY, PAST_DONE
@@ -230,11 +230,6 @@ def gateway_client(gateway):
         yield c
 
 
-def read_timeout_knob() -> bool:
-    import lib.state
-    return READ_TIMEOUT_ENV in Path(lib.state.__file__).read_text()
-
-
 def short_reads(fault: Fault, monkeypatch) -> None:
     """For the timeout cells only: reads give up well before the slow gateway answers (set before
     the app's session builds its client; other cells keep the default, so a busy machine cannot
@@ -246,12 +241,7 @@ def short_reads(fault: Fault, monkeypatch) -> None:
 def cells(page: str):
     for fault in FAULTS:
         cell = MATRIX[page][fault.id]
-        marks = []
-        if cell.needs == READ_TIMEOUT_ENV and not read_timeout_knob():
-            marks.append(pytest.mark.skip(reason=f"lib/state.py has no {READ_TIMEOUT_ENV} knob: a GET waits "
-                                                 "30 s and is retried 3 times (covered by "
-                                                 "test_read_timeout_in_the_client)"))
-        yield pytest.param(fault, cell, id=fault.id, marks=marks)
+        yield pytest.param(fault, cell, id=fault.id)
 
 
 # --- reading the page ------------------------------------------------------------------------
@@ -470,7 +460,7 @@ def test_read_timeout_in_the_client(gateway):
     """The Task and History pages' timeout cells, one level down: a GET (and the free batch POST)
     that gets no answer in time is retried, then raised as a timeout — never as "outcome unknown".
     The pages show a GatewayTimeoutError like any GatewayConnectionError (the refused/reset cells)."""
-    from lib import errors
+    from lib.gateway import errors
 
     slept: list[float] = []
     with GatewayClient(gateway.url, API_KEY, timeout=(1.0, 0.3), backoff=0, sleep=slept.append) as c:

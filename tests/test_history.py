@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from lib import history
-from lib.config import GatewayProfile
-from lib.history import HistoryFilter, HistoryStore, HistoryUnavailable
-from lib.models import Lyrics, Song, Task, TaskStatus
+from lib.library import store as history
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import HistoryFilter, HistoryStore, HistoryUnavailable
+from lib.gateway.models import Lyrics, Song, Task, TaskStatus
 from tests.conftest import PAST_DONE
 
 CANARY_KEY = "sk-CANARY-7f3a9d1e5b2c4a6f8e0d"

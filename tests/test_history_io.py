@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from lib.errors import InvalidInputError
-from lib.history import HistoryStore
-from lib.history_io import EXPORT_COLUMNS, ImportedIds, export_csv, export_json, parse_import
-from lib.models import TaskStatus
+from lib.gateway.errors import InvalidInputError
+from lib.library.store import HistoryStore
+from lib.library.import_export import EXPORT_COLUMNS, ImportedIds, export_csv, export_json, parse_import
+from lib.gateway.models import TaskStatus
 from tests.test_history import CANARY_KEY, PROFILE, make_task
 
 FORMULA_TITLE = '=HYPERLINK("http://x")'

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.config import GatewayProfile
-from lib.history import OUTCOME_UNKNOWN, HistoryFilter, HistoryStore, tasks
-from lib.models import TaskStatus
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import OUTCOME_UNKNOWN, HistoryFilter, HistoryStore, tasks
+from lib.gateway.models import TaskStatus
 from tests.conftest import API_KEY, PAST_DONE
 from tests.test_history import T0, make_task
 

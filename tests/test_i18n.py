@@ -3,7 +3,7 @@ import string
 
 import pytest
 
-from lib import errors
+from lib.gateway import errors
 from lib.i18n import CATALOGS, EN, ZH, pick_language, t
 
 

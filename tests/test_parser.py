@@ -1,4 +1,4 @@
-"""Tests for ``lib.parser``: every gateway dialect (reference §4.3 V1–V11) → one ``Task``.
+"""Tests for ``lib.gateway.parser``: every gateway dialect (reference §4.3 V1–V11) → one ``Task``.
 
 Fixtures live in ``tests/fixtures/responses/*.json``; the three ``*_seed.json`` files are the real
 gateway responses from ``shared/seeds`` copied verbatim, the rest are reconstructed from the gateway
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.errors import (
+from lib.gateway.errors import (
     AuthenticationError,
     BadRequestError,
     GatewayError,
@@ -29,8 +29,8 @@ from lib.errors import (
     RateLimitError,
     UnsupportedRouteError,
 )
-from lib.models import Lyrics, Song, Task, TaskStatus
-from lib.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 UTC = timezone.utc

@@ -3,7 +3,7 @@
 ``parse_task``, ``parse_task_list`` and ``extract_task_id`` read whatever a gateway (or a user
 pasting a response on the Task page) hands them. Whatever the shape, each returns its documented
 result or raises ``ProtocolError`` ("nothing task-like") or one of the ``GatewayError`` classes an
-error envelope maps to (``lib.error_mapping``) — never ``TypeError``, ``KeyError``,
+error envelope maps to (``lib.gateway.error_mapping``) — never ``TypeError``, ``KeyError``,
 ``RecursionError``, ``OverflowError``… which would surface as a Streamlit exception box.
 
 Values come from ``json.loads`` semantics: None, bools, ints (also huge), floats (also NaN and
@@ -19,9 +19,9 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import errors
-from lib.models import Lyrics, Song, Task, TaskStatus
-from lib.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway import errors
+from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
 
 # What the parser documents it may raise: ProtocolError for "no task here", and the classes
 # ``error_from_body`` picks for an error envelope. Exact types: a subclass nobody expects here

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from lib import history
-from lib.config import GatewayProfile
-from lib.history import HistoryStore, HistoryUnavailable, Persona
+from lib.library import store as history
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import HistoryStore, HistoryUnavailable, Persona
 
 CANARY_KEY = "sk-PERSONA-CANARY-4d8e2b9f1a7c"
 PROFILE = GatewayProfile("team-gw", "https://gw.example.com", CANARY_KEY)

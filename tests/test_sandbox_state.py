@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from lib.client import GatewayClient
-from lib.models import TaskStatus
+from lib.gateway.client import GatewayClient
+from lib.gateway.models import TaskStatus
 from lib.sandbox import SandboxConfig, SandboxGateway, persistence
 
 API_KEY = "test-key"

@@ -10,7 +10,7 @@ import io
 import pytest
 import requests
 
-from lib import errors
+from lib.gateway import errors
 from lib.sandbox.media import lyric_line_times
 
 av = pytest.importorskip("av")  # the music video needs PyAV (requirements.txt)

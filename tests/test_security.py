@@ -18,11 +18,11 @@ from urllib.parse import quote, quote_plus
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.errors import GatewayConnectionError, GatewayError, InvalidInputError, ProtocolError
-from lib.history import HistoryStore
-from lib.history_io import export_csv, export_json
-from lib.ids import MAX_ID_LENGTH, validate_id
-from lib.media_fetch import fetch_media, is_loopback_url, is_public_url
+from lib.gateway.errors import GatewayConnectionError, GatewayError, InvalidInputError, ProtocolError
+from lib.library.store import HistoryStore
+from lib.library.import_export import export_csv, export_json
+from lib.gateway.ids import MAX_ID_LENGTH, validate_id
+from lib.studio.media_fetch import fetch_media, is_loopback_url, is_public_url
 from tests.conftest import PAST_DONE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -552,7 +552,7 @@ DEEP_JSON = '{"data":' * 50_000 + "1" + "}" * 50_000
 
 
 def test_a_gateway_answering_absurdly_nested_json_is_a_protocol_error(media_host):
-    from lib.client import GatewayClient
+    from lib.gateway.client import GatewayClient
 
     with GatewayClient(media_host.url, "k", backoff=0) as client:
         with pytest.raises(ProtocolError):

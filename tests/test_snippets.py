@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import bodies
-from lib.client import GatewayClient
-from lib.errors import InvalidInputError
+from lib.gateway import bodies
+from lib.gateway.client import GatewayClient
+from lib.gateway.errors import InvalidInputError
 from lib.sandbox import SandboxConfig, SandboxGateway
-from lib.snippets import KEY_VARIABLE, curl_command, python_script
-from lib.submit import Submission
+from lib.studio.snippets import KEY_VARIABLE, curl_command, python_script
+from lib.studio.submit import Submission
 
 CANARY = "canary-key-123"
 TRICKY = "a song with \"quotes\", $dollars, `backticks` and 中文"

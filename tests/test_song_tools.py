@@ -5,18 +5,18 @@ from __future__ import annotations
 import requests
 import pytest
 
-from lib import capabilities
-from lib.client import GatewayClient
-from lib.errors import AuthenticationError, GatewayTimeoutError, ServerError, UnsupportedRouteError
-from lib.history import HistoryStore
-from lib.config import GatewayProfile
-from lib.lyrics_sync import synced_lines, to_lrc
-from lib.models import Song, Task, TaskStatus
+from lib.studio import capabilities
+from lib.gateway.client import GatewayClient
+from lib.gateway.errors import AuthenticationError, GatewayTimeoutError, ServerError, UnsupportedRouteError
+from lib.library.store import HistoryStore
+from lib.gateway.profiles import GatewayProfile
+from lib.studio.lyrics_sync import synced_lines, to_lrc
+from lib.gateway.models import Song, Task, TaskStatus
 from lib.sandbox import FEATURES
-from lib.song_tools import (CONVERSION_LIMIT_S, advance_conversion, advance_followed, conversion_delay,
+from lib.studio.song_jobs import (CONVERSION_LIMIT_S, advance_conversion, advance_followed, conversion_delay,
                             full_song_submission, not_offered, persona_submission, start_conversion,
                             stems_submission, tools_for, FollowedTask)
-from lib.submit import submit_recorded
+from lib.studio.submit import submit_recorded
 from tests.conftest import PAST_DONE
 
 

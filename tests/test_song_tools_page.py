@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from lib.history import OUTCOME_UNKNOWN, HistoryStore, default_database_url
+from lib.library.store import OUTCOME_UNKNOWN, HistoryStore, default_database_url
 from lib.sandbox import FEATURES
 from tests.conftest import PAST_DONE
 from tests.test_task_page import open_task

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from lib import bodies
-from lib.client import GatewayClient
-from lib.config import GatewayProfile
-from lib.errors import GatewayError, OutcomeUnknownError
-from lib.history import OUTCOME_UNKNOWN, REJECTED, HistoryStore
-from lib.submit import Submission, submit_recorded
+from lib.gateway import bodies
+from lib.gateway.client import GatewayClient
+from lib.gateway.profiles import GatewayProfile
+from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.library.store import OUTCOME_UNKNOWN, REJECTED, HistoryStore
+from lib.studio.submit import Submission, submit_recorded
 from tests.conftest import API_KEY
 
 

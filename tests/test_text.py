@@ -1,7 +1,7 @@
 import pytest
 
-from lib.ids import split_ids, validate_id
-from lib.errors import InvalidInputError
+from lib.gateway.ids import split_ids, validate_id
+from lib.gateway.errors import InvalidInputError
 from lib.text import escape_markdown, is_http_url
 
 

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from lib.bodies import SUNO_TASKS
+from lib.gateway.bodies import SUNO_TASKS
 from lib.sandbox import faults as fault_lib
 from lib.sandbox import cover, media, shapes, video
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine

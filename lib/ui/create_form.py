@@ -10,17 +10,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import state
-from lib.bodies import LYRICS_TYPES
-from lib.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
-from lib.create_forms import (MODES, VOCAL_GENDERS, FieldError, FormInvalid, build, defaults, fields_of,
+from lib.ui import session
+from lib.gateway.bodies import LYRICS_TYPES
+from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
+from lib.studio.create_modes import (MODES, VOCAL_GENDERS, FieldError, FormInvalid, build, defaults, fields_of,
                                required_of)
-from lib.errors import GatewayError, OutcomeUnknownError
-from lib.history import HistoryUnavailable
+from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.library.store import HistoryUnavailable
 from lib.i18n import t
-from lib.models import PLATFORMS
-from lib.snippets import curl_command, python_script
-from lib.submit import Submission, submit_recorded
+from lib.gateway.models import PLATFORMS
+from lib.studio.snippets import curl_command, python_script
+from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui.errors import show_error
 
@@ -84,7 +84,7 @@ def _request_submit() -> None:
 
 
 def _apply_prefill() -> None:
-    prefill = state.take_create_prefill()
+    prefill = session.take_create_prefill()
     if not prefill:
         return
     platform, mode = prefill["platform"], prefill["mode"]
@@ -159,7 +159,7 @@ def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError],
 def _persona_picker(lang: str) -> None:
     """Personas remembered for this gateway fill the persona and clip fields (outside the form,
     so picking one shows at once)."""
-    known = {p["id"]: p for p in state.remembered_personas()}
+    known = {p["id"]: p for p in session.remembered_personas()}
     if not known:
         return
 
@@ -248,19 +248,19 @@ def _fingerprint(submission: Submission) -> str:
 def _send(submission: Submission, lang: str) -> None:
     """One POST, recorded in the library first. The outcome is kept in the session and the page
     redrawn, so the button comes back enabled and the message stays put."""
-    profile = state.current_profile()
+    profile = session.current_profile()
     fingerprint = _fingerprint(submission)
     last = st.session_state.get("cf_last_sent")
     if last and last[0] == fingerprint and time.time() - last[1] < DOUBLE_CLICK_S:
         _finish(("already_sent", None))  # a double click: the first one is on its way or done
     try:
-        client = state.get_client()
+        client = session.get_client()
     except GatewayError as error:
         _finish(("error", error))
     st.session_state["cf_last_sent"] = (fingerprint, time.time())
     try:
         with st.spinner(t("create.sending", lang), show_time=True):
-            result = submit_recorded(state.history(), profile, submission,
+            result = submit_recorded(session.history(), profile, submission,
                                      lambda: client.submit(submission.route, submission.body))
     except OutcomeUnknownError as error:
         _finish(("unknown", error))
@@ -268,17 +268,17 @@ def _send(submission: Submission, lang: str) -> None:
         st.session_state.pop("cf_last_sent", None)  # refused: sending again is safe
         _finish(("error", error))
     if result.history_error:
-        state.history_failed(HistoryUnavailable(result.history_error))
+        session.history_failed(HistoryUnavailable(result.history_error))
     if submission.route == "/suno/persona/create/":
         body = submission.body
         persona = {"id": result.task_id, "name": str(body.get("name", "")),
                    "description": str(body.get("description", "")),
                    "root_clip_id": str(body.get("root_clip_id", ""))}
-        state.remember_persona(persona)
+        session.remember_persona(persona)
         _finish(("persona", persona))
     st.session_state["cf_in_flight"] = False
-    state.known_platforms()[result.task_id] = submission.platform
-    state.flash(t("create.sent", lang, task_id=result.task_id))
+    session.known_platforms()[result.task_id] = submission.platform
+    session.flash(t("create.sent", lang, task_id=result.task_id))
     st.switch_page("app_pages/task.py", query_params={"id": result.task_id, "platform": submission.platform})
 
 
@@ -305,7 +305,7 @@ def _outcome(lang: str) -> None:
         st.success(t("create.persona_created", lang, name=escape_markdown(detail["name"]),
                      persona_id=detail["id"]), icon=":material/person:")
         if st.button(t("create.persona_use", lang), icon=":material/arrow_forward:"):
-            state.set_create_prefill("suno", "persona_song", {"persona_id": detail["id"],
+            session.set_create_prefill("suno", "persona_song", {"persona_id": detail["id"],
                                                                "artist_clip_id": detail["root_clip_id"]})
             st.session_state.pop("cf_outcome", None)
             st.rerun()
@@ -316,7 +316,7 @@ def _preview(lang: str) -> None:
     if submission is None:
         st.caption(t("create.preview.empty", lang))
         return
-    profile = state.current_profile()
+    profile = session.current_profile()
     st.subheader(t("create.preview.title", lang), divider="gray")
     st.markdown(f":violet-badge[POST] `{submission.route}`")
     request, curl, python = st.tabs([t("create.preview.body", lang), "curl", "Python"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.errors import GatewayError
+from lib.gateway.errors import GatewayError
 from lib.i18n import t
 from lib.text import escape_markdown
 

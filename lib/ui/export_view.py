@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import state
-from lib.capabilities import MISSING
-from lib.errors import GatewayError
-from lib.export_pack import build_pack
+from lib.ui import session
+from lib.studio.capabilities import MISSING
+from lib.gateway.errors import GatewayError
+from lib.studio.export_pack import build_pack
 from lib.i18n import t
-from lib.models import AlignedWord, Task
+from lib.gateway.models import AlignedWord, Task
 from lib.text import escape_markdown
 from lib.ui.media import gateway_fetch
 
@@ -30,8 +30,8 @@ def render_export(task: Task, lang: str) -> None:
                                   min(1.0, fraction), text=t("export.building", lang,
                                                              percent=int(fraction * 100))))
             bar.empty()
-            state.export_packs()[task.task_id] = pack
-        pack = state.export_packs().get(task.task_id)
+            session.export_packs()[task.task_id] = pack
+        pack = session.export_packs().get(task.task_id)
         if pack is None:
             return
         size_mb = len(pack.data) / 2**20
@@ -46,17 +46,17 @@ def render_export(task: Task, lang: str) -> None:
 
 def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
     """Word timings for the ``.lrc`` files: free GETs, skipped on gateways known to lack them."""
-    if task.platform != "suno" or state.capabilities().get("timing") == MISSING:
+    if task.platform != "suno" or session.capabilities().get("timing") == MISSING:
         return {}
     try:
-        client = state.get_client()
+        client = session.get_client()
     except GatewayError:
         return {}
     found: dict[str, list[AlignedWord]] = {}
     for index, song in enumerate(task.songs, start=1):
         if not song.lyrics.strip() or not song.id:
             continue
-        cached = state.tool_jobs().get((state.profile_key(), "timing", song.id))
+        cached = session.tool_jobs().get((session.profile_key(), "timing", song.id))
         if isinstance(cached, list):  # the synced-lyrics tool already fetched these words
             found[song.id] = cached
             continue
@@ -65,6 +65,6 @@ def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
             found[song.id] = client.timing(song.id)
         except GatewayError as error:
             if error.kind == "unsupported_route":
-                state.learn_capability("timing", False)
+                session.learn_capability("timing", False)
                 break
     return found

@@ -8,15 +8,15 @@ from datetime import datetime, timezone
 import pandas as pd
 import streamlit as st
 
-from lib import state
-from lib.errors import GatewayError
-from lib.history import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING, HistoryEntry, HistoryFilter,
+from lib.ui import session
+from lib.gateway.errors import GatewayError
+from lib.library.store import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING, HistoryEntry, HistoryFilter,
                          HistoryStore)
-from lib.history_io import export_csv, export_json, parse_import
-from lib.history_refresh import RefreshReport, refresh_entries
+from lib.library.import_export import export_csv, export_json, parse_import
+from lib.library.refresh import RefreshReport, refresh_entries
 from lib.i18n import t
-from lib.models import PLATFORMS
-from lib.task_view import format_time
+from lib.gateway.models import PLATFORMS
+from lib.studio.task_lookup import format_time
 from lib.text import escape_markdown
 from lib.ui.errors import show_error
 
@@ -123,7 +123,7 @@ def _import_form(lang: str) -> None:
         st.caption(t("history.import.truncated", lang, limit=IMPORT_LIMIT))
     if st.button(t("history.import.open", lang, count=len(imported.ids)), type="primary",
                  icon=":material/manage_search:", help=t("history.import.help", lang)):
-        state.known_platforms().update(imported.platforms)
+        session.known_platforms().update(imported.platforms)
         platforms = set(imported.platforms.get(i) for i in imported.ids)
         query = {"id": ",".join(imported.ids)}
         if len(platforms) == 1 and None not in platforms:
@@ -273,7 +273,7 @@ def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
 
 def _refresh(store: HistoryStore, entries: list[HistoryEntry]) -> None:
     with st.spinner(show_time=True):
-        report = refresh_entries(store, entries, state.client_for)
+        report = refresh_entries(store, entries, session.client_for)
     st.session_state["history_refresh_report"] = report
     st.rerun()  # redraw the table with what the gateways said; the report shows at the top
 

@@ -1,6 +1,6 @@
 """Where the browser gets a song's media: straight from its URL, or through this server.
 
-The server downloads a URL only when a gateway of this session named it (``state.gateway_media``)
+The server downloads a URL only when a gateway of this session named it (``session.gateway_media``)
 — never one from a response pasted on the Task page, which could point the server at anything it
 can reach (cloud metadata, an admin port on loopback). It does so for loopback URLs (the sandbox,
 which a remote browser cannot reach) and when the viewer asked for it; every other http(s) URL
@@ -12,23 +12,23 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lib import state
-from lib.errors import GatewayError, InvalidInputError
-from lib.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
+from lib.ui import session
+from lib.gateway.errors import GatewayError, InvalidInputError
+from lib.studio.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
 from lib.text import is_http_url
 
 
 def through_server(url: str | None) -> bool:
     """Whether the server would download this URL for the browser."""
-    origin = state.gateway_media(url) if is_http_url(url) else None
+    origin = session.gateway_media(url) if is_http_url(url) else None
     if origin is None:
         return False
     if is_loopback_url(url):
         # The sandbox's loopback, which a remote browser cannot reach; but a gateway the user
         # typed in does not get the server to fetch from its own loopback (fetch_media would
         # refuse anyway; this skips asking on every rerun).
-        return origin == state.OPERATOR_GATEWAY
-    return state.media_through_server()
+        return origin == session.OPERATOR_GATEWAY
+    return session.media_through_server()
 
 
 def media_source(url: str | None) -> str | bytes | None:
@@ -38,7 +38,7 @@ def media_source(url: str | None) -> str | bytes | None:
     if not through_server(url):
         return url
     try:
-        return state.media_bytes(url, _public_only(url))[0]
+        return session.media_bytes(url, _public_only(url))[0]
     except InvalidInputError:  # the address is not one the server fetches: the browser may try
         return url
     except GatewayError:
@@ -48,13 +48,13 @@ def media_source(url: str | None) -> str | bytes | None:
 def server_downloads(url: str | None) -> bool:
     """Whether a download button can hand over this file: only URLs a gateway of this session
     named (others, e.g. a pasted response's, deserve a plain link to the URL instead)."""
-    return is_http_url(url) and state.gateway_media(url) is not None
+    return is_http_url(url) and session.gateway_media(url) is not None
 
 
 def download_data(url: str | None) -> Callable[[], bytes]:
     """A zero-argument callable for ``st.download_button``: fetched only when clicked, and empty
     for a URL no gateway named. Decided now, while the script runs: the click is served on
-    another thread, without this session's state."""
+    another thread, without this session's session."""
     allowed = server_downloads(url)
     public_only = allowed and _public_only(url)
 
@@ -62,7 +62,7 @@ def download_data(url: str | None) -> Callable[[], bytes]:
         if not allowed:
             return b""
         try:
-            return state.media_bytes(url, public_only)[0]
+            return session.media_bytes(url, public_only)[0]
         except GatewayError:
             return b""
     return fetch
@@ -71,17 +71,17 @@ def download_data(url: str | None) -> Callable[[], bytes]:
 def gateway_fetch(url: str, *, max_bytes: int = MAX_MEDIA_BYTES) -> tuple[bytes, str]:
     """``lib.export_pack.build_pack``'s ``fetch`` for the Task page: the same rule as the players
     (only URLs a gateway named, as the pack is built on the server). Call while the script runs."""
-    origin = state.gateway_media(url) if is_http_url(url) else None
+    origin = session.gateway_media(url) if is_http_url(url) else None
     if origin is None:
         raise InvalidInputError("not fetched by the server: no gateway named this URL in this session")
     # Straight to fetch_media, not the players' cache: the pack has its own per-file cap.
-    return fetch_media(url, max_bytes=max_bytes, public_only=origin == state.TYPED_GATEWAY)
+    return fetch_media(url, max_bytes=max_bytes, public_only=origin == session.TYPED_GATEWAY)
 
 
 def _public_only(url: str) -> bool:
     # Media named by a gateway the user typed in is fetched only from public addresses: such a
     # gateway could otherwise name the server's own neighbourhood.
-    return state.gateway_media(url) == state.TYPED_GATEWAY
+    return session.gateway_media(url) == session.TYPED_GATEWAY
 
 
 def download_button(label: str, url: str | None, *, key: str, file_name: str, icon: str,

@@ -5,18 +5,19 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from lib import capabilities, state
-from lib.capabilities import MISSING, OFFERED, UNKNOWN
-from lib.client import normalise_base_url
-from lib.config import CUSTOM, SANDBOX
-from lib.errors import GatewayError, InvalidInputError
+from lib.studio import capabilities
+from lib.ui import session
+from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
+from lib.gateway.client import normalise_base_url
+from lib.gateway.profiles import CUSTOM, SANDBOX
+from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.i18n import LANGUAGES, t
 from lib.text import escape_markdown
 
 
 def render_sidebar(lang: str) -> None:
     with st.sidebar:
-        choices = state.gateway_choices()
+        choices = session.gateway_choices()
         labels = {SANDBOX: t("sidebar.option.sandbox", lang), CUSTOM: t("sidebar.option.custom", lang)}
         st.selectbox(t("sidebar.gateway", lang), choices, key="gateway",
                      format_func=lambda name: labels.get(name, name),
@@ -26,7 +27,7 @@ def render_sidebar(lang: str) -> None:
                                 placeholder="https://api.example.com", help=t("sidebar.base_url.help", lang))
             if url and not _valid(url):
                 st.warning(t("sidebar.bad_url", lang), icon=":material/link_off:")
-        profile = state.current_profile()
+        profile = session.current_profile()
         if not profile.is_sandbox:
             st.text_input(t("sidebar.api_key", lang), key="session_api_key", type="password",
                           autocomplete="off", placeholder=t("sidebar.api_key.placeholder", lang),
@@ -53,9 +54,9 @@ _STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/err
 
 def _recent_tasks(lang: str) -> None:
     st.subheader(t("sidebar.recent", lang), divider=False)
-    entries = state.recent_tasks()
+    entries = session.recent_tasks()
     if entries is None:
-        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=state.history_problem() or "")))
+        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=session.history_problem() or "")))
         return
     if not entries:
         st.caption(t("sidebar.recent.empty", lang))
@@ -77,14 +78,14 @@ def _capabilities(lang: str) -> None:
         st.caption(t("caps.help", lang))
         if st.button(t("caps.probe", lang), key="caps-probe", icon=":material/radar:", width="stretch"):
             try:
-                result = capabilities.probe(state.get_client())
+                result = capabilities.probe(session.get_client())
             except GatewayError as error:
                 result = capabilities.ProbeResult({}, error)
             for name, found in result.found.items():
-                state.learn_capability(name, found == OFFERED)
+                session.learn_capability(name, found == OFFERED)
             if result.problem is not None:
                 st.caption(escape_markdown(f"{t('caps.probe_failed', lang)} {result.problem}"))
-        known = state.capabilities()
+        known = session.capabilities()
         for name in capabilities.ALL:
             status = known.get(name, UNKNOWN)
             word = t(f"caps.{status}", lang)

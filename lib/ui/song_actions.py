@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import state
+from lib.ui import session
 from lib.i18n import t
-from lib.models import Lyrics, Song, Task
+from lib.gateway.models import Lyrics, Song, Task
 
 
 def song_prefills(song: Song, task: Task) -> dict[str, tuple[str, str, dict]]:
@@ -55,5 +55,5 @@ def render_song_actions(song: Song, task: Task, lang: str, key: str) -> None:
 
 
 def go_create(platform: str, mode: str, values: dict) -> None:
-    state.set_create_prefill(platform, mode, values)
+    session.set_create_prefill(platform, mode, values)
     st.switch_page("app_pages/create.py")

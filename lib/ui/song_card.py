@@ -4,12 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import t
-from lib.models import Lyrics, Song, Task
-from lib.task_view import download_name, format_duration, lyrics_sections
+from lib.gateway.models import Lyrics, Song, Task
+from lib.studio.task_lookup import download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
 from lib.ui.media import download_button, media_source
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
-from lib.ui.song_tools import render_song_tools
+from lib.ui.song_tools_panel import render_song_tools
 
 CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray",
                 "error": "red"}

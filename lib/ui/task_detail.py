@@ -4,8 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import t
-from lib.models import Task, TaskStatus
-from lib.task_view import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
+from lib.gateway.models import Task, TaskStatus
+from lib.studio.task_lookup import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
 from lib.text import escape_markdown
 from lib.ui.export_view import render_export
 from lib.ui.song_card import render_lyrics_result, render_song

@@ -6,11 +6,11 @@ import time
 import pandas as pd
 import streamlit as st
 
-from lib import state
-from lib.errors import GatewayError
+from lib.ui import session
+from lib.gateway.errors import GatewayError
 from lib.i18n import t
-from lib.models import Task
-from lib.task_view import estimate_progress, fetch_many
+from lib.gateway.models import Task
+from lib.studio.task_lookup import estimate_progress, fetch_many
 from lib.ui.errors import show_error
 
 REFRESH_S = 5.0
@@ -18,15 +18,15 @@ REFRESH_S = 5.0
 
 def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | None:
     """Renders the table; returns the selected task's ID."""
-    finished = state.finished_tasks()
-    if not any(i in finished or state.last_seen(i) for i in ids):
+    finished = session.finished_tasks()
+    if not any(i in finished or session.last_seen(i) for i in ids):
         _refresh(ids, platform, lang)  # first look: fetch before drawing anything
     # Not-found IDs are not asked about again on every tick: only a retry (re-open) does that.
-    unfinished = [i for i in ids if i not in finished and i not in state.missing_tasks()]
+    unfinished = [i for i in ids if i not in finished and i not in session.missing_tasks()]
 
     @st.fragment(run_every=REFRESH_S if unfinished else None)
     def refresher() -> None:
-        if not unfinished or time.time() - state.table_refreshed_at() < REFRESH_S / 2:
+        if not unfinished or time.time() - session.table_refreshed_at() < REFRESH_S / 2:
             return  # the full run just fetched these
         before = {i: _status(i) for i in unfinished}
         _refresh(unfinished, platform, lang)
@@ -59,24 +59,24 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
 
 def _refresh(ids: list[str], platform: str | None, lang: str) -> None:
     try:
-        known = {i: p for i in ids if (p := state.platform_of(i))}
-        found, missing = fetch_many(state.get_client(), ids, platform, known)
+        known = {i: p for i in ids if (p := session.platform_of(i))}
+        found, missing = fetch_many(session.get_client(), ids, platform, known)
     except GatewayError as error:
         # Asked all the same: the refresher must not ask (and explain) a second time this run.
-        state.mark_table_refreshed()
+        session.mark_table_refreshed()
         show_error(error, lang)
         return
     for task_id, task in found.items():
-        state.remember_seen(task, task_id)
-    state.mark_table_refreshed()
-    state.missing_tasks().update(missing)
-    state.missing_tasks().difference_update(found)
+        session.remember_seen(task, task_id)
+    session.mark_table_refreshed()
+    session.missing_tasks().update(missing)
+    session.missing_tasks().difference_update(found)
 
 
 def _latest(task_id: str) -> Task | None:
-    task = state.finished_tasks().get(task_id)
+    task = session.finished_tasks().get(task_id)
     if task is None:
-        seen = state.last_seen(task_id)
+        seen = session.last_seen(task_id)
         task = seen[0] if seen else None
     return task
 
@@ -89,7 +89,7 @@ def _status(task_id: str) -> str | None:
 def _row(task_id: str, lang: str) -> dict:
     task = _latest(task_id)
     if task is None:
-        missing = task_id in state.missing_tasks()
+        missing = task_id in session.missing_tasks()
         return {"cover": None, "task_id": task_id, "title": "", "status":
                 t("table.not_found" if missing else "table.loading", lang), "progress": 0,
                 "platform": "", "duration": None, "submitted": None}

@@ -8,7 +8,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app
 
 

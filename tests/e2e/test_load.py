@@ -29,9 +29,9 @@ import pytest
 from benchmarks.procmem import (PeakSampler, cpu_seconds, descendants, machine_busy_seconds, memory,
                                 tree_cpu_seconds)
 from benchmarks.sessions import following, open_sessions
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
-from lib.task_view import poll_interval
+from lib.studio.task_lookup import poll_interval
 from lib.ui.task_table import REFRESH_S
 from tests.e2e.conftest import ARTIFACTS, StreamlitServer
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from playwright.sync_api import expect
 
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
 from tests.e2e.conftest import StreamlitServer, free_port, wait_for_app
 

@@ -6,7 +6,7 @@ import zipfile
 
 from playwright.sync_api import expect
 
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from lib.sandbox import FEATURES, control
 from tests.e2e.conftest import ARTIFACTS, wait_for_app
 

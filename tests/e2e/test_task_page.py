@@ -1,7 +1,7 @@
 """The Task page in Chromium against the app's own sandbox (nothing configured)."""
 from playwright.sync_api import expect
 
-from lib.client import GatewayClient
+from lib.gateway.client import GatewayClient
 from tests.e2e.conftest import ARTIFACTS, wait_for_app, wait_for_covers
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">'

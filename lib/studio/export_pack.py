@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from lib.errors import GatewayError, ProtocolError
-from lib.lyrics_sync import synced_lines, to_lrc
-from lib.media_fetch import fetch_media
-from lib.models import AlignedWord, Song, Task
+from lib.gateway.errors import GatewayError, ProtocolError
+from lib.studio.lyrics_sync import synced_lines, to_lrc
+from lib.studio.media_fetch import fetch_media
+from lib.gateway.models import AlignedWord, Song, Task
 from lib.text import is_http_url
 
 MiB = 1024 * 1024

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from lib.errors import InvalidInputError
+from lib.gateway.errors import InvalidInputError
 
 MAX_ID_LENGTH = 128
 # UUIDs, 32-hex, ``task_…`` public IDs, long numeric IDs (reference §1.5) all fit.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lib.client import GatewayClient
-from lib.errors import GatewayError
+from lib.gateway.client import GatewayClient
+from lib.gateway.errors import GatewayError
 
 OFFERED, MISSING, UNKNOWN = "offered", "missing", "unknown"
 # A made-up clip/task ID: a gateway with the route answers "task_not_exist", one without its web page.

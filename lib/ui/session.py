@@ -12,15 +12,15 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from lib.client import GatewayClient
-from lib.config import CUSTOM, SANDBOX, GatewayProfile, load_profiles
-from lib.errors import GatewayError
-from lib.history import HistoryEntry, HistoryStore, HistoryUnavailable, data_dir, default_database_url
+from lib.gateway.client import GatewayClient
+from lib.gateway.profiles import CUSTOM, SANDBOX, GatewayProfile, load_profiles
+from lib.gateway.errors import GatewayError
+from lib.library.store import HistoryEntry, HistoryStore, HistoryUnavailable, data_dir, default_database_url
 from lib.i18n import pick_language
-from lib.media_fetch import fetch_media
-from lib.models import Task
+from lib.studio.media_fetch import fetch_media
+from lib.gateway.models import Task
 from lib.sandbox import SandboxConfig, SandboxGateway
-from lib.song_tools import Conversion
+from lib.studio.song_jobs import Conversion
 
 SANDBOX_KEY = "sandbox-demo-key"
 # A fixed port keeps the sandbox's media URLs (stored in the history) valid across restarts.

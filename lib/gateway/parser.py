@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from lib.errors import ProtocolError
-from lib.error_mapping import error_from_body
-from lib.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
+from lib.gateway.errors import ProtocolError
+from lib.gateway.error_mapping import error_from_body
+from lib.gateway.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
 from lib.text import is_http_url
 
 _STATUS_WORDS = {

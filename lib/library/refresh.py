@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.config import GatewayProfile
-from lib.errors import GatewayError
-from lib.history import HistoryEntry, HistoryStore
+from lib.gateway.profiles import GatewayProfile
+from lib.gateway.errors import GatewayError
+from lib.library.store import HistoryEntry, HistoryStore
 
 # (gateway name, base URL) -> a client and the profile rows are recorded under, or None when this
 # session cannot reach that gateway (not configured, no key).

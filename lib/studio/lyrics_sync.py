@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lib.models import AlignedWord
+from lib.gateway.models import AlignedWord
 
 _HEADING = re.compile(r"^\s*\[[^\]]*\]\s*$")
 _LRC_UNSAFE = re.compile(r"[\r\n\[\]]+")

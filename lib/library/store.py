@@ -24,9 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from lib.config import GatewayProfile
-from lib.models import Task, TaskStatus
-from lib.task_view import estimate_progress
+from lib.gateway.profiles import GatewayProfile
+from lib.gateway.models import Task, TaskStatus
+from lib.studio.task_lookup import estimate_progress
 
 SCHEMA_VERSION = 2
 APP_DIR_NAME = "music-task-studio"

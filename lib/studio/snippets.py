@@ -11,9 +11,9 @@ import json
 import re
 from typing import Any
 
-from lib.client import SUBMIT_ROUTES, normalise_base_url
-from lib.errors import InvalidInputError
-from lib.submit import Submission
+from lib.gateway.client import SUBMIT_ROUTES, normalise_base_url
+from lib.gateway.errors import InvalidInputError
+from lib.studio.submit import Submission
 
 KEY_VARIABLE = "GATEWAY_API_KEY"
 POLL_VARIABLE = "POLL_SECONDS"  # both snippets poll every 5 s unless this says otherwise

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lib import errors
+from lib.gateway import errors
 
 _SUCCESS_CODES = {"success", "ok", "200", "0", "1", "true"}
 _NOT_FOUND = ("task_not_exist", "task not exist", "task_origin_not_exist", "task not found")

@@ -5,7 +5,7 @@ back to English, and a test keeps both catalogs' keys and placeholders identical
 """
 from __future__ import annotations
 
-from lib import i18n_tools as _tools
+from lib.i18n import tools as _tools
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "en"

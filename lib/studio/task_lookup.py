@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from lib import errors
-from lib.ids import split_ids, validate_id
-from lib.models import PLATFORMS, Task, TaskStatus
-from lib.parser import parse_task
+from lib.gateway import errors
+from lib.gateway.ids import split_ids, validate_id
+from lib.gateway.models import PLATFORMS, Task, TaskStatus
+from lib.gateway.parser import parse_task
 
 # Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
 _TYPICAL_RUN_S = {"suno": 120.0, "udio": 300.0}
@@ -101,7 +101,7 @@ def lyrics_sections(text: str) -> list[tuple[str, list[str]]]:
     return cleaned
 
 
-# The words lib.parser knows for a running task. Any other word is read as "running" too
+# The words lib.gateway.parser knows for a running task. Any other word is read as "running" too
 # (reference §5.1: new words and numeric codes mean "not done yet"); that guess is said out loud.
 _RUNNING_WORDS = frozenset({"in_progress", "processing", "running", "streaming", "generating"})
 

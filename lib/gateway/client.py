@@ -21,11 +21,12 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from lib import bodies, errors
-from lib.error_mapping import error_from_body
-from lib.ids import validate_id
-from lib.models import PLATFORMS, AlignedWord, Song, Task
-from lib.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway import bodies
+from lib.gateway import errors
+from lib.gateway.error_mapping import error_from_body
+from lib.gateway.ids import validate_id
+from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task
+from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
 
 USER_AGENT = "MusicTaskStudio/0.1 (+https://github.com/)"
 MAX_BODY_BYTES = 20 * 1024 * 1024

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.config import GatewayProfile
-from lib.errors import GatewayError, OutcomeUnknownError
-from lib.history import HistoryStore, HistoryUnavailable
+from lib.gateway.profiles import GatewayProfile
+from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.library.store import HistoryStore, HistoryUnavailable
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lib import bodies
+from lib.gateway import bodies
 
 TITLE_LIMIT = 80
 # Unknown models are most likely marketing names of v4.5+ (chirp-v5, chirp-v4-5-plus …).

@@ -10,16 +10,17 @@ import time
 
 import streamlit as st
 
-from lib import song_tools, state
-from lib.capabilities import MISSING
-from lib.errors import GatewayError
+from lib.studio import song_jobs
+from lib.ui import session
+from lib.studio.capabilities import MISSING
+from lib.gateway.errors import GatewayError
 from lib.i18n import t
-from lib.lyrics_sync import format_timestamp, synced_lines, to_lrc
-from lib.models import Song, Task
-from lib.song_tools import (Conversion, FollowedTask, ToolFailure, advance_conversion, advance_followed,
+from lib.studio.lyrics_sync import format_timestamp, synced_lines, to_lrc
+from lib.gateway.models import Song, Task
+from lib.studio.song_jobs import (Conversion, FollowedTask, ToolFailure, advance_conversion, advance_followed,
                             not_offered, start_conversion, tools_for)
-from lib.submit import Submission, submit_recorded
-from lib.task_view import download_name
+from lib.studio.submit import Submission, submit_recorded
+from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
 from lib.ui.errors import show_error
 from lib.ui.media import download_button, media_source
@@ -44,14 +45,14 @@ def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) 
     @st.fragment(run_every=TICK_S if running else None)
     def panel() -> None:
         try:
-            client = state.get_client()
+            client = session.get_client()
         except GatewayError as error:
             show_error(error, lang)
             return
         _advance(song, tools, client)
         if _running(song, tools) != running:
             st.rerun()  # arm the timer for a job just started, or drop it when the last one ends
-        offered = state.capabilities()
+        offered = session.capabilities()
         for tab, tool in zip(st.tabs([t(f"tools.{tool}", lang) for tool in tools]), tools):
             with tab:
                 if offered.get(tool) == MISSING and _job(tool, song) is None:
@@ -63,19 +64,19 @@ def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) 
 
 
 def _job_key(tool: str, song: Song) -> tuple[str, str, str]:
-    return state.profile_key(), tool, song.id
+    return session.profile_key(), tool, song.id
 
 
 def _job(tool: str, song: Song):
-    return state.tool_jobs().get(_job_key(tool, song))
+    return session.tool_jobs().get(_job_key(tool, song))
 
 
 def _set_job(tool: str, song: Song, job) -> None:
-    state.tool_jobs()[_job_key(tool, song)] = job
+    session.tool_jobs()[_job_key(tool, song)] = job
 
 
 def _drop_job(tool: str, song: Song) -> None:
-    state.tool_jobs().pop(_job_key(tool, song), None)
+    session.tool_jobs().pop(_job_key(tool, song), None)
 
 
 def _running(song: Song, tools: tuple[str, ...]) -> bool:
@@ -92,15 +93,15 @@ def _advance(song: Song, tools: tuple[str, ...], client) -> None:
         elif isinstance(job, FollowedTask) and not job.done:
             job = advance_followed(job, client, now)
             if job.task is not None:
-                state.record_in_history(job.task)
+                session.record_in_history(job.task)
         else:
             continue
         if job.error is not None and not_offered(job.error):
-            state.learn_capability(tool, False)  # the tab says so from now on
+            session.learn_capability(tool, False)  # the tab says so from now on
             _drop_job(tool, song)
             continue
         if job.error is None:
-            state.learn_capability(tool, True)
+            session.learn_capability(tool, True)
         _set_job(tool, song, job)
 
 
@@ -109,7 +110,7 @@ def _not_offered(tool: str, lang: str, key: str) -> None:
     st.caption(t("tools.not_offered.help", lang))
     # Callbacks, not a rerun: this may draw in a full run, where a fragment-scoped rerun is refused.
     st.button(t("tools.ask_again", lang), key=f"tool-again-{tool}-{key}", type="tertiary",
-              icon=":material/refresh:", on_click=state.capabilities().pop, args=(tool, None))
+              icon=":material/refresh:", on_click=session.capabilities().pop, args=(tool, None))
 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
@@ -174,11 +175,11 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
             job = client.timing(song.id)  # the words as sent: the export pack reuses them
         except GatewayError as error:
             if not_offered(error):
-                state.learn_capability(tool, False)
+                session.learn_capability(tool, False)
                 st.rerun()
             job = ToolFailure(error)
         else:
-            state.learn_capability(tool, True)
+            session.learn_capability(tool, True)
         _set_job(tool, song, job)
     if isinstance(job, ToolFailure):
         _failure(tool, song, job.error, lang, key, paid=False)
@@ -220,8 +221,8 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         st.caption(t(f"tools.{tool}.help", lang))
         if st.button(t(f"tools.{tool}.start", lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool],
                      type="primary"):
-            submission = (song_tools.stems_submission(song, task) if tool == "stems"
-                          else song_tools.full_song_submission(song))
+            submission = (song_jobs.stems_submission(song, task) if tool == "stems"
+                          else song_jobs.full_song_submission(song))
             task_id = _submit(tool, song, submission, client)
             if task_id:
                 _set_job(tool, song, FollowedTask(tool, song.id, task_id, time.time()))
@@ -258,15 +259,15 @@ def _submit(tool: str, song: Song, submission: Submission, client) -> str | None
     """One paid POST, recorded in the library; a refusal or an unknown outcome becomes the tool's
     state so the user sees it (and is never sent twice by a rerun)."""
     try:
-        result = submit_recorded(state.history(), state.current_profile(), submission,
+        result = submit_recorded(session.history(), session.current_profile(), submission,
                                  lambda: client.submit(submission.route, submission.body))
     except GatewayError as error:
         if not_offered(error):
-            state.learn_capability(tool, False)  # refused before any task: nothing to show but that
+            session.learn_capability(tool, False)  # refused before any task: nothing to show but that
         else:
             _set_job(tool, song, ToolFailure(error))
         return None
-    state.learn_capability(tool, True)
+    session.learn_capability(tool, True)
     return result.task_id
 
 
@@ -304,11 +305,11 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
     if not name.strip():
         st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
         return
-    submission = song_tools.persona_submission(song, name, description, bool(st.session_state[public_key]))
+    submission = song_jobs.persona_submission(song, name, description, bool(st.session_state[public_key]))
     persona_id = _submit(tool, song, submission, client)
     if persona_id:
-        record = song_tools.persona_record(persona_id, song, name, description)
-        state.remember_persona(record)
+        record = song_jobs.persona_record(persona_id, song, name, description)
+        session.remember_persona(record)
         _set_job(tool, song, record)
     st.rerun()
 

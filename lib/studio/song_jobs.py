@@ -9,13 +9,13 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any
 
-from lib import bodies
-from lib.client import GatewayClient
-from lib.errors import (GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError,
+from lib.gateway import bodies
+from lib.gateway.client import GatewayClient
+from lib.gateway.errors import (GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError,
                         ServerError, UnsupportedRouteError)
-from lib.models import Song, Task
-from lib.submit import Submission
-from lib.task_view import poll_interval
+from lib.gateway.models import Song, Task
+from lib.studio.submit import Submission
+from lib.studio.task_lookup import poll_interval
 
 # Tool names double as capability names: a gateway either offers a tool's route or it does not.
 CONVERSIONS = ("wav", "mp4")

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from lib.errors import GatewayConnectionError, InvalidInputError, ProtocolError
+from lib.gateway.errors import GatewayConnectionError, InvalidInputError, ProtocolError
 from lib.text import is_http_url
 
 MAX_MEDIA_BYTES = 50 * 1024 * 1024

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from lib.errors import InvalidInputError
-from lib.history import HistoryEntry
-from lib.ids import split_ids, validate_id
-from lib.models import PLATFORMS
+from lib.gateway.errors import InvalidInputError
+from lib.library.store import HistoryEntry
+from lib.gateway.ids import split_ids, validate_id
+from lib.gateway.models import PLATFORMS
 
 EXPORT_FORMAT = "music-task-studio/history"
 EXPORT_VERSION = 1

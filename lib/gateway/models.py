@@ -1,7 +1,7 @@
 """Normalised view of a gateway task, whatever dialect the gateway speaks.
 
 Frozen dataclasses: cheap, picklable (safe for ``st.cache_data``) and explicit. The parser in
-``lib.parser`` builds them; nothing here knows about HTTP or JSON shapes.
+``lib.gateway.parser`` builds them; nothing here knows about HTTP or JSON shapes.
 """
 from __future__ import annotations
 

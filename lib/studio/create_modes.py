@@ -1,7 +1,7 @@
 """Every Create-page mode as pure validation plus body building, so the page only draws fields.
 
 ``build`` checks all fields at once and reports each problem as a ``FieldError`` code the UI
-translates; it never holds English text. Bodies come from ``lib.bodies`` so the preview, the
+translates; it never holds English text. Bodies come from ``lib.gateway.bodies`` so the preview, the
 record and the POST are the same JSON.
 """
 from __future__ import annotations
@@ -11,10 +11,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib import bodies, catalog
-from lib.errors import InvalidInputError
-from lib.ids import validate_id
-from lib.submit import Submission
+from lib.gateway import bodies
+from lib.gateway import catalog
+from lib.gateway.errors import InvalidInputError
+from lib.gateway.ids import validate_id
+from lib.studio.submit import Submission
 from lib.text import is_http_url
 
 MODES = {

@@ -1,0 +1,1 @@
+"""What the app does, without Streamlit: submits, song-tool jobs, Create modes, exports, lookups."""
