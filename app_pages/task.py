@@ -18,23 +18,23 @@ st.title(t("page.task.title", lang))
 
 url_ids = st.query_params.get("id", "")
 url_platform = st.query_params.get("platform") if st.query_params.get("platform") in PLATFORMS else None
-st.session_state.setdefault("task_input", url_ids.replace(",", "\n"))
-st.session_state.setdefault("task_platform", url_platform or "auto")
+input_key = session.widget_key("task_input", url_ids.replace(",", "\n"))
+platform_key = session.widget_key("task_platform", url_platform or "auto")
 
 with st.form("task_lookup", border=False, enter_to_submit=False):
-    st.text_area(t("task.input.label", lang), key="task_input", height=100,
+    st.text_area(t("task.input.label", lang), key=input_key, height=100,
                  placeholder=t("task.input.placeholder", lang))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.segmented_control(t("task.input.platform", lang), CHOICES, key="task_platform", required=True,
+    left.segmented_control(t("task.input.platform", lang), CHOICES, key=platform_key, required=True,
                            format_func=lambda p: t(f"task.platform.{p}", lang))
     opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:",
                                       width="stretch")
 
 if opened:
-    chosen = st.session_state["task_platform"]
+    chosen = st.session_state[platform_key]
     chosen = None if chosen == "auto" else chosen
     try:
-        lookup = parse_lookup(st.session_state["task_input"], chosen)
+        lookup = parse_lookup(st.session_state[input_key], chosen)
     except GatewayError as error:
         show_error(error, lang)
         st.stop()

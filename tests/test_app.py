@@ -2,6 +2,8 @@
 from pathlib import Path
 
 import pytest
+
+from tests.apptest import api_key_field, has_api_key_field
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -28,14 +30,14 @@ def test_every_page_starts_without_exception(unconfigured, page):
     at = run_app(page)
     assert not at.exception
     assert len(at.title) == 1
-    assert at.sidebar.selectbox(key="gateway").value == "sandbox"
+    assert at.sidebar.selectbox(key="gateway::en").value == "sandbox"
 
 
 def test_sandbox_is_announced_as_an_offline_demo(unconfigured):
     at = run_app()
     banner = " ".join(info.body for info in at.sidebar.info)
     assert "Sandbox — offline demo, synthesized placeholder music" in banner
-    assert not [ti for ti in at.sidebar.text_input if ti.key == "session_api_key"]  # no key needed
+    assert not has_api_key_field(at)  # no key needed
 
 
 def test_language_follows_locale_and_switches(unconfigured):
@@ -51,11 +53,11 @@ def test_configured_gateway_is_default_and_key_stays_out_of_the_page(monkeypatch
     monkeypatch.setenv("GATEWAY_BASE_URL", "https://api.example.com/v1/")
     monkeypatch.setenv("GATEWAY_API_KEY", "sk-canary-0123456789")
     at = run_app()
-    picker = at.sidebar.selectbox(key="gateway")
+    picker = at.sidebar.selectbox(key="gateway::en")
     assert picker.value == "env" and picker.options == ["env", "Sandbox (offline demo)", "Custom gateway…"]
     assert "api.example.com" in at.sidebar.caption[0].value.replace("\\", "")
     assert not at.sidebar.info  # no sandbox banner on a real gateway
-    key_field = at.sidebar.text_input(key="session_api_key")
+    key_field = api_key_field(at)
     assert key_field.value == ""  # the configured key is never echoed into a widget
     rendered = repr([e for e in at.main]) + repr([e for e in at.sidebar])
     assert "sk-canary-0123456789" not in rendered
@@ -63,10 +65,10 @@ def test_configured_gateway_is_default_and_key_stays_out_of_the_page(monkeypatch
 
 def test_custom_gateway_asks_for_url_and_key(unconfigured):
     at = run_app()
-    at.sidebar.selectbox(key="gateway").set_value("custom").run()
-    at.sidebar.text_input(key="custom_base_url").input("ftp://nope").run()
+    at.sidebar.selectbox(key="gateway::en").set_value("custom").run()
+    at.sidebar.text_input(key="custom_base_url::en").input("ftp://nope").run()
     assert any("not an http(s) address" in w.value for w in at.sidebar.warning)
-    at.sidebar.text_input(key="custom_base_url").input("https://api.gpt.ge").run()
+    at.sidebar.text_input(key="custom_base_url::en").input("https://api.gpt.ge").run()
     assert any("no API key" in w.value for w in at.sidebar.warning)
-    at.sidebar.text_input(key="session_api_key").input("sk-session").run()
+    api_key_field(at).input("sk-session").run()
     assert not at.sidebar.warning and not at.exception

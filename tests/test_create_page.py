@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from tests.apptest import wkey
 from streamlit.testing.v1 import AppTest
 
 from lib.studio.create_modes import build
@@ -38,14 +40,15 @@ def open_create(lang: str = "en-US") -> AppTest:
 
 
 def choose(at: AppTest, platform: str, mode: str) -> AppTest:
-    at.session_state["cf_platform"] = platform
-    at.session_state[f"cf_mode_{platform}"] = mode
+    lang = at.session_state["lang"]
+    at.session_state[wkey("cf_platform", lang)] = platform
+    at.session_state[wkey(f"cf_mode_{platform}", lang)] = mode
     return at.run()
 
 
 def fill(at: AppTest, platform: str, **values) -> AppTest:
     for name, value in values.items():
-        at.session_state[f"cf_{platform}_{name}"] = value
+        at.session_state[wkey(f"cf_{platform}_{name}", at.session_state["lang"])] = value
     return at
 
 
@@ -111,7 +114,7 @@ def test_every_suno_mode_sends_its_exact_body(mode, studio, sandbox, client, clo
     assert not at.exception, at.exception
     sent = posts(sandbox)[before:]
     assert len(sent) == 1
-    model = at.session_state["cf_suno_model"] if mode not in ("upload", "concat", "lyrics") else None
+    model = at.session_state["kept_values"]["cf_suno_model"] if mode not in ("upload", "concat", "lyrics") else None
     expected = build("suno", mode, {**values, **({"model": model} if model else {})})
     assert (sent[0]["path"], sent[0]["body"]) == (expected.route, dict(expected.body))
     assert at.query_params["id"] and at.title[0].value == "Task"
@@ -124,9 +127,9 @@ def test_persona_creation_is_remembered_and_offered_for_a_song(studio, sandbox, 
     assert posts(sandbox)[-1]["path"] == "/suno/persona/create/"
     assert any("Persona “Alto” created" in s.value for s in at.success)
     button(at, "Write a song with this persona").click().run()
-    assert at.session_state["cf_mode_suno"] == "persona_song"
-    assert at.session_state["cf_suno_artist_clip_id"] == clip_id
-    assert at.session_state["cf_suno_persona_id"]
+    assert at.session_state["cf_mode_suno::en"] == "persona_song"
+    assert at.session_state["cf_suno_artist_clip_id::en"] == clip_id
+    assert at.session_state["cf_suno_persona_id::en"]
 
 
 @pytest.mark.parametrize("mode", ["generate", "continuation", "precede"])
@@ -155,21 +158,21 @@ def test_problems_are_named_beside_their_fields_and_nothing_is_sent(studio, sand
     assert any("Required." in e for e in errors)  # task ID and lyrics
     assert any("Not a valid ID" in e for e in errors)
     assert any("Must be after the start." in e for e in errors)
-    assert at.session_state["cf_suno_start_s"] == 30.0  # what was typed is kept
+    assert at.session_state["cf_suno_start_s::en"] == 30.0  # what was typed is kept
     assert button(at, "Submit — spends credits").disabled is False
 
 
 def test_model_limits_follow_the_chosen_model(studio, sandbox):
     at = choose(open_create(), "suno", "custom")
-    at.selectbox(key="cf_model_pick_custom").set_value("chirp-auk").run()
+    at.selectbox(key="cf_model_pick_custom::en").set_value("chirp-auk").run()
     fill(at, "suno", lyrics="x" * 3500, tags="rock").run()
     assert any("Lyrics up to 5000 characters" in c.value for c in at.caption)
-    at.selectbox(key="cf_model_pick_custom").set_value("chirp-v4").run()  # a smaller limit
-    assert len(at.session_state["cf_suno_lyrics"]) == 3500  # nothing typed is cut off
+    at.selectbox(key="cf_model_pick_custom::en").set_value("chirp-v4").run()  # a smaller limit
+    assert len(at.session_state["cf_suno_lyrics::en"]) == 3500  # nothing typed is cut off
     submit(at)
     assert posts(sandbox) == []
     assert any("at most 3000" in m.value for m in at.markdown)
-    at.selectbox(key="cf_model_pick_custom").set_value("chirp-auk").run()
+    at.selectbox(key="cf_model_pick_custom::en").set_value("chirp-auk").run()
     submit(at)
     assert posts(sandbox)[-1]["body"]["mv"] == "chirp-auk"
     assert len(posts(sandbox)[-1]["body"]["prompt"]) == 3500
@@ -191,7 +194,7 @@ def test_a_refused_submit_keeps_the_form_and_says_why(studio, sandbox):
     submit(at, "提交（会扣费）")
     assert at.title[0].value == "创作"  # still here
     assert any("quota exhausted for this key" in e.value for e in at.error)
-    assert at.session_state["cf_suno_description"] == "一首关于猫的歌"
+    assert at.session_state["cf_suno_description::zh"] == "一首关于猫的歌"
     assert studio.search()[0].status == "REJECTED"
 
 
@@ -216,14 +219,14 @@ def test_task_page_actions_prefill_the_form(studio, client, clock):
     at.switch_page("app_pages/task.py").run()
     next(b for b in at.button if b.key == f"act-extend-{task_id}-0").click().run()
     assert at.title[0].value == "Create"
-    assert at.session_state["cf_mode_suno"] == "extend"
-    assert (at.session_state["cf_suno_task_id"], at.session_state["cf_suno_clip_id"]) == (task_id, clip_id)
-    assert at.session_state["cf_suno_title"] == song.title
+    assert at.session_state["cf_mode_suno::en"] == "extend"
+    assert (at.session_state["cf_suno_task_id::en"], at.session_state["cf_suno_clip_id::en"]) == (task_id, clip_id)
+    assert at.session_state["cf_suno_title::en"] == song.title
     at.query_params["id"] = task_id  # back to the task, as the sidebar link would
     at.switch_page("app_pages/task.py").run()
     next(b for b in at.button if b.key == f"act-use_lyrics-{task_id}-0").click().run()
-    assert at.session_state["cf_mode_suno"] == "custom"
-    assert at.session_state["cf_suno_lyrics"] == song.lyrics
+    assert at.session_state["cf_mode_suno::en"] == "custom"
+    assert at.session_state["cf_suno_lyrics::en"] == song.lyrics
 
 
 def test_a_lyrics_result_goes_to_custom_mode_in_one_click(studio, client, clock):
@@ -235,5 +238,5 @@ def test_a_lyrics_result_goes_to_custom_mode_in_one_click(studio, client, clock)
     at.run()
     at.switch_page("app_pages/task.py").run()
     button(at, "Use in Custom mode").click().run()
-    assert at.session_state["cf_mode_suno"] == "custom"
-    assert at.session_state["cf_suno_lyrics"] == lyrics.text and at.session_state["cf_suno_title"] == lyrics.title
+    assert at.session_state["cf_mode_suno::en"] == "custom"
+    assert at.session_state["cf_suno_lyrics::en"] == lyrics.text and at.session_state["cf_suno_title::en"] == lyrics.title

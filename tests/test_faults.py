@@ -313,12 +313,12 @@ def test_task_page(fault, cell, gateway, gateway_client, library, monkeypatch):
     task_id = gateway_client.generate("rain on the harbour")
     short_reads(fault, monkeypatch)
     at = open_app("task")
-    at.text_area(key="task_input").input(task_id)  # typed, as a user would
+    at.text_area(key="task_input::en").input(task_id)  # typed, as a user would
     gateway.break_with(fault)
     at.form_submit_button[0].click().run()
 
     assert_explained(at, fault, cell)
-    assert at.text_area(key="task_input").value == task_id
+    assert at.text_area(key="task_input::en").value == task_id
     retry = [b for b in at.button if b.label == "Retry"]
     assert bool(retry) == (cell.recovery == RETRY)
 
@@ -342,7 +342,7 @@ def assert_task_on_screen(at, task_id: str) -> None:
 def test_task_page_keeps_the_last_answer_while_the_gateway_fails(gateway, gateway_client, library):
     task_id = gateway_client.generate("rain on the harbour")
     at = open_app("task")
-    at.text_area(key="task_input").input(task_id)
+    at.text_area(key="task_input::en").input(task_id)
     at.form_submit_button[0].click().run()
     assert_task_shown(at, task_id)
     gateway.sandbox.inject("status", status=503, retry_after=0, times=None)
@@ -362,13 +362,13 @@ def test_task_table_explains_once_and_recovers(fault_id, gateway, gateway_client
     ids = [gateway_client.generate("one"), gateway_client.generate("two")]
     typed = "\n".join(ids)
     at = open_app("task")
-    at.text_area(key="task_input").input(typed)
+    at.text_area(key="task_input::en").input(typed)
     gateway.break_with(fault)
     at.form_submit_button[0].click().run()
     assert_explained(at, fault, cell)
     assert len(at.error) == 1 and len(gateway.posts("/suno/fetch")) == 1
     assert list(at.dataframe[0].value["status"]) == ["loading…", "loading…"]
-    assert at.text_area(key="task_input").value == typed
+    assert at.text_area(key="task_input::en").value == typed
     gateway.recover()
     at.run()
     assert not at.exception and not at.error
@@ -382,9 +382,9 @@ def test_create_page(fault, cell, gateway, library):
     typed = {"lyrics": f"[Verse]\nsalt on the rope, {fault.id} in the sails", "tags": "sea shanty, choir",
              "title": "The Long Haul", "negative_tags": "metal"}
     at = open_app("create")
-    at.session_state["cf_mode_suno"] = "custom"
+    at.session_state["cf_mode_suno::en"] = "custom"
     for name, value in typed.items():
-        at.session_state[f"cf_suno_{name}"] = value
+        at.session_state[f"cf_suno_{name}::en"] = value
     at.run()
     sent_before = len(gateway.posts())
     # Shape faults only distort fetch answers: break every route and follow the user to the task.
@@ -392,7 +392,7 @@ def test_create_page(fault, cell, gateway, library):
     button(at, SUBMIT_LABEL).click().run()
 
     assert_explained(at, fault, cell)
-    assert {name: at.session_state[f"cf_suno_{name}"] for name in typed} == typed
+    assert {name: at.session_state[f"cf_suno_{name}::en"] for name in typed} == typed
     if fault.id in _LANDS_ON_TASK:
         assert at.title[0].value == "Task"
         gateway.recover()
@@ -401,8 +401,8 @@ def test_create_page(fault, cell, gateway, library):
         return
 
     assert at.title[0].value == "Create"  # still on the form, as typed
-    assert at.text_area(key="cf_suno_lyrics").value == typed["lyrics"]
-    assert at.text_input(key="cf_suno_title").value == typed["title"]
+    assert at.text_area(key="cf_suno_lyrics::en").value == typed["lyrics"]
+    assert at.text_input(key="cf_suno_title::en").value == typed["title"]
     assert len(gateway.posts()) == sent_before + (0 if fault.kind is None else 1)  # never retried
     [entry] = library.search()
     assert entry.status == (OUTCOME_UNKNOWN if cell.recovery == CHECK else "REJECTED")
@@ -413,7 +413,7 @@ def test_create_page(fault, cell, gateway, library):
         button(at, SUBMIT_LABEL).click().run()
         assert any("was sent a moment ago" in i.value for i in at.info)  # held back: no second charge
         assert len(gateway.posts()) == sent_before + 1
-        at.session_state["cf_suno_title"] = "The Long Haul (again)"  # checked the log: not created
+        at.session_state["cf_suno_title::en"] = "The Long Haul (again)"  # checked the log: not created
         at.run()
     button(at, SUBMIT_LABEL).click().run()
     assert not at.exception and at.title[0].value == "Task"
@@ -429,13 +429,13 @@ def test_history_page(fault, cell, gateway, gateway_client, library, clock, monk
     clock.advance(PAST_DONE)  # done on the gateway, still "Not started" in the library
     short_reads(fault, monkeypatch)
     at = open_app("history")
-    at.text_input(key="hf_text").input(task_id[:8]).run()  # the user's filter
+    at.text_input(key="hf_text::en").input(task_id[:8]).run()  # the user's filter
     assert list(at.dataframe[0].value["task_id"]) == [task_id]
     gateway.break_with(fault)
     button(at, "Refresh unfinished (1)").click().run()
 
     assert_explained(at, fault, cell)
-    assert at.text_input(key="hf_text").value == task_id[:8]
+    assert at.text_input(key="hf_text::en").value == task_id[:8]
     assert list(at.dataframe[0].value["task_id"]) == [task_id]  # the library stays on screen
     if fault.id == "unknown-status":
         assert not at.error and list(at.dataframe[0].value["status"]) == ["In progress"]

@@ -99,23 +99,23 @@ def test_the_table_lists_the_library_newest_first(library, gateway):
 def test_filters_narrow_the_table_and_survive_a_visit_to_another_page(library, gateway):
     seed(library, gateway)
     at = open_page()
-    at.text_input(key="hf_text").input("coffee").run()
+    at.text_input(key="hf_text::en").input("coffee").run()
     assert list(table(at)["task_id"]) == ["a-1"]
-    at.text_input(key="hf_text").input("").run()
-    at.session_state["hf_platforms"] = ["udio"]
+    at.text_input(key="hf_text::en").input("").run()
+    at.session_state["hf_platforms::en"] = ["udio"]
     at.run()
     assert list(table(at)["task_id"]) == ["c-3"]
-    at.session_state["hf_platforms"] = []
-    at.multiselect(key="hf_statuses").set_value(["FAILURE"]).run()
+    at.session_state["hf_platforms::en"] = []
+    at.multiselect(key="hf_statuses::en").set_value(["FAILURE"]).run()
     assert list(table(at)["task_id"]) == ["b-2"]
     at.switch_page(TASK_PAGE).run()
     at.switch_page(HISTORY_PAGE).run()
     assert list(table(at)["task_id"]) == ["b-2"]  # the filter was kept
     button(at, "Clear filters").click().run()
     assert len(table(at)) == 3
-    at.date_input(key="hf_dates").set_value((T0.date() + timedelta(days=1), T0.date() + timedelta(days=2))).run()
+    at.date_input(key="hf_dates::en").set_value((T0.date() + timedelta(days=1), T0.date() + timedelta(days=2))).run()
     assert list(table(at)["task_id"]) == ["c-3", "b-2"]
-    at.text_input(key="hf_text").input("nothing like this").run()
+    at.text_input(key="hf_text::en").input("nothing like this").run()
     assert "No task matches these filters" in text_of(at)
 
 
@@ -200,9 +200,9 @@ def test_ten_thousand_rows_are_paged(library):
     at = open_page()
     assert len(table(at)) == 100 and table(at)["task_id"][0] == "bulk-09999"
     assert "Showing 1–100 of 10000" in text_of(at)
-    at.number_input(key="hf_page").set_value(3).run()
+    at.number_input(key="hf_page::en").set_value(3).run()
     assert table(at)["task_id"][0] == "bulk-09799"
-    at.selectbox(key="hf_page_size").set_value(500).run()
+    at.selectbox(key="hf_page_size::en").set_value(500).run()
     assert len(table(at)) == 500 and "Showing 1001–1500 of 10000" in text_of(at)
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
+
+from tests.apptest import api_key_field
 from streamlit.testing.v1 import AppTest
 
 from lib.gateway.errors import GatewayConnectionError, GatewayError, InvalidInputError, ProtocolError
@@ -93,8 +95,15 @@ class Exposure:
 def _session(at: AppTest, *, without: tuple[str, ...] = ()) -> str:
     """What this session keeps (tasks with their raw answers, jobs, errors), but the export packs
     (searched as ZIPs) and the typed key field itself."""
-    return "\n".join(f"{key}={at.session_state[key]!r}" for key in at.session_state.keys()
-                     if key not in ("export_packs", *without))
+    def shown(key: str) -> object:
+        value = at.session_state[key]
+        if key == "kept_values":  # the typed key's own kept value is the field's value
+            value = {k: v for k, v in value.items() if not (without and k.startswith("api_key|"))}
+        return value
+
+    return "\n".join(f"{key}={shown(key)!r}" for key in at.session_state.keys()
+                     if key not in ("export_packs", *without)
+                     and not (without and str(key).startswith("api_key|")))
 
 
 def open_app(page: str | None = None, **query: str) -> AppTest:
@@ -125,11 +134,11 @@ def library(tmp_path, monkeypatch):
 
 def _preview_and_submit(at: AppTest, exposure: Exposure, label: str) -> str:
     """Create: the preview (JSON body, curl and Python snippets), then a real submit."""
-    at.session_state["cf_platform"] = "suno"
-    at.session_state["cf_mode_suno"] = "custom"
+    at.session_state["cf_platform::en"] = "suno"
+    at.session_state["cf_mode_suno::en"] = "custom"
     at.run()
     for name, value in {"lyrics": "[Verse]\nneon rain", "tags": "synthwave", "title": "Canary song"}.items():
-        at.session_state[f"cf_suno_{name}"] = value
+        at.session_state[f"cf_suno_{name}::en"] = value
     next(b for b in at.button if b.label == "Preview request").click().run()
     snippets = [c.value for c in at.code]
     assert any("curl" in s and "GATEWAY_API_KEY" in s for s in snippets), snippets
@@ -216,7 +225,7 @@ def test_the_key_appears_only_in_the_authorization_header(canary, sandbox, clock
     # library's rejected row and the log get the gateway's words without it.
     sandbox.inject("status", status=401, route="/suno/submit", message=f"无效的令牌 {needle} (token: {configured})")
     at.switch_page(CREATE_PAGE).run()
-    at.session_state["cf_suno_title"] = "Canary song, again"  # not the same request within 15 s
+    at.session_state["cf_suno_title::en"] = "Canary song, again"  # not the same request within 15 s
     next(b for b in at.button if b.label == "Submit — spends credits").click().run()
     errors = " ".join(e.value for e in at.error)
     assert "无效的令牌" in errors and "HTTP 401" in errors
@@ -243,15 +252,15 @@ def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client,
     clock.advance(PAST_DONE)
     exposure = Exposure()
     at = open_app()
-    at.sidebar.selectbox(key="gateway").set_value("custom").run()
-    at.sidebar.text_input(key="custom_base_url").input(sandbox.url).run()
-    at.sidebar.text_input(key="session_api_key").input(PLAIN_KEY).run()
-    field = at.sidebar.text_input(key="session_api_key")
+    at.sidebar.selectbox(key="gateway::en").set_value("custom").run()
+    at.sidebar.text_input(key="custom_base_url::en").input(sandbox.url).run()
+    api_key_field(at).input(PLAIN_KEY).run()
+    field = api_key_field(at)
     assert field.proto.type == field.proto.PASSWORD
     # Streamlit never sends a typed value back: not even the field's own element carries it.
     assert PLAIN_KEY.encode() not in field.proto.SerializeToString()
     at.switch_page(TASK_PAGE).run()
-    at.text_area(key="task_input").input(task_id)
+    at.text_area(key="task_input::en").input(task_id)
     at.form_submit_button[0].click().run()
     audio = [a.proto.url for a in at.get("audio")]
     assert len(audio) == 2  # the typed key reached the gateway as the header
@@ -501,8 +510,8 @@ def _pasted(media_host) -> str:
 
 def test_a_pasted_response_is_shown_without_the_server_fetching_its_media(on_sandbox, media_host):
     at = open_app(TASK_PAGE)
-    at.sidebar.toggle(key="media_proxy").set_value(True).run()  # "load media through this server"
-    at.text_area(key="task_input").input(_pasted(media_host))
+    at.sidebar.toggle(key="media_proxy::en").set_value(True).run()  # "load media through this server"
+    at.text_area(key="task_input::en").input(_pasted(media_host))
     at.form_submit_button[0].click().run()
     assert not at.exception and "no request was made" in at.info[0].value
     [audio] = at.get("audio")
@@ -515,7 +524,7 @@ def test_a_pasted_response_is_shown_without_the_server_fetching_its_media(on_san
 
 def test_the_export_pack_of_a_pasted_response_does_not_fetch_its_media(on_sandbox, media_host):
     at = open_app(TASK_PAGE)
-    at.text_area(key="task_input").input(_pasted(media_host))
+    at.text_area(key="task_input::en").input(_pasted(media_host))
     at.form_submit_button[0].click().run()
     at.button(key="export-build-pasted-task").click().run()
     assert at.session_state["export_packs"]["pasted-task"].skipped
@@ -538,7 +547,7 @@ def test_a_loopback_url_nobody_named_is_handed_over_not_fetched(on_sandbox, clie
     task_id = client.generate("a real one first")
     clock.advance(PAST_DONE)
     at = open_app(TASK_PAGE, id=task_id)
-    at.text_area(key="task_input").input(_pasted(media_host))
+    at.text_area(key="task_input::en").input(_pasted(media_host))
     at.form_submit_button[0].click().run()
     assert [a.proto.url for a in at.get("audio")] == [f"{media_host.url}/pasted/audio.wav"]
     assert media_host.hits == []
@@ -564,6 +573,6 @@ def test_pasting_absurdly_nested_json_is_refused_politely(on_sandbox):
     at.context["locale"] = "en-US"
     at.run()
     at.switch_page(TASK_PAGE).run()
-    at.text_area(key="task_input").input(DEEP_JSON)
+    at.text_area(key="task_input::en").input(DEEP_JSON)
     at.form_submit_button[0].click().run()
     assert not at.exception and at.error

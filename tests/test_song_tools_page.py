@@ -130,13 +130,13 @@ def test_a_persona_is_remembered_and_offered_on_the_create_page(finished):
     assert "Harbour voice" in texts(at)
     # A new session (think: after a restart) finds it in the library and offers it.
     later = open_task()
-    later.session_state["cf_platform"] = "suno"
-    later.session_state["cf_mode_suno"] = "persona_song"
+    later.session_state["cf_platform::en"] = "suno"
+    later.session_state["cf_mode_suno::en"] = "persona_song"
     later.switch_page(CREATE_PAGE).run()
     picker = later.selectbox(key="cf_persona_pick")
     assert picker.options and "Harbour voice" in picker.options[0]
     picker.select_index(0).run()
-    assert later.session_state["cf_suno_persona_id"] and later.session_state["cf_suno_artist_clip_id"] == finished.songs[0].id
+    assert later.session_state["cf_suno_persona_id::en"] and later.session_state["cf_suno_artist_clip_id::en"] == finished.songs[0].id
 
 
 def test_export_pack_is_built_with_every_file(finished):

@@ -191,7 +191,7 @@ def test_many_ids_make_a_batch_refreshed_table(on_sandbox, client, clock):
 def test_pasted_response_renders_without_a_request(on_sandbox):
     body = (FIXTURES / "udio_nested_seed.json").read_text()
     at = open_task()
-    at.text_area(key="task_input").input(body)
+    at.text_area(key="task_input::en").input(body)
     at.form_submit_button[0].click().run()
     assert "no request was made" in at.info[0].value
     assert "Eternal Waves of Emotion" in markdown(at)
@@ -200,10 +200,10 @@ def test_pasted_response_renders_without_a_request(on_sandbox):
 
 def test_bad_input_is_rejected_before_sending(on_sandbox):
     at = open_task()
-    at.text_area(key="task_input").input("not/an id")
+    at.text_area(key="task_input::en").input("not/an id")
     at.form_submit_button[0].click().run()
     assert "cannot be sent" in at.error[0].value and "may only hold" in at.error[0].value
-    assert at.text_area(key="task_input").value == "not/an id"  # what the user typed is kept
+    assert at.text_area(key="task_input::en").value == "not/an id"  # what the user typed is kept
     assert not on_sandbox.requests
 
 

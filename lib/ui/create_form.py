@@ -42,12 +42,12 @@ def render_create(lang: str) -> None:
     if not st.session_state.get("cf_submit_requested"):
         st.session_state["cf_in_flight"] = False  # runs are sequential: nothing is in flight now
     _apply_prefill()
-    st.session_state.setdefault("cf_platform", "suno")
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    platform = left.segmented_control(t("create.platform", lang), PLATFORMS, key="cf_platform", required=True,
+    platform = left.segmented_control(t("create.platform", lang), PLATFORMS, required=True,
+                                      key=session.widget_key("cf_platform", "suno"),
                                       format_func=lambda p: t(f"task.platform.{p}", lang))
-    st.session_state.setdefault(f"cf_mode_{platform}", MODES[platform][0])
-    mode = right.selectbox(t("create.mode", lang), MODES[platform], key=f"cf_mode_{platform}",
+    mode = right.selectbox(t("create.mode", lang), MODES[platform],
+                           key=session.widget_key(f"cf_mode_{platform}", MODES[platform][0]),
                            format_func=lambda m: t(f"create.mode.{platform}.{m}", lang))
     st.caption(t(f"create.mode.{platform}.{mode}.help", lang))
     _seed_defaults(platform, mode)
@@ -55,14 +55,16 @@ def render_create(lang: str) -> None:
     if (platform, mode) == ("suno", "persona_song"):
         _persona_picker(lang)
     errors = {e.field: e for e in st.session_state.get("cf_errors", [])}
-    with st.form("create_form", enter_to_submit=False, border=True):
+    # Not an st.form: a form sends nothing until it is submitted, so a draft would be lost on a
+    # visit to another page. Each field reaches the server when it loses focus instead.
+    with st.container(border=True, key="create_form"):
         _fields(platform, mode, model, errors, lang)
         preview_col, submit_col, _ = st.columns([1, 1.4, 2])
-        preview = preview_col.form_submit_button(t("create.preview", lang), icon=":material/data_object:",
-                                                 width="stretch")
-        submit_col.form_submit_button(t("create.submit", lang), type="primary", icon=":material/send:",
-                                      width="stretch", on_click=_request_submit,
-                                      disabled=bool(st.session_state.get("cf_in_flight")))
+        preview = preview_col.button(t("create.preview", lang), icon=":material/data_object:", width="stretch",
+                                     key="cf_preview_button")
+        submit_col.button(t("create.submit", lang), type="primary", icon=":material/send:",
+                          width="stretch", on_click=_request_submit, key="cf_submit_button",
+                          disabled=bool(st.session_state.get("cf_in_flight")))
         st.caption(t("create.submit.help", lang))
     wants_submit = st.session_state.pop("cf_submit_requested", False)
     if preview or wants_submit:
@@ -88,23 +90,24 @@ def _apply_prefill() -> None:
     if not prefill:
         return
     platform, mode = prefill["platform"], prefill["mode"]
-    st.session_state["cf_platform"] = platform
-    st.session_state[f"cf_mode_{platform}"] = mode
+    session.set_value("cf_platform", platform)
+    session.set_value(f"cf_mode_{platform}", mode)
     for name, value in {**defaults(platform, mode), **prefill["values"]}.items():
-        st.session_state[_key(platform, mode, name)] = value
+        session.set_value(_key(platform, mode, name), value)
     st.session_state.pop("cf_errors", None)
     st.session_state.pop("cf_preview", None)
 
 
 def _key(platform: str, mode: str, name: str) -> str:
-    # Fields are per platform (a Suno title is not a Udio prompt) but shared across a platform's
-    # modes, so switching from Custom to Extend keeps the lyrics typed.
+    """The kept value's name of a field (``session.widget_key`` gives its widget's key).
+    Fields are per platform (a Suno title is not a Udio prompt) but shared across a platform's
+    modes, so switching from Custom to Extend keeps the lyrics typed."""
     return f"{PREFIX}{platform}_{name}"
 
 
 def _seed_defaults(platform: str, mode: str) -> None:
     for name, value in defaults(platform, mode).items():
-        st.session_state.setdefault(_key(platform, mode, name), value)
+        session.widget_key(_key(platform, mode, name), value)  # seeds the default once
 
 
 def _model_picker(platform: str, mode: str, lang: str) -> str:
@@ -112,22 +115,22 @@ def _model_picker(platform: str, mode: str, lang: str) -> str:
         return ""
     choices = list(suno_models_for(mode))
     key = _key(platform, mode, "model")
-    current = st.session_state.get(key) or choices[0]
-    picker_key = f"cf_model_pick_{mode}"
-    if picker_key not in st.session_state:
-        st.session_state[picker_key] = current if current in choices else OTHER_MODEL
+    current = session.value(key) or choices[0]
+    picker = f"cf_model_pick_{mode}"
+    if session.value(picker) is None:
+        session.set_value(picker, current if current in choices else OTHER_MODEL)
         if current not in choices:
-            st.session_state["cf_model_other"] = current
+            session.set_value("cf_model_other", current)
     left, right = st.columns([2, 3], vertical_alignment="bottom")
-    picked = left.selectbox(t("create.field.model", lang), [*choices, OTHER_MODEL], key=picker_key,
+    picked = left.selectbox(t("create.field.model", lang), [*choices, OTHER_MODEL], key=session.widget_key(picker),
                             format_func=lambda m: t("create.model.other", lang) if m == OTHER_MODEL else m,
                             help=t("create.model.help", lang))
     if picked == OTHER_MODEL:
-        model = right.text_input(t("create.model.custom", lang), key="cf_model_other",
+        model = right.text_input(t("create.model.custom", lang), key=session.widget_key("cf_model_other", ""),
                                  placeholder="chirp-v4-5").strip() or choices[0]
     else:
         model = picked
-    st.session_state[key] = model
+    session.set_value(key, model)  # never a widget: the picker above decides it
     prompt_limit, tags_limit, known = suno_limits(model)
     facts = t("create.model.limits", lang, prompt=prompt_limit, tags=tags_limit, title=TITLE_LIMIT)
     if not known:
@@ -166,11 +169,11 @@ def _persona_picker(lang: str) -> None:
     def pick() -> None:
         chosen = known.get(st.session_state.get("cf_persona_pick"))
         if chosen:
-            st.session_state[_key("suno", "persona_song", "persona_id")] = chosen["id"]
+            session.set_value(_key("suno", "persona_song", "persona_id"), chosen["id"])
             if chosen.get("root_clip_id"):
-                st.session_state[_key("suno", "persona_song", "artist_clip_id")] = chosen["root_clip_id"]
+                session.set_value(_key("suno", "persona_song", "artist_clip_id"), chosen["root_clip_id"])
 
-    current = st.session_state.get(_key("suno", "persona_song", "persona_id"))
+    current = session.value(_key("suno", "persona_song", "persona_id"))
     st.session_state["cf_persona_pick"] = current if current in known else None
     st.selectbox(t("create.persona_pick", lang), list(known), key="cf_persona_pick", on_change=pick,
                  placeholder=t("create.persona_pick.none", lang),
@@ -185,11 +188,11 @@ def _persona_label(persona: dict) -> str:
 
 def _field(platform: str, mode: str, name: str, required: bool, limit: int | None,
            error: FieldError | None, lang: str) -> None:
-    key = _key(platform, mode, name)
     if limit:
         # The browser counts characters live against max_chars, but a widget also cuts its value
         # to it: never below what is already typed (say, before a switch to a smaller model).
-        limit = max(limit, len(str(st.session_state.get(key) or "")))
+        limit = max(limit, len(str(session.value(_key(platform, mode, name)) or "")))
+    key = session.widget_key(_key(platform, mode, name), identity=limit)
     label = t(f"create.field.{name}", lang) + (" *" if required else "")
     help_key = f"create.field.{name}.help"
     help_text = t(help_key, lang) if t(help_key, "en") != help_key else None
@@ -222,7 +225,7 @@ def _field(platform: str, mode: str, name: str, required: bool, limit: int | Non
 
 
 def _values(platform: str, mode: str, model: str) -> dict[str, Any]:
-    values = {name: st.session_state.get(_key(platform, mode, name)) for name in fields_of(platform, mode)}
+    values = {name: session.value(_key(platform, mode, name)) for name in fields_of(platform, mode)}
     if model:
         values["model"] = model
     return values

@@ -46,39 +46,40 @@ def show_library(store: HistoryStore, lang: str) -> None:
 
 
 def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
-    for key, value in _FILTER_DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+    keys = {name: session.widget_key(name, default) for name, default in _FILTER_DEFAULTS.items()}
     gateways = store.gateway_names()
-    st.session_state["hf_gateways"] = [g for g in st.session_state["hf_gateways"] if g in gateways]
+    kept_gateways = [g for g in st.session_state[keys["hf_gateways"]] or () if g in gateways]
+    if kept_gateways != list(st.session_state[keys["hf_gateways"]] or ()):
+        st.session_state[keys["hf_gateways"]] = kept_gateways  # drawn below: still allowed here
     with st.container(border=True):
         top = st.columns([5, 1], vertical_alignment="bottom")
-        top[0].text_input(t("history.search", lang), key="hf_text", icon=":material/search:",
+        top[0].text_input(t("history.search", lang), key=keys["hf_text"], icon=":material/search:",
                           placeholder=t("history.search.placeholder", lang))
         top[1].button(t("history.filter.clear", lang), on_click=_clear_filters, width="stretch",
                       icon=":material/filter_alt_off:")
         row = st.columns([2, 3, 3, 3.5], vertical_alignment="bottom")
         row[0].pills(t("history.filter.platform", lang), PLATFORMS, selection_mode="multi",
-                     key="hf_platforms", format_func=lambda p: t(f"task.platform.{p}", lang))
-        row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key="hf_statuses",
+                     key=keys["hf_platforms"], format_func=lambda p: t(f"task.platform.{p}", lang))
+        row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key=keys["hf_statuses"],
                            format_func=lambda s: t(f"status.{s}", lang),
                            placeholder=t("history.filter.any", lang))
-        row[2].multiselect(t("history.filter.gateway", lang), gateways, key="hf_gateways",
+        row[2].multiselect(t("history.filter.gateway", lang), gateways, key=keys["hf_gateways"],
                            placeholder=t("history.filter.any", lang))
-        row[3].date_input(t("history.filter.dates", lang), key="hf_dates", format="YYYY-MM-DD")
-        st.toggle(t("history.filter.starred", lang), key="hf_starred")
-    dates = tuple(st.session_state["hf_dates"] or ())
+        row[3].date_input(t("history.filter.dates", lang), key=keys["hf_dates"], format="YYYY-MM-DD")
+        st.toggle(t("history.filter.starred", lang), key=keys["hf_starred"])
+    dates = tuple(st.session_state[keys["hf_dates"]] or ())
     return HistoryFilter(
-        platforms=tuple(st.session_state["hf_platforms"] or ()),
-        statuses=tuple(st.session_state["hf_statuses"] or ()),
-        gateways=tuple(st.session_state["hf_gateways"] or ()),
+        platforms=tuple(st.session_state[keys["hf_platforms"]] or ()),
+        statuses=tuple(st.session_state[keys["hf_statuses"]] or ()),
+        gateways=tuple(st.session_state[keys["hf_gateways"]] or ()),
         since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None,
-        text=st.session_state["hf_text"] or "", starred_only=bool(st.session_state["hf_starred"]))
+        text=st.session_state[keys["hf_text"]] or "", starred_only=bool(st.session_state[keys["hf_starred"]]))
 
 
 def _clear_filters() -> None:
-    for key, value in _FILTER_DEFAULTS.items():
-        if key != "hf_page_size":
-            st.session_state[key] = value
+    for name, default in _FILTER_DEFAULTS.items():
+        if name != "hf_page_size":
+            session.set_value(name, default)
 
 
 def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
@@ -133,10 +134,11 @@ def _import_form(lang: str) -> None:
 
 def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> list[HistoryEntry]:
     """The current page of the filtered library; returns the selected entries."""
-    size = st.session_state["hf_page_size"] if st.session_state["hf_page_size"] in PAGE_SIZES else 100
+    size_key, page_key = session.widget_key("hf_page_size", 100), session.widget_key("hf_page", 1)
+    size = st.session_state[size_key] if st.session_state[size_key] in PAGE_SIZES else 100
     pages = max(1, math.ceil(total / size))
-    st.session_state["hf_page"] = min(max(1, int(st.session_state["hf_page"] or 1)), pages)
-    page = st.session_state["hf_page"]
+    st.session_state[page_key] = min(max(1, int(st.session_state[page_key] or 1)), pages)
+    page = st.session_state[page_key]
     entries = store.search(filters, offset=(page - 1) * size, limit=size)
     # A new key when the rows under the selection change, so a stale selection is dropped.
     generation = st.session_state.get("history_generation", 0)
@@ -163,8 +165,8 @@ def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang:
     pager = st.columns([4, 1, 1], vertical_alignment="bottom")
     pager[0].caption(t("history.showing", lang, first=first, last=first + len(entries) - 1 if entries else 0,
                        total=total) + " · " + t("history.select_hint", lang))
-    pager[1].number_input(t("history.page", lang), min_value=1, max_value=pages, step=1, key="hf_page")
-    pager[2].selectbox(t("history.page_size", lang), PAGE_SIZES, key="hf_page_size")
+    pager[1].number_input(t("history.page", lang), min_value=1, max_value=pages, step=1, key=page_key)
+    pager[2].selectbox(t("history.page_size", lang), PAGE_SIZES, key=size_key)
     rows = event.selection.rows if event is not None else []
     return [entries[i] for i in rows if i < len(entries)]
 

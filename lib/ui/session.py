@@ -60,29 +60,128 @@ def configured_profiles() -> list[GatewayProfile]:
     return load_profiles(os.environ, _secrets())
 
 
+LANGUAGE_KEY = "lang"  # the language switch's own widget key: its labels (中文, English) never change
+
+
 def language() -> str:
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = pick_language(st.context.locale)
-    return st.session_state["lang"]
+    if LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = pick_language(st.context.locale)
+    return st.session_state[LANGUAGE_KEY]
+
+
+# --- Values the session keeps across pages and languages --------------------------------------
+#
+# Streamlit forgets a widget's value on a run that does not draw it (another page), and a widget
+# whose option labels are translated cannot read back the label the browser still holds after a
+# language switch. So the session owns each value under a plain key, and widgets are views of it:
+# a widget's key carries the language ("gateway::en"), is seeded from the kept value when it is
+# missing (first draw, back from another page, a new language), and every value the browser sent
+# is taken back into the kept values at the start of each run (``capture_widgets``).
+
+_KEPT = "kept_values"
+_SEP = "::"
+
+
+def _kept() -> dict[str, object]:
+    return st.session_state.setdefault(_KEPT, {})
+
+
+def widget_key(name: str, default: object = None, identity: object = None) -> str:
+    """The key for the widget showing kept value ``name``; call it before drawing the widget.
+
+    ``identity``: the widget parameters Streamlit hashes into a keyed widget's identity (a text
+    field's max_chars): when they change Streamlit resets the widget, so it is seeded again."""
+    key = f"{name}{_SEP}{language()}"
+    kept = _kept()
+    identities = st.session_state.setdefault(_IDENTITIES, {})
+    same_widget = identities.get(key) == identity
+    identities[key] = identity
+    if name in kept:
+        if same_widget and key in st.session_state and st.session_state[key] == kept[name]:
+            return key  # unchanged: nothing is sent back to the browser
+        # From the kept value (already up to date: ``capture_widgets`` ran first). Hence never
+        # call this after the widget is drawn, nor for a widget inside a fragment.
+        st.session_state[key] = kept[name]
+    elif key not in st.session_state:
+        st.session_state[key] = default
+    return key
+
+
+def value(name: str, default: object = None) -> object:
+    """A kept value: what the user last chose, whichever page or language they chose it on."""
+    key = f"{name}{_SEP}{language()}"
+    if key in st.session_state:
+        return st.session_state[key]
+    return _kept().get(name, default)
+
+
+def set_value(name: str, new_value: object) -> None:
+    """Change a kept value from code (prefill, a callback): only before its widget is drawn."""
+    _kept()[name] = new_value
+    for key in [k for k in st.session_state.keys() if isinstance(k, str) and k.startswith(name + _SEP)]:
+        if key.rsplit(_SEP, 1)[0] == name:
+            del st.session_state[key]  # re-seeded from the kept value when next drawn
+
+
+def forget_value(name: str) -> None:
+    _kept().pop(name, None)
+    set_value(name, None)
+    _kept().pop(name, None)
+
+
+def capture_widgets() -> None:
+    """Take every value the browser sent back into the kept values (the frame calls it first).
+    Only the widgets of the language the last run drew: the browser edited those."""
+    kept = _kept()
+    suffix = _SEP + st.session_state.get(_DRAWN_IN, language())
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.endswith(suffix):
+            kept[key[: -len(suffix)]] = st.session_state[key]
+    st.session_state[_DRAWN_IN] = language()
+
+
+_DRAWN_IN = "kept_values_language"
+_IDENTITIES = "kept_values_widget_identity"
+
+
+GATEWAY = "gateway"
+CUSTOM_BASE_URL = "custom_base_url"
+MEDIA_PROXY = "media_proxy"
+
+
+def api_key_name(gateway_name: str, base_url: str) -> str:
+    """The widget key of the key field: one field per gateway, so a key typed for one gateway is
+    never sent to another. Not a kept value: a kept value is re-sent to the browser when its
+    widget is drawn again, and a typed key must never travel back. Leaving the gateway forgets it."""
+    return f"api_key|{gateway_name}|{base_url}"
+
+
+def typed_key(gateway_name: str, base_url: str) -> str:
+    return str(st.session_state.get(api_key_name(gateway_name, base_url)) or "").strip()
 
 
 def gateway_choices() -> list[str]:
     return [p.name for p in configured_profiles()] + [SANDBOX, CUSTOM]
 
 
+def current_gateway_name() -> str:
+    choices = gateway_choices()
+    name = value(GATEWAY)
+    # The configuration can change under a session: fall back without touching the widget.
+    return name if name in choices else choices[0]
+
+
 def current_profile() -> GatewayProfile:
-    """The gateway this session talks to, with the session-only key applied."""
-    name = st.session_state.get("gateway") or gateway_choices()[0]
-    session_key = (st.session_state.get("session_api_key") or "").strip()
+    """The gateway this session talks to, with the key typed for it applied."""
+    name = current_gateway_name()
     if name == SANDBOX:
         return GatewayProfile(SANDBOX, sandbox_gateway().url, SANDBOX_KEY, is_sandbox=True)
     if name == CUSTOM:
-        return GatewayProfile(CUSTOM, (st.session_state.get("custom_base_url") or "").strip(), session_key)
-    profile = next((p for p in configured_profiles() if p.name == name), None)
-    if profile is None:  # the configuration changed under this session
-        st.session_state["gateway"] = gateway_choices()[0]
-        return current_profile()
-    return GatewayProfile(profile.name, profile.base_url, session_key or profile.api_key)
+        base_url = str(value(CUSTOM_BASE_URL) or "").strip()
+        return GatewayProfile(CUSTOM, base_url, typed_key(CUSTOM, base_url))
+    profile = next(p for p in configured_profiles() if p.name == name)
+    return GatewayProfile(profile.name, profile.base_url,
+                          typed_key(profile.name, profile.base_url) or profile.api_key)
 
 
 def get_client() -> GatewayClient:
@@ -249,7 +348,7 @@ def gateway_media(url: str | None) -> str | None:
 
 
 def media_through_server() -> bool:
-    return bool(st.session_state.get("media_proxy", False))
+    return bool(value(MEDIA_PROXY, False))
 
 
 def finished_tasks() -> dict[str, Task]:
@@ -304,14 +403,6 @@ def table_refreshed_at() -> float:
 
 def mark_table_refreshed() -> None:
     st.session_state["table_refreshed_at"] = time.time()
-
-
-def keep_widget_state(prefix: str) -> None:
-    """Streamlit drops a widget's value on a run that does not draw it; re-assigning it on every
-    run keeps a page's filters while the user visits other pages."""
-    for key in list(st.session_state.keys()):
-        if isinstance(key, str) and key.startswith(prefix):
-            st.session_state[key] = st.session_state[key]
 
 
 # --- Create page -----------------------------------------------------------------------------

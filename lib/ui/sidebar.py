@@ -19,19 +19,25 @@ def render_sidebar(lang: str) -> None:
     with st.sidebar:
         choices = session.gateway_choices()
         labels = {SANDBOX: t("sidebar.option.sandbox", lang), CUSTOM: t("sidebar.option.custom", lang)}
-        st.selectbox(t("sidebar.gateway", lang), choices, key="gateway",
+        gateway_key = session.widget_key(session.GATEWAY, choices[0])
+        if st.session_state[gateway_key] not in choices:  # the configuration changed under this session
+            st.session_state[gateway_key] = choices[0]
+        st.selectbox(t("sidebar.gateway", lang), choices, key=gateway_key,
                      format_func=lambda name: labels.get(name, name),
                      help=t("sidebar.gateway.help", lang))
-        if st.session_state.get("gateway") == CUSTOM:
-            url = st.text_input(t("sidebar.base_url", lang), key="custom_base_url",
+        if session.current_gateway_name() == CUSTOM:
+            url = st.text_input(t("sidebar.base_url", lang), key=session.widget_key(session.CUSTOM_BASE_URL, ""),
                                 placeholder="https://api.example.com", help=t("sidebar.base_url.help", lang))
             if url and not _valid(url):
                 st.warning(t("sidebar.bad_url", lang), icon=":material/link_off:")
         profile = session.current_profile()
         if not profile.is_sandbox:
-            st.text_input(t("sidebar.api_key", lang), key="session_api_key", type="password",
+            # One field per gateway: a key typed for one gateway is never sent to another.
+            st.text_input(t("sidebar.api_key", lang), type="password",
+                          key=session.api_key_name(profile.name, profile.base_url),
                           autocomplete="off", placeholder=t("sidebar.api_key.placeholder", lang),
                           help=t("sidebar.api_key.help", lang))
+            profile = session.current_profile()
             if profile.base_url and not profile.api_key:
                 st.warning(t("sidebar.no_key", lang), icon=":material/key_off:")
         if profile.is_sandbox:
@@ -43,8 +49,9 @@ def render_sidebar(lang: str) -> None:
         _capabilities(lang)
         _recent_tasks(lang)
         st.divider()
-        st.toggle(t("sidebar.media_proxy", lang), key="media_proxy", help=t("sidebar.media_proxy.help", lang))
-        st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key="lang",
+        st.toggle(t("sidebar.media_proxy", lang), key=session.widget_key(session.MEDIA_PROXY, False),
+                  help=t("sidebar.media_proxy.help", lang))
+        st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key=session.LANGUAGE_KEY,
                              format_func=LANGUAGES.get, required=True)
 
 
