@@ -1,0 +1,111 @@
+"""What a bilingual demo does first: open a page by its link, switch the language back and forth,
+move between pages — and find everything it typed still there."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS, wait_for_app
+
+HEADINGS = {"create": {"en": "Create", "zh": "创作"}, "task": {"en": "Task", "zh": "任务"},
+            "history": {"en": "History", "zh": "历史"}}
+LANGUAGE_LABEL = {"en": "English", "zh": "中文"}
+CUSTOM_OPTION = {"en": "Custom gateway…", "zh": "自定义网关…"}
+GATEWAY_LABEL = {"en": "Gateway", "zh": "网关"}
+API_KEY_LABEL = {"en": "API key (this session only)", "zh": "API 密钥（仅本次会话）"}
+DESCRIPTION_LABEL = {"en": "Song description *", "zh": "歌曲描述 *"}
+CUSTOM_URL = "https://gateway.example.com"
+SESSION_KEY = "sk-demo-session-key-0042"
+
+
+def no_error(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+    expect(page.get_by_test_id("stDialog")).to_have_count(0)
+    assert page.js_errors == []
+
+
+def switch_language(page, lang: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_role("radio", name=LANGUAGE_LABEL[lang]).click()
+    wait_for_app(page)
+
+
+def go_to(page, name: str, lang: str) -> None:
+    nav = page.get_by_test_id("stSidebar").get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name=HEADINGS[name][lang]).click()
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("name", ["create", "task", "history"])
+def test_each_page_opens_directly_from_its_link(page, app_server, name):
+    page.goto(f"{app_server.url}/{name}")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name=HEADINGS[name]["en"], exact=True)).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    no_error(page)
+
+
+@pytest.mark.parametrize("name", ["create", "task", "history"])
+def test_the_language_switches_three_times_on_every_page(page, app_server, name):
+    page.goto(f"{app_server.url}/{name}")
+    wait_for_app(page)
+    for lang in ("zh", "en", "zh"):
+        switch_language(page, lang)
+        expect(page.get_by_role("heading", name=HEADINGS[name][lang], exact=True)).to_be_visible()
+        # The sidebar's own controls are all still drawn (they vanished with the error).
+        expect(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")).to_be_visible()
+        no_error(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"language-three-times-{name}.png"))
+
+
+def test_custom_gateway_url_and_key_survive_languages_and_pages(page, app_server):
+    page.goto(f"{app_server.url}/create")
+    wait_for_app(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=CUSTOM_OPTION["en"]).click()
+    wait_for_app(page)
+    base_url = sidebar.get_by_role("textbox", name="Base URL")
+    base_url.fill(CUSTOM_URL)
+    base_url.press("Enter")
+    wait_for_app(page)
+    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL['en']}']")
+    key_field.fill(SESSION_KEY)
+    key_field.press("Enter")
+    wait_for_app(page)
+
+    for step, lang in enumerate(("zh", "en", "zh")):
+        switch_language(page, lang)
+        go_to(page, ("history", "task", "create")[step], lang)
+        no_error(page)
+        # Still the custom gateway (not quietly the sandbox), with its URL and its key.
+        expect(sidebar.get_by_role("combobox", name=GATEWAY_LABEL[lang])).to_have_value(CUSTOM_OPTION[lang])
+        expect(sidebar.get_by_text("Sandbox — offline demo")).to_have_count(0)
+        expect(sidebar.get_by_text("沙盒 — 离线演示")).to_have_count(0)
+        expect(sidebar.get_by_role("textbox", name="Base URL")).to_have_value(CUSTOM_URL)
+        expect(sidebar.locator(f"input[aria-label='{API_KEY_LABEL[lang]}']")).to_have_value(SESSION_KEY)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "custom-gateway-kept.png"))
+
+
+def test_a_create_draft_survives_a_visit_to_history_and_a_language_switch(page, app_server):
+    draft = "a slow waltz about the harbour at night, accordion and rain"
+    page.goto(f"{app_server.url}/create")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    description = main.get_by_label(DESCRIPTION_LABEL["en"])
+    description.fill(draft)
+    description.blur()
+    wait_for_app(page)
+
+    go_to(page, "history", "en")
+    go_to(page, "create", "en")
+    expect(main.get_by_label(DESCRIPTION_LABEL["en"])).to_have_value(draft)
+
+    switch_language(page, "zh")
+    expect(main.get_by_label(DESCRIPTION_LABEL["zh"])).to_have_value(draft)
+    go_to(page, "history", "zh")
+    go_to(page, "create", "zh")
+    expect(main.get_by_label(DESCRIPTION_LABEL["zh"])).to_have_value(draft)
+    no_error(page)
