@@ -1,7 +1,7 @@
 """History page: the library of every task submitted or inspected here, kept across restarts."""
 import streamlit as st
 
-from lib.ui import session
+from lib.ui import resources, session
 from lib.library.store import HistoryUnavailable
 from lib.i18n import t
 from lib.text import escape_markdown
@@ -15,12 +15,12 @@ def unavailable(detail: str) -> None:
 
 lang = session.language()
 st.title(t("page.history.title", lang))
-store = session.history()
+store = resources.history()
 if store is None:
-    unavailable(session.history_problem() or "")
+    unavailable(resources.history_problem() or "")
 else:
     try:
         show_library(store, lang)
     except HistoryUnavailable as error:  # the database went away after the app opened it
-        session.history_failed(error)
+        resources.history_failed(error)
         unavailable(str(error))

@@ -31,10 +31,10 @@ with st.form("task_lookup", border=False, enter_to_submit=False):
                                       width="stretch")
 
 if opened:
-    chosen = st.session_state[platform_key]
+    chosen = session.value("task_platform")
     chosen = None if chosen == "auto" else chosen
     try:
-        lookup = parse_lookup(st.session_state[input_key], chosen)
+        lookup = parse_lookup(str(session.value("task_input") or ""), chosen)
     except GatewayError as error:
         show_error(error, lang)
         st.stop()

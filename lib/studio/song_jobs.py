@@ -2,18 +2,21 @@
 the full song of an extended clip and a persona. No Streamlit here: each long-running tool is a
 small job that one ``advance`` call moves on by at most one HTTP request, so the page's polling
 fragment decides when to call and the tests drive time by hand.
+
+Every job a song's tool holds has one interface (``ToolJob``): ``running`` says whether it still
+needs ``advance(client, now)`` calls, ``error`` what went wrong, if anything.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
 
 from lib.gateway import bodies
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import (GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError,
                         ServerError, UnsupportedRouteError)
-from lib.gateway.models import Song, Task
+from lib.gateway.models import AlignedWord, Song, Task
+from lib.library.store import Persona
 from lib.studio.submit import Submission
 from lib.studio.task_lookup import poll_interval
 
@@ -53,6 +56,13 @@ class Conversion:
     @property
     def done(self) -> bool:
         return self.url is not None or self.error is not None
+
+    @property
+    def running(self) -> bool:
+        return not self.done
+
+    def advance(self, client: GatewayClient, now: float) -> Conversion:
+        return advance_conversion(self, client, now)
 
     def progress(self, now: float) -> float:
         """An estimate (gateways report none): approaches 95 % over the typical conversion time."""
@@ -97,6 +107,34 @@ class ToolFailure:
     """A tool's request the gateway refused (or never answered): shown until the user retries."""
 
     error: GatewayError
+    running = False
+
+    def advance(self, client: GatewayClient, now: float) -> ToolFailure:
+        return self
+
+
+@dataclass(frozen=True)
+class TimingFetched:
+    """The synced-lyrics tool's words, as the gateway sent them (the export pack reuses them)."""
+
+    words: list[AlignedWord]
+    error = None
+    running = False
+
+    def advance(self, client: GatewayClient, now: float) -> TimingFetched:
+        return self
+
+
+@dataclass(frozen=True)
+class PersonaCreated:
+    """A persona the persona tool made from the song."""
+
+    persona: Persona
+    error = None
+    running = False
+
+    def advance(self, client: GatewayClient, now: float) -> PersonaCreated:
+        return self
 
 
 @dataclass(frozen=True)
@@ -114,6 +152,13 @@ class FollowedTask:
     @property
     def done(self) -> bool:
         return self.error is not None or (self.task is not None and self.task.is_terminal)
+
+    @property
+    def running(self) -> bool:
+        return not self.done
+
+    def advance(self, client: GatewayClient, now: float) -> FollowedTask:
+        return advance_followed(self, client, now)
 
 
 def advance_followed(job: FollowedTask, client: GatewayClient, now: float) -> FollowedTask:
@@ -169,6 +214,4 @@ def tools_for(song: Song, task: Task) -> tuple[str, ...]:
     return tuple(tools)
 
 
-def persona_record(persona_id: str, song: Song, name: str, description: str) -> dict[str, Any]:
-    return {"id": persona_id, "name": name.strip(), "description": description.strip(),
-            "root_clip_id": song.id, "root_title": song.title}
+ToolJob = Conversion | FollowedTask | ToolFailure | TimingFetched | PersonaCreated

@@ -10,22 +10,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.ui import session
+from lib.ui import resources, session
 from lib.gateway.bodies import LYRICS_TYPES
 from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
 from lib.studio.create_modes import (MODES, VOCAL_GENDERS, FieldError, FormInvalid, build, defaults, fields_of,
                                required_of)
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
-from lib.library.store import HistoryUnavailable
+from lib.library.store import HistoryUnavailable, Persona
 from lib.i18n import t
 from lib.gateway.models import PLATFORMS
 from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui.errors import show_error
+from lib.ui.session import CreateOutcome
 
 PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
 OTHER_MODEL = "__other__"
+PERSONA_PICK = "cf_persona_pick"
 DOUBLE_CLICK_S = 15.0
 _TEXT_AREAS = {"description", "lyrics", "lyrics_prompt", "prompt", "persona_description"}
 _NUMBERS = {"continue_at": (0.0, None, 1.0), "start_s": (0.0, None, 1.0), "end_s": (0.0, None, 1.0),
@@ -39,8 +41,9 @@ _WITHOUT_MODEL = {"persona_create", "upload", "concat", "lyrics"}
 
 
 def render_create(lang: str) -> None:
-    if not st.session_state.get("cf_submit_requested"):
-        st.session_state["cf_in_flight"] = False  # runs are sequential: nothing is in flight now
+    state = session.create_state()
+    if not state.submit_requested:
+        state.in_flight = False  # runs are sequential: nothing is in flight now
     _apply_prefill()
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     platform = left.segmented_control(t("create.platform", lang), PLATFORMS, required=True,
@@ -54,7 +57,7 @@ def render_create(lang: str) -> None:
     model = _model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
         _persona_picker(lang)
-    errors = {e.field: e for e in st.session_state.get("cf_errors", [])}
+    errors = {e.field: e for e in state.errors}
     # Not an st.form: a form sends nothing until it is submitted, so a draft would be lost on a
     # visit to another page. Each field reaches the server when it loses focus instead.
     with st.container(border=True, key="create_form"):
@@ -64,15 +67,15 @@ def render_create(lang: str) -> None:
                                      key="cf_preview_button")
         submit_col.button(t("create.submit", lang), type="primary", icon=":material/send:",
                           width="stretch", on_click=_request_submit, key="cf_submit_button",
-                          disabled=bool(st.session_state.get("cf_in_flight")))
+                          disabled=state.in_flight)
         st.caption(t("create.submit.help", lang))
-    wants_submit = st.session_state.pop("cf_submit_requested", False)
+    wants_submit, state.submit_requested = state.submit_requested, False
     if preview or wants_submit:
-        st.session_state.pop("cf_outcome", None)
+        state.outcome = None
         submission = _validated(platform, mode, model)
         if submission is None:
             st.rerun()  # draw each problem next to its field
-        st.session_state["cf_preview"] = submission
+        state.preview = submission
         if wants_submit:
             _send(submission, lang)
     _outcome(lang)
@@ -81,8 +84,8 @@ def render_create(lang: str) -> None:
 
 def _request_submit() -> None:
     # Runs before the script: the rerun draws the button disabled before the POST starts.
-    st.session_state["cf_submit_requested"] = True
-    st.session_state["cf_in_flight"] = True
+    state = session.create_state()
+    state.submit_requested = state.in_flight = True
 
 
 def _apply_prefill() -> None:
@@ -94,8 +97,8 @@ def _apply_prefill() -> None:
     session.set_value(f"cf_mode_{platform}", mode)
     for name, value in {**defaults(platform, mode), **prefill["values"]}.items():
         session.set_value(_key(platform, mode, name), value)
-    st.session_state.pop("cf_errors", None)
-    st.session_state.pop("cf_preview", None)
+    state = session.create_state()
+    state.errors, state.preview = [], None
 
 
 def _key(platform: str, mode: str, name: str) -> str:
@@ -162,28 +165,29 @@ def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError],
 def _persona_picker(lang: str) -> None:
     """Personas remembered for this gateway fill the persona and clip fields (outside the form,
     so picking one shows at once)."""
-    known = {p["id"]: p for p in session.remembered_personas()}
+    known = {p.persona_id: p for p in session.remembered_personas()}
     if not known:
         return
 
     def pick() -> None:
-        chosen = known.get(st.session_state.get("cf_persona_pick"))
+        chosen = known.get(session.widget_state(PERSONA_PICK))
         if chosen:
-            session.set_value(_key("suno", "persona_song", "persona_id"), chosen["id"])
-            if chosen.get("root_clip_id"):
-                session.set_value(_key("suno", "persona_song", "artist_clip_id"), chosen["root_clip_id"])
+            session.set_value(_key("suno", "persona_song", "persona_id"), chosen.persona_id)
+            if chosen.root_clip_id:
+                session.set_value(_key("suno", "persona_song", "artist_clip_id"), chosen.root_clip_id)
 
     current = session.value(_key("suno", "persona_song", "persona_id"))
-    st.session_state["cf_persona_pick"] = current if current in known else None
-    st.selectbox(t("create.persona_pick", lang), list(known), key="cf_persona_pick", on_change=pick,
+    # Not a kept value: the picker shows whichever persona the ID field holds now.
+    session.set_widget_state(PERSONA_PICK, current if current in known else None)
+    st.selectbox(t("create.persona_pick", lang), list(known), key=PERSONA_PICK, on_change=pick,
                  placeholder=t("create.persona_pick.none", lang),
                  format_func=lambda pid: _persona_label(known[pid]))
 
 
-def _persona_label(persona: dict) -> str:
-    name = persona.get("name") or persona["id"][:8]
-    origin = f" · {persona['root_title']}" if persona.get("root_title") else ""
-    return f"{name}{origin} · {persona['id'][:8]}"
+def _persona_label(persona: Persona) -> str:
+    name = persona.name or persona.persona_id[:8]
+    origin = f" · {persona.root_title}" if persona.root_title else ""
+    return f"{name}{origin} · {persona.persona_id[:8]}"
 
 
 def _field(platform: str, mode: str, name: str, required: bool, limit: int | None,
@@ -235,11 +239,10 @@ def _validated(platform: str, mode: str, model: str) -> Submission | None:
     try:
         submission = build(platform, mode, _values(platform, mode, model))
     except FormInvalid as invalid:
-        st.session_state["cf_errors"] = invalid.errors
-        st.session_state["cf_in_flight"] = False
-        st.session_state.pop("cf_preview", None)
+        state = session.create_state()
+        state.errors, state.in_flight, state.preview = list(invalid.errors), False, None
         return None
-    st.session_state.pop("cf_errors", None)
+    session.create_state().errors = []
     return submission
 
 
@@ -251,71 +254,72 @@ def _fingerprint(submission: Submission) -> str:
 def _send(submission: Submission, lang: str) -> None:
     """One POST, recorded in the library first. The outcome is kept in the session and the page
     redrawn, so the button comes back enabled and the message stays put."""
+    state = session.create_state()
     profile = session.current_profile()
     fingerprint = _fingerprint(submission)
-    last = st.session_state.get("cf_last_sent")
+    last = state.last_sent
     if last and last[0] == fingerprint and time.time() - last[1] < DOUBLE_CLICK_S:
-        _finish(("already_sent", None))  # a double click: the first one is on its way or done
+        _finish(CreateOutcome("already_sent"))  # a double click: the first one is on its way or done
     try:
         client = session.get_client()
     except GatewayError as error:
-        _finish(("error", error))
-    st.session_state["cf_last_sent"] = (fingerprint, time.time())
+        _finish(CreateOutcome("error", error))
+    state.last_sent = (fingerprint, time.time())
     try:
         with st.spinner(t("create.sending", lang), show_time=True):
-            result = submit_recorded(session.history(), profile, submission,
+            result = submit_recorded(resources.history(), profile, submission,
                                      lambda: client.submit(submission.route, submission.body))
     except OutcomeUnknownError as error:
-        _finish(("unknown", error))
+        _finish(CreateOutcome("unknown", error))
     except GatewayError as error:
-        st.session_state.pop("cf_last_sent", None)  # refused: sending again is safe
-        _finish(("error", error))
+        state.last_sent = None  # refused: sending again is safe
+        _finish(CreateOutcome("error", error))
     if result.history_error:
-        session.history_failed(HistoryUnavailable(result.history_error))
+        resources.history_failed(HistoryUnavailable(result.history_error))
     if submission.route == "/suno/persona/create/":
         body = submission.body
-        persona = {"id": result.task_id, "name": str(body.get("name", "")),
-                   "description": str(body.get("description", "")),
-                   "root_clip_id": str(body.get("root_clip_id", ""))}
+        persona = session.new_persona(result.task_id, str(body.get("name", "")), str(body.get("description", "")),
+                                      root_clip_id=str(body.get("root_clip_id", "")))
         session.remember_persona(persona)
-        _finish(("persona", persona))
-    st.session_state["cf_in_flight"] = False
+        _finish(CreateOutcome("persona", persona=persona))
+    state.in_flight = False
     session.known_platforms()[result.task_id] = submission.platform
     session.flash(t("create.sent", lang, task_id=result.task_id))
     st.switch_page("app_pages/task.py", query_params={"id": result.task_id, "platform": submission.platform})
 
 
-def _finish(outcome: tuple[str, Any]) -> None:
-    st.session_state["cf_outcome"] = outcome
-    st.session_state["cf_in_flight"] = False
+def _finish(outcome: CreateOutcome) -> None:
+    state = session.create_state()
+    state.outcome, state.in_flight = outcome, False
     st.rerun()
 
 
 def _outcome(lang: str) -> None:
-    outcome = st.session_state.get("cf_outcome")
+    outcome = session.create_state().outcome
     if outcome is None:
         return
-    kind, detail = outcome
+    kind = outcome.kind
     if kind == "already_sent":
         st.info(t("create.already_sent", lang), icon=":material/block:")
     elif kind == "unknown":
         st.warning(f"**{t('create.outcome_unknown', lang)}**  \n{t('create.outcome_unknown.next', lang)}",
                    icon=":material/help:")
-        show_error(detail, lang)
+        show_error(outcome.error, lang)
     elif kind == "error":
-        show_error(detail, lang)
-    elif kind == "persona":
-        st.success(t("create.persona_created", lang, name=escape_markdown(detail["name"]),
-                     persona_id=detail["id"]), icon=":material/person:")
+        show_error(outcome.error, lang)
+    elif kind == "persona" and outcome.persona is not None:
+        persona = outcome.persona
+        st.success(t("create.persona_created", lang, name=escape_markdown(persona.name),
+                     persona_id=persona.persona_id), icon=":material/person:")
         if st.button(t("create.persona_use", lang), icon=":material/arrow_forward:"):
-            session.set_create_prefill("suno", "persona_song", {"persona_id": detail["id"],
-                                                               "artist_clip_id": detail["root_clip_id"]})
-            st.session_state.pop("cf_outcome", None)
+            session.set_create_prefill("suno", "persona_song", {"persona_id": persona.persona_id,
+                                                               "artist_clip_id": persona.root_clip_id})
+            session.create_state().outcome = None
             st.rerun()
 
 
 def _preview(lang: str) -> None:
-    submission: Submission | None = st.session_state.get("cf_preview")
+    submission = session.create_state().preview
     if submission is None:
         st.caption(t("create.preview.empty", lang))
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.ui import session
+from lib.studio.song_jobs import TimingFetched
 from lib.studio.capabilities import MISSING
 from lib.gateway.errors import GatewayError
 from lib.studio.export_pack import build_pack
@@ -57,8 +58,8 @@ def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
         if not song.lyrics.strip() or not song.id:
             continue
         cached = session.tool_jobs().get((session.profile_key(), "timing", song.id))
-        if isinstance(cached, list):  # the synced-lyrics tool already fetched these words
-            found[song.id] = cached
+        if isinstance(cached, TimingFetched):  # the synced-lyrics tool already fetched these words
+            found[song.id] = cached.words
             continue
         say(t("export.timing", lang, index=index))
         try:

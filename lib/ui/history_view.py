@@ -13,7 +13,7 @@ from lib.gateway.errors import GatewayError
 from lib.library.store import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING, HistoryEntry, HistoryFilter,
                          HistoryStore)
 from lib.library.import_export import export_csv, export_json, parse_import
-from lib.library.refresh import RefreshReport, refresh_entries
+from lib.library.refresh import refresh_entries
 from lib.i18n import t
 from lib.gateway.models import PLATFORMS
 from lib.studio.task_lookup import format_time
@@ -48,9 +48,9 @@ def show_library(store: HistoryStore, lang: str) -> None:
 def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
     keys = {name: session.widget_key(name, default) for name, default in _FILTER_DEFAULTS.items()}
     gateways = store.gateway_names()
-    kept_gateways = [g for g in st.session_state[keys["hf_gateways"]] or () if g in gateways]
-    if kept_gateways != list(st.session_state[keys["hf_gateways"]] or ()):
-        st.session_state[keys["hf_gateways"]] = kept_gateways  # drawn below: still allowed here
+    kept_gateways = [g for g in session.value("hf_gateways") or () if g in gateways]
+    if kept_gateways != list(session.value("hf_gateways") or ()):
+        session.correct_value("hf_gateways", kept_gateways)  # drawn below: still allowed here
     with st.container(border=True):
         top = st.columns([5, 1], vertical_alignment="bottom")
         top[0].text_input(t("history.search", lang), key=keys["hf_text"], icon=":material/search:",
@@ -67,13 +67,13 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
                            placeholder=t("history.filter.any", lang))
         row[3].date_input(t("history.filter.dates", lang), key=keys["hf_dates"], format="YYYY-MM-DD")
         st.toggle(t("history.filter.starred", lang), key=keys["hf_starred"])
-    dates = tuple(st.session_state[keys["hf_dates"]] or ())
+    dates = tuple(session.value("hf_dates") or ())
     return HistoryFilter(
-        platforms=tuple(st.session_state[keys["hf_platforms"]] or ()),
-        statuses=tuple(st.session_state[keys["hf_statuses"]] or ()),
-        gateways=tuple(st.session_state[keys["hf_gateways"]] or ()),
+        platforms=tuple(session.value("hf_platforms") or ()),
+        statuses=tuple(session.value("hf_statuses") or ()),
+        gateways=tuple(session.value("hf_gateways") or ()),
         since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None,
-        text=st.session_state[keys["hf_text"]] or "", starred_only=bool(st.session_state[keys["hf_starred"]]))
+        text=str(session.value("hf_text") or ""), starred_only=bool(session.value("hf_starred")))
 
 
 def _clear_filters() -> None:
@@ -135,13 +135,13 @@ def _import_form(lang: str) -> None:
 def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> list[HistoryEntry]:
     """The current page of the filtered library; returns the selected entries."""
     size_key, page_key = session.widget_key("hf_page_size", 100), session.widget_key("hf_page", 1)
-    size = st.session_state[size_key] if st.session_state[size_key] in PAGE_SIZES else 100
+    size = session.value("hf_page_size") if session.value("hf_page_size") in PAGE_SIZES else 100
     pages = max(1, math.ceil(total / size))
-    st.session_state[page_key] = min(max(1, int(st.session_state[page_key] or 1)), pages)
-    page = st.session_state[page_key]
+    page = min(max(1, int(session.value("hf_page") or 1)), pages)
+    session.correct_value("hf_page", page)  # the pager is drawn below
     entries = store.search(filters, offset=(page - 1) * size, limit=size)
     # A new key when the rows under the selection change, so a stale selection is dropped.
-    generation = st.session_state.get("history_generation", 0)
+    generation = session.history_state().generation
     view = hashlib.sha256(repr((filters, page, size, generation)).encode()).hexdigest()[:12]
     event = st.dataframe(
         _frame(entries, lang), key=f"history_table_{view}", on_select="rerun", selection_mode="multi-row",
@@ -218,7 +218,7 @@ def selection_panel(store: HistoryStore, chosen: list[HistoryEntry], lang: str) 
             store.set_starred([e.id for e in chosen], False)
             st.rerun()
         if buttons[4].button(t("history.delete", lang), icon=":material/delete:", width="stretch"):
-            st.session_state["history_delete_pending"] = [e.id for e in chosen]
+            session.history_state().delete_pending = [e.id for e in chosen]
         if len(with_ids) < len(chosen):
             st.caption(t("history.no_task_id", lang))
         _confirm_delete(store, lang)
@@ -227,19 +227,20 @@ def selection_panel(store: HistoryStore, chosen: list[HistoryEntry], lang: str) 
 
 
 def _confirm_delete(store: HistoryStore, lang: str) -> None:
-    pending = st.session_state.get("history_delete_pending")
+    state = session.history_state()
+    pending = state.delete_pending
     if not pending:
         return
     st.warning(t("history.delete.confirm", lang, count=len(pending)), icon=":material/warning:")
     yes, no, _ = st.columns([1, 1, 3])
     if yes.button(t("history.delete.yes", lang), type="primary", icon=":material/delete_forever:"):
         deleted = store.delete(pending)
-        st.session_state.pop("history_delete_pending", None)
-        st.session_state["history_generation"] = st.session_state.get("history_generation", 0) + 1
+        state.delete_pending = []
+        state.generation += 1
         st.toast(t("history.deleted", lang, count=deleted), icon=":material/delete:")
         st.rerun()
     if no.button(t("history.delete.no", lang)):
-        st.session_state.pop("history_delete_pending", None)
+        state.delete_pending = []
         st.rerun()
 
 
@@ -276,13 +277,14 @@ def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
 def _refresh(store: HistoryStore, entries: list[HistoryEntry]) -> None:
     with st.spinner(show_time=True):
         report = refresh_entries(store, entries, session.client_for)
-    st.session_state["history_refresh_report"] = report
+    session.history_state().refresh_report = report
     st.rerun()  # redraw the table with what the gateways said; the report shows at the top
 
 
 def refresh_report(lang: str) -> None:
     """The outcome of the last refresh, shown once."""
-    report: RefreshReport | None = st.session_state.pop("history_refresh_report", None)
+    state = session.history_state()
+    report, state.refresh_report = state.refresh_report, None
     if report is None:
         return
     answered = report.found + len(report.missing)  # tasks a gateway actually answered about

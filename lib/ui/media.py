@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from lib.ui import session
+from lib.ui import resources, session
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.studio.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
 from lib.text import is_http_url
@@ -38,7 +38,7 @@ def media_source(url: str | None) -> str | bytes | None:
     if not through_server(url):
         return url
     try:
-        return session.media_bytes(url, _public_only(url))[0]
+        return resources.media_bytes(url, _public_only(url))[0]
     except InvalidInputError:  # the address is not one the server fetches: the browser may try
         return url
     except GatewayError:
@@ -62,7 +62,7 @@ def download_data(url: str | None) -> Callable[[], bytes]:
         if not allowed:
             return b""
         try:
-            return session.media_bytes(url, public_only)[0]
+            return resources.media_bytes(url, public_only)[0]
         except GatewayError:
             return b""
     return fetch

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from lib.studio import capabilities
-from lib.ui import session
+from lib.ui import resources, session
 from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.gateway.client import normalise_base_url
 from lib.gateway.profiles import CUSTOM, SANDBOX
@@ -20,8 +20,8 @@ def render_sidebar(lang: str) -> None:
         choices = session.gateway_choices()
         labels = {SANDBOX: t("sidebar.option.sandbox", lang), CUSTOM: t("sidebar.option.custom", lang)}
         gateway_key = session.widget_key(session.GATEWAY, choices[0])
-        if st.session_state[gateway_key] not in choices:  # the configuration changed under this session
-            st.session_state[gateway_key] = choices[0]
+        if session.value(session.GATEWAY) not in choices:  # the configuration changed under this session
+            session.correct_value(session.GATEWAY, choices[0])
         st.selectbox(t("sidebar.gateway", lang), choices, key=gateway_key,
                      format_func=lambda name: labels.get(name, name),
                      help=t("sidebar.gateway.help", lang))
@@ -63,7 +63,7 @@ def _recent_tasks(lang: str) -> None:
     st.subheader(t("sidebar.recent", lang), divider=False)
     entries = session.recent_tasks()
     if entries is None:
-        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=session.history_problem() or "")))
+        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=resources.history_problem() or "")))
         return
     if not entries:
         st.caption(t("sidebar.recent.empty", lang))

@@ -11,14 +11,14 @@ import time
 import streamlit as st
 
 from lib.studio import song_jobs
-from lib.ui import session
+from lib.ui import resources, session
 from lib.studio.capabilities import MISSING
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
 from lib.studio.lyrics_sync import format_timestamp, synced_lines, to_lrc
 from lib.gateway.models import Song, Task
-from lib.studio.song_jobs import (Conversion, FollowedTask, ToolFailure, advance_conversion, advance_followed,
-                            not_offered, start_conversion, tools_for)
+from lib.studio.song_jobs import (Conversion, FollowedTask, PersonaCreated, TimingFetched, ToolFailure, not_offered,
+                                  start_conversion, tools_for)
 from lib.studio.submit import Submission, submit_recorded
 from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
@@ -80,22 +80,20 @@ def _drop_job(tool: str, song: Song) -> None:
 
 
 def _running(song: Song, tools: tuple[str, ...]) -> bool:
-    return any(isinstance(job, (Conversion, FollowedTask)) and not job.done
-               for job in (_job(tool, song) for tool in tools))
+    return any(job is not None and job.running for job in (_job(tool, song) for tool in tools))
 
 
 def _advance(song: Song, tools: tuple[str, ...], client) -> None:
     now = time.time()
     for tool in tools:
         job = _job(tool, song)
-        if isinstance(job, Conversion) and not job.done:
-            job = advance_conversion(job, client, now)
-        elif isinstance(job, FollowedTask) and not job.done:
-            job = advance_followed(job, client, now)
-            if job.task is not None:
-                session.record_in_history(job.task)
-        else:
+        if job is None or not job.running:
             continue
+        job = job.advance(client, now)
+        if isinstance(job, FollowedTask) and job.task is not None:
+            session.record_in_history(job.task)
+        if isinstance(job, Conversion) and job.url:
+            session.remember_media_urls([job.url])  # the server may fetch what the gateway named
         if job.error is not None and not_offered(job.error):
             session.learn_capability(tool, False)  # the tab says so from now on
             _drop_job(tool, song)
@@ -110,7 +108,7 @@ def _not_offered(tool: str, lang: str, key: str) -> None:
     st.caption(t("tools.not_offered.help", lang))
     # Callbacks, not a rerun: this may draw in a full run, where a fragment-scoped rerun is refused.
     st.button(t("tools.ask_again", lang), key=f"tool-again-{tool}-{key}", type="tertiary",
-              icon=":material/refresh:", on_click=session.capabilities().pop, args=(tool, None))
+              icon=":material/refresh:", on_click=session.forget_capability, args=(tool,))
 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
@@ -172,7 +170,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
         if not st.button(t("tools.timing.start", lang), key=f"tool-start-timing-{key}", icon=_ICONS[tool]):
             return
         try:
-            job = client.timing(song.id)  # the words as sent: the export pack reuses them
+            job = TimingFetched(client.timing(song.id))  # the words as sent: the export pack reuses them
         except GatewayError as error:
             if not_offered(error):
                 session.learn_capability(tool, False)
@@ -184,12 +182,14 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
     if isinstance(job, ToolFailure):
         _failure(tool, song, job.error, lang, key, paid=False)
         return
-    lines = synced_lines(job, song.lyrics)
+    if not isinstance(job, TimingFetched):
+        return
+    lines = synced_lines(job.words, song.lyrics)
     if not lines:
         st.info(t("tools.timing.empty", lang), icon=":material/music_off:")
         return
     at_key = f"tool-timing-at-{key}"
-    start = st.session_state.get(at_key)
+    start = session.widget_state(at_key)
     source = media_source(song.audio_url)
     if source is not None:
         st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg",
@@ -204,7 +204,7 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
             st.button(f"`{format_timestamp(line.start_s)}` {escape_markdown(line.text)}",
                       key=f"tool-line-{key}-{index}", type="tertiary",
                       icon=":material/play_arrow:" if playing else None,
-                      on_click=st.session_state.__setitem__, args=(at_key, line.start_s))
+                      on_click=session.set_widget_state, args=(at_key, line.start_s))
     st.download_button(t("tools.timing.download", lang), to_lrc(lines, title=song.title, length_s=song.duration),
                        file_name=download_name(song.title, song.id, None, "lrc"), mime="text/plain",
                        key=f"tool-dl-lrc-{key}", icon=":material/download:", on_click="ignore")
@@ -259,7 +259,7 @@ def _submit(tool: str, song: Song, submission: Submission, client) -> str | None
     """One paid POST, recorded in the library; a refusal or an unknown outcome becomes the tool's
     state so the user sees it (and is never sent twice by a rerun)."""
     try:
-        result = submit_recorded(session.history(), session.current_profile(), submission,
+        result = submit_recorded(resources.history(), session.current_profile(), submission,
                                  lambda: client.submit(submission.route, submission.body))
     except GatewayError as error:
         if not_offered(error):
@@ -277,20 +277,19 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
     fields = {f"tool-persona-name-{key}": song.title[:60], f"tool-persona-desc-{key}": ", ".join(song.tags),
               f"tool-persona-public-{key}": True}
     for name, default in fields.items():
-        # Re-assigned every run: a refusal hides the form for a run, and Streamlit would drop
-        # the values of widgets it did not draw — the user's typing with them.
-        st.session_state[name] = st.session_state.get(name, default)
+        session.keep_widget_state(name, default)  # a refusal hides the form for a run
     name_key, desc_key, public_key = fields
     job = _job(tool, song)
     if isinstance(job, ToolFailure):
         _failure(tool, song, job.error, lang, key, paid=True)
         return
-    if isinstance(job, dict):
-        st.success(t("tools.persona.created", lang, name=escape_markdown(job["name"])), icon=":material/person:")
-        st.code(job["id"], language=None)
+    if isinstance(job, PersonaCreated):
+        persona = job.persona
+        st.success(t("tools.persona.created", lang, name=escape_markdown(persona.name)), icon=":material/person:")
+        st.code(persona.persona_id, language=None)
         if st.button(t("create.persona_use", lang), key=f"tool-persona-use-{key}",
                      icon=":material/arrow_forward:", type="primary"):
-            go_create("suno", "persona_song", {"persona_id": job["id"], "artist_clip_id": song.id,
+            go_create("suno", "persona_song", {"persona_id": persona.persona_id, "artist_clip_id": song.id,
                                                "tags": ", ".join(song.tags)})
         return
     st.caption(t("tools.persona.help", lang))
@@ -301,16 +300,16 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
         sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
     if not sent:
         return
-    name, description = st.session_state[name_key], st.session_state[desc_key]
+    name, description = str(session.widget_state(name_key) or ""), str(session.widget_state(desc_key) or "")
     if not name.strip():
         st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
         return
-    submission = song_jobs.persona_submission(song, name, description, bool(st.session_state[public_key]))
+    submission = song_jobs.persona_submission(song, name, description, bool(session.widget_state(public_key)))
     persona_id = _submit(tool, song, submission, client)
     if persona_id:
-        record = song_jobs.persona_record(persona_id, song, name, description)
-        session.remember_persona(record)
-        _set_job(tool, song, record)
+        persona = session.new_persona(persona_id, name, description, root_clip_id=song.id, root_title=song.title)
+        session.remember_persona(persona)
+        _set_job(tool, song, PersonaCreated(persona))
     st.rerun()
 
 

@@ -1,0 +1,113 @@
+"""What a Streamlit server shares between sessions, each made once: the built-in sandbox gateway,
+the library's store, downloaded media — and, per browser session, its HTTP client.
+
+The only module beside ``session`` that uses Streamlit's caches; nothing here reads or writes
+session state.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import streamlit as st
+
+from lib.gateway.client import GatewayClient
+from lib.gateway.profiles import GatewayProfile, load_profiles
+from lib.library.store import HistoryStore, HistoryUnavailable, data_dir, default_database_url
+from lib.sandbox import SandboxConfig, SandboxGateway
+from lib.studio.media_fetch import fetch_media
+
+SANDBOX_KEY = "sandbox-demo-key"
+# A fixed port keeps the sandbox's media URLs (stored in the history) valid across restarts.
+SANDBOX_DEFAULT_PORT = 8599
+
+
+@st.cache_resource(show_spinner=False)
+def sandbox_gateway() -> SandboxGateway:
+    config = SandboxConfig.fast() if os.environ.get("SANDBOX_FAST") else SandboxConfig()
+    port = int(os.environ.get("SANDBOX_PORT") or SANDBOX_DEFAULT_PORT)
+    try:
+        return SandboxGateway(config, port=port, state_path=data_dir() / f"sandbox-{port}.json").start()
+    except OSError:
+        if os.environ.get("SANDBOX_PORT"):
+            raise
+        # Another app holds the port: this one's demo tasks then last until it stops.
+        return SandboxGateway(config).start()
+
+
+def sandbox_profile() -> GatewayProfile:
+    return GatewayProfile("sandbox", sandbox_gateway().url, SANDBOX_KEY, is_sandbox=True)
+
+
+@st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
+def client(base_url: str, api_key: str) -> GatewayClient:
+    """One client per browser session and gateway: keys and connections never mix."""
+    # GATEWAY_SUBMIT_TIMEOUT: seconds a paid POST waits for its answer before "outcome unknown".
+    submit_timeout = float(os.environ.get("GATEWAY_SUBMIT_TIMEOUT") or 150)
+    # GATEWAY_READ_TIMEOUT: seconds a read (a fetch, a conversion check) waits for its answer.
+    read_timeout = float(os.environ.get("GATEWAY_READ_TIMEOUT") or 30)
+    return GatewayClient(base_url, api_key, timeout=(5.0, read_timeout), submit_timeout=submit_timeout)
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml anywhere raises; a broken one must not break the app
+        return {}
+
+
+def configured_profiles() -> list[GatewayProfile]:
+    return load_profiles(os.environ, _secrets())
+
+
+# --- The library -----------------------------------------------------------------------------
+
+_history_failure: dict[str, tuple[float, str]] = {}
+_history_failure_lock = threading.Lock()
+HISTORY_RETRY_S = 30.0
+
+
+@st.cache_resource(show_spinner=False)
+def _history_store(url: str) -> HistoryStore:
+    return HistoryStore(url)
+
+
+def history() -> HistoryStore | None:
+    """The library, or None while it is unavailable (retried every ``HISTORY_RETRY_S`` so a
+    database that is down does not slow every rerun and polling tick)."""
+    url = default_database_url()
+    with _history_failure_lock:
+        failed = _history_failure.get(url)
+    if failed and time.time() - failed[0] < HISTORY_RETRY_S:
+        return None
+    try:
+        store = _history_store(url)
+    except HistoryUnavailable as error:
+        history_failed(error)
+        return None
+    with _history_failure_lock:
+        _history_failure.pop(url, None)
+    return store
+
+
+def history_failed(error: HistoryUnavailable) -> None:
+    with _history_failure_lock:
+        _history_failure[default_database_url()] = (time.time(), str(error))
+
+
+def history_problem() -> str | None:
+    with _history_failure_lock:
+        failed = _history_failure.get(default_database_url())
+    return failed[1] if failed else None
+
+
+# --- Media -----------------------------------------------------------------------------------
+
+@st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
+def media_bytes(url: str, public_only: bool = False) -> tuple[bytes, str]:
+    """Media downloaded by the server, cached per URL so a player keeps its file across reruns.
+    ``cache_resource``: the bytes are immutable, so sharing them beats unpickling megabytes of
+    audio on every polling tick. Callers decide first whether the URL may be fetched at all
+    (``session.gateway_media``): this cache is shared by every session."""
+    return fetch_media(url, public_only=public_only)

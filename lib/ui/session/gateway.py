@@ -1,0 +1,143 @@
+"""Which gateway this session talks to, with which key, what it has learned the gateway offers,
+and which media URLs its gateways handed out (the only ones the server may download)."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import streamlit as st
+
+from lib.gateway.client import GatewayClient
+from lib.gateway.errors import GatewayError
+from lib.gateway.models import Task
+from lib.gateway.profiles import CUSTOM, SANDBOX, GatewayProfile
+from lib.ui import resources
+from lib.ui.session.values import value
+
+GATEWAY = "gateway"
+CUSTOM_BASE_URL = "custom_base_url"
+MEDIA_PROXY = "media_proxy"
+_CAPABILITIES = "capabilities"
+_GATEWAY_MEDIA = "gateway_media"
+
+
+def api_key_name(gateway_name: str, base_url: str) -> str:
+    """The widget key of the key field: one field per gateway, so a key typed for one gateway is
+    never sent to another. Not a kept value: a kept value is re-sent to the browser when its
+    widget is drawn again, and a typed key must never travel back. Leaving the gateway forgets it."""
+    return f"api_key|{gateway_name}|{base_url}"
+
+
+def typed_key(gateway_name: str, base_url: str) -> str:
+    return str(st.session_state.get(api_key_name(gateway_name, base_url)) or "").strip()
+
+
+def gateway_choices() -> list[str]:
+    return [p.name for p in resources.configured_profiles()] + [SANDBOX, CUSTOM]
+
+
+def current_gateway_name() -> str:
+    choices = gateway_choices()
+    name = value(GATEWAY)
+    # The configuration can change under a session: fall back without touching the widget.
+    return name if name in choices else choices[0]
+
+
+def current_profile() -> GatewayProfile:
+    """The gateway this session talks to, with the key typed for it applied."""
+    name = current_gateway_name()
+    if name == SANDBOX:
+        return resources.sandbox_profile()
+    if name == CUSTOM:
+        base_url = str(value(CUSTOM_BASE_URL) or "").strip()
+        return GatewayProfile(CUSTOM, base_url, typed_key(CUSTOM, base_url))
+    profile = next(p for p in resources.configured_profiles() if p.name == name)
+    return GatewayProfile(profile.name, profile.base_url,
+                          typed_key(profile.name, profile.base_url) or profile.api_key)
+
+
+def get_client() -> GatewayClient:
+    """May raise ``InvalidInputError`` when the custom base URL is not an http(s) address."""
+    profile = current_profile()
+    return resources.client(profile.base_url, profile.api_key)
+
+
+def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, GatewayProfile] | None:
+    """A client for the gateway a library row came from, if this session can reach it."""
+    current = current_profile()
+    if gateway_name == SANDBOX:
+        profile = current if current.is_sandbox else resources.sandbox_profile()
+    elif gateway_name == current.name and (gateway_name != CUSTOM or gateway_url == current.base_url):
+        profile = current
+    else:
+        profile = next((p for p in resources.configured_profiles() if p.name == gateway_name), None)
+    if profile is None or not profile.base_url or not profile.api_key:
+        return None
+    try:
+        return resources.client(profile.base_url, profile.api_key), profile
+    except GatewayError:
+        return None
+
+
+def profile_key(profile: GatewayProfile | None = None) -> str:
+    profile = profile or current_profile()
+    return f"{profile.name}|{profile.base_url}"
+
+
+def capabilities(profile: GatewayProfile | None = None) -> dict[str, str]:
+    """What this session has learned the gateway offers: {capability: "offered" | "missing"}.
+    Per session, because a gateway's routes can change and a restart should ask again."""
+    return st.session_state.setdefault(_CAPABILITIES, {}).setdefault(profile_key(profile), {})
+
+
+def learn_capability(name: str, offered: bool, profile: GatewayProfile | None = None) -> None:
+    capabilities(profile)[name] = "offered" if offered else "missing"
+
+
+def forget_capability(name: str) -> None:
+    capabilities().pop(name, None)
+
+
+# --- Media URLs the gateways named ----------------------------------------------------------
+# Per session, so one user's custom gateway cannot vouch for URLs in another's; bounded like an
+# LRU. Anything else (a pasted response's URLs) goes to the browser as it is.
+
+GATEWAY_MEDIA_LIMIT = 5000
+OPERATOR_GATEWAY = "operator"  # configured in the environment, secrets or the built-in sandbox
+TYPED_GATEWAY = "typed"  # "Custom gateway…": its base URL came from the browser
+
+
+def _gateway_media_urls() -> OrderedDict[str, str]:
+    return st.session_state.setdefault(_GATEWAY_MEDIA, OrderedDict())
+
+
+def remember_gateway_media(task: Task, profile: GatewayProfile | None = None) -> None:
+    """Remember the media URLs of a task fetched from ``profile``'s gateway (the current one)."""
+    remember_media_urls([url for song in task.songs for url in (song.audio_url, song.image_url, song.video_url)],
+                        profile)
+
+
+def remember_media_urls(urls: list[str | None], profile: GatewayProfile | None = None) -> None:
+    """Remember media URLs a gateway's answer named (a task's songs, a converted WAV or video)."""
+    profile = profile or current_profile()
+    origin = TYPED_GATEWAY if profile.name == CUSTOM else OPERATOR_GATEWAY
+    known = _gateway_media_urls()
+    for url in urls:
+        if not url:
+            continue
+        if known.get(url) != OPERATOR_GATEWAY:  # an operator's gateway vouches more than a typed one
+            known[url] = origin
+        known.move_to_end(url)
+    while len(known) > GATEWAY_MEDIA_LIMIT:
+        known.popitem(last=False)
+
+
+def gateway_media(url: str | None) -> str | None:
+    """Where a media URL came from: ``OPERATOR_GATEWAY``, ``TYPED_GATEWAY``, or None when no
+    gateway named it in this session."""
+    if not url:
+        return None
+    return _gateway_media_urls().get(url)
+
+
+def media_through_server() -> bool:
+    return bool(value(MEDIA_PROXY, False))
