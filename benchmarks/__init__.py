@@ -25,6 +25,7 @@ MODULES = {
     "task_page": "benchmarks.task_page",
     "history_page": "benchmarks.history_page",
     "startup": "benchmarks.startup",
+    "load": "benchmarks.load",
 }
 
 
