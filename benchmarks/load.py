@@ -17,11 +17,10 @@ import os
 import re
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from benchmarks.common import API_KEY, ARTIFACTS, Row
-from benchmarks.procmem import (PeakSampler, cpu_seconds, descendants, machine_busy_seconds, memory,
-                                tree_cpu_seconds)
+from benchmarks.procmem import PeakSampler, cpu_seconds, descendants, machine_busy_seconds, memory, tree_cpu_seconds
 from benchmarks.sessions import OPEN_AT_ONCE, following, open_sessions, table
 from benchmarks.startup import MEDIA_CACHE_NOTE, MEMORY_TARGET_MB, RUNNING_TIMELINE
 from lib.gateway.client import GatewayClient
@@ -158,7 +157,7 @@ def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: f
     unusual = [i for i in singles if not 0.75 <= rates[i] <= 1.25]
 
     summary = {
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": quick,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"), "quick": quick,
         "sessions": n_sessions, "table_sessions": n_tables, "table_size": TABLE_SIZE,
         "tasks": len(singles) + len(table_ids), "ramp_up_s": round(ramp_s, 1),
         "ready_after_s": [round(t - ramp_start, 1) for t in ready_at], "duration_s": round(elapsed, 1),

@@ -5,7 +5,7 @@ requests a session caused with the runs it asked for, whatever the machine's spe
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from playwright.sync_api import expect
 
