@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
@@ -25,6 +25,7 @@ MODULES = {
     "task_page": "benchmarks.task_page",
     "history_page": "benchmarks.history_page",
     "startup": "benchmarks.startup",
+    "load": "benchmarks.load",
 }
 
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
-        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": args.quick,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
         "machine": info, "seconds_per_benchmark": timings, "failed": failed,
         "results": [row.as_dict() for row in rows]}, indent=2, ensure_ascii=False, default=str))
     print(f"\nwritten to {args.out}  (seconds per benchmark: {timings})")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import API_KEY, Row, environment
@@ -14,7 +14,7 @@ from lib.sandbox import SandboxGateway
 NAME = "history_page"
 HISTORY_PAGE = "app_pages/history.py"
 TARGET_MS = 1000.0
-T0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
 STATUSES = ["SUCCESS"] * 16 + ["FAILURE", "IN_PROGRESS", "QUEUED", "OUTCOME_UNKNOWN"]
 
 

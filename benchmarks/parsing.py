@@ -44,8 +44,9 @@ def run(quick: bool) -> list[Row]:
         decoded = json.loads(text)
         task = parse_task(decoded, platform)
         assert len(task.songs) == 2 and task.is_terminal, task
-        loads_us = per_call_us(lambda: json.loads(text), number, repeat)
-        parse_us = per_call_us(lambda: parse_task(decoded, platform), number, repeat)
+        loads_us = per_call_us(lambda text=text: json.loads(text), number, repeat)
+        parse_us = per_call_us(lambda decoded=decoded, platform=platform: parse_task(decoded, platform),
+                               number, repeat)
         label = platform.capitalize()
         details = {"body_bytes": len(text.encode()), "json_loads_us": round(loads_us, 1),
                    "parse_task_us": round(parse_us, 1), "ratio": round(parse_us / loads_us, 2),

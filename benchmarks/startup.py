@@ -3,11 +3,10 @@ own sandbox) to the first page rendered in headless Chromium, then the server's 
 short load of sessions following running tasks. Reuses the browser tests' server and waits."""
 from __future__ import annotations
 
-import json
 import os
 import time
 
-from benchmarks.common import API_KEY, ARTIFACTS, Row
+from benchmarks.common import API_KEY, Row
 from benchmarks.procmem import PeakSampler, memory
 from benchmarks.sessions import following, open_sessions
 from lib.gateway.client import GatewayClient
@@ -17,7 +16,7 @@ from tests.e2e.conftest import CHROMIUM_ARGS, StreamlitServer, find_chromium, fr
 NAME = "startup"
 START_TARGET_S = 5.0
 MEMORY_TARGET_MB = 300.0
-RUNNING_TIMELINE = [1, 5, 10, 600]  # as tests/e2e/test_load.py: tasks run for 8–12 minutes
+RUNNING_TIMELINE = [1, 5, 10, 600]  # tasks run for 8–12 minutes (benchmarks/load.py too)
 
 
 def run(quick: bool) -> list[Row]:
@@ -109,7 +108,6 @@ def _measure(browser, sessions: int, load_s: float) -> list[Row]:
         rows.append(Row(NAME, "Errors during the short load", problems + tracebacks, "errors", "0", False,
                         f"{problems} page errors / exception elements, {tracebacks} tracebacks in the server log.",
                         load_details))
-    rows += _load_test_figure()
     return rows
 
 
@@ -130,29 +128,6 @@ def _why_big(idle: dict, peak: float, sessions: int) -> str:
             "at the peak. The in-process sandbox synthesizes a song with ~47 MB of numpy temporaries and a "
             "cover with ~30 MB, many at once; glibc keeps freed memory in its per-thread arenas. "
             + MEDIA_CACHE_NOTE)
-
-
-def _load_test_figure() -> list[Row]:
-    """The load test's own figure (external sandbox, app only), if it has run here."""
-    path = ARTIFACTS / "load.json"
-    try:
-        load = json.loads(path.read_text())
-        rss = load["rss_mb"]
-    except (OSError, ValueError, KeyError):
-        return []
-    arena = load.get("malloc_arena_max")
-    ok = rss.get("peak", 1e9) < MEMORY_TARGET_MB
-    note = f"From artifacts/load.json written {load.get('finished', '?')}; the app alone (sandbox in the test)."
-    if not ok:
-        end = rss.get("end_of_load_detail") or {}
-        note += (f" At the end of the load {end.get('file_mb', '?')} MB were mapped files (shared libraries) and "
-                 f"{end.get('anon_mb', '?')} MB heap; the heap grows while sessions run scripts concurrently "
-                 "and glibc's per-thread malloc arenas keep freed memory"
-                 + (" (compare a run with MALLOC_ARENA_MAX=2). " if not arena else ". ") + MEDIA_CACHE_NOTE)
-    return [Row(NAME, f"Server RSS peak in tests/e2e/test_load.py ({load.get('sessions')} sessions + "
-                      f"{load.get('table_sessions')} tables, {load.get('duration_s', 0):.0f} s"
-                      + (f", MALLOC_ARENA_MAX={arena}" if arena else "") + ")", rss.get("peak"), "MB",
-                f"< {MEMORY_TARGET_MB:.0f} MB", ok, note, {"load": load})]
 
 
 def _health_only() -> list[Row]:

@@ -1,6 +1,8 @@
 """``python -m benchmarks --quick``: every benchmark runs with tiny sizes and reports, so the code
 cannot rot. Figures are not asserted (this is not a timed test); only what does not depend on the
-machine is: the Suno batch's request count, the table's shape, the JSON file."""
+machine is: the Suno batch's request count, the table's shape, the JSON file. The load benchmark's
+figures (requests per minute, fetches and batches per tick, server memory and CPU under load) are
+the timed half of tests/e2e/test_load.py, which keeps only checks that hold on any machine."""
 from __future__ import annotations
 
 import json
@@ -30,8 +32,8 @@ def test_quick_run_reports_every_benchmark(tmp_path):
     rows = report["results"]
     assert {r["benchmark"] for r in rows} == set(MODULES)
     assert all(r["verdict"] in ("pass", "MISS", "report") for r in rows)
-    measured = [r for r in rows if r["value"] is not None]
-    assert len(measured) >= len(rows) - 1  # only the browser figure may be missing (no Chromium)
+    # Only browser figures may be missing, and only without Chromium.
+    assert all(r["value"] is not None or "no Chromium" in r["note"] for r in rows), rows
     requests = next(r for r in rows if r["benchmark"] == "suno" and "requests" in r["figure"])
     assert requests["value"] == 2 and requests["verdict"] == "pass"  # 20 IDs in batches of 10
     assert re.search(r"^Benchmark +\| Figure +\| Measured +\| Target +\| Result$", result.stdout, re.M)
