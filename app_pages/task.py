@@ -4,6 +4,7 @@ import streamlit as st
 from lib.ui import session
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
+from lib.i18n.labels import PLATFORM_LABEL
 from lib.gateway.models import PLATFORMS
 from lib.studio.task_lookup import parse_lookup, share_link
 from lib.ui.errors import show_error
@@ -26,7 +27,7 @@ with st.form("task_lookup", border=False, enter_to_submit=False):
                  placeholder=t("task.input.placeholder", lang))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.segmented_control(t("task.input.platform", lang), CHOICES, key=platform_key, required=True,
-                           format_func=lambda p: t(f"task.platform.{p}", lang))
+                           format_func=lambda p: t(PLATFORM_LABEL[p], lang))
     opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:",
                                       width="stretch")
 

@@ -18,6 +18,7 @@ from lib.studio.create_modes import (MODES, VOCAL_GENDERS, FieldError, FormInval
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
 from lib.library.store import HistoryUnavailable, Persona
 from lib.i18n import t
+from lib.i18n.labels import PLATFORM_LABEL
 from lib.gateway.models import PLATFORMS
 from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
@@ -38,6 +39,61 @@ _TOGGLES = {"instrumental", "from_upload", "persona_public", "is_infill", "all_s
 _ADVANCED = {"vocal_gender", "style_weight", "weirdness", "webhook", "prompt_strength", "clarity_strength",
              "lyrics_strength", "generation_quality", "negative_prompt", "seed"}
 _WITHOUT_MODEL = {"persona_create", "upload", "concat", "lyrics"}
+# Catalog keys, written out so every key appears literally in the source.
+_MODE_LABEL = {
+    ("suno", "inspiration"): "create.mode.suno.inspiration", ("suno", "custom"): "create.mode.suno.custom",
+    ("suno", "extend"): "create.mode.suno.extend", ("suno", "cover"): "create.mode.suno.cover",
+    ("suno", "replace"): "create.mode.suno.replace", ("suno", "persona_song"): "create.mode.suno.persona_song",
+    ("suno", "persona_create"): "create.mode.suno.persona_create", ("suno", "upload"): "create.mode.suno.upload",
+    ("suno", "concat"): "create.mode.suno.concat", ("suno", "stems"): "create.mode.suno.stems",
+    ("suno", "lyrics"): "create.mode.suno.lyrics", ("udio", "generate"): "create.mode.udio.generate",
+    ("udio", "continuation"): "create.mode.udio.continuation", ("udio", "precede"): "create.mode.udio.precede",
+}
+_MODE_HELP = {
+    ("suno", "inspiration"): "create.mode.suno.inspiration.help", ("suno", "custom"): "create.mode.suno.custom.help",
+    ("suno", "extend"): "create.mode.suno.extend.help", ("suno", "cover"): "create.mode.suno.cover.help",
+    ("suno", "replace"): "create.mode.suno.replace.help",
+    ("suno", "persona_song"): "create.mode.suno.persona_song.help",
+    ("suno", "persona_create"): "create.mode.suno.persona_create.help",
+    ("suno", "upload"): "create.mode.suno.upload.help", ("suno", "concat"): "create.mode.suno.concat.help",
+    ("suno", "stems"): "create.mode.suno.stems.help", ("suno", "lyrics"): "create.mode.suno.lyrics.help",
+    ("udio", "generate"): "create.mode.udio.generate.help",
+    ("udio", "continuation"): "create.mode.udio.continuation.help",
+    ("udio", "precede"): "create.mode.udio.precede.help",
+}
+_ADVANCED_HELP = {"suno": "create.advanced.suno.help", "udio": "create.advanced.udio.help"}
+_FIELD_LABEL = {
+    "description": "create.field.description", "instrumental": "create.field.instrumental",
+    "lyrics": "create.field.lyrics", "title": "create.field.title", "tags": "create.field.tags",
+    "negative_tags": "create.field.negative_tags", "task_id": "create.field.task_id",
+    "clip_id": "create.field.clip_id", "continue_at": "create.field.continue_at",
+    "from_upload": "create.field.from_upload", "start_s": "create.field.start_s", "end_s": "create.field.end_s",
+    "persona_id": "create.field.persona_id", "artist_clip_id": "create.field.artist_clip_id",
+    "persona_name": "create.field.persona_name", "persona_description": "create.field.persona_description",
+    "persona_public": "create.field.persona_public", "audio_url": "create.field.audio_url",
+    "is_infill": "create.field.is_infill", "all_stems": "create.field.all_stems",
+    "lyrics_prompt": "create.field.lyrics_prompt", "vocal_gender": "create.field.vocal_gender",
+    "style_weight": "create.field.style_weight", "weirdness": "create.field.weirdness",
+    "webhook": "create.field.webhook", "prompt": "create.field.prompt", "lyrics_type": "create.field.lyrics_type",
+    "udio_model": "create.field.udio_model", "seed": "create.field.seed",
+    "prompt_strength": "create.field.prompt_strength", "clarity_strength": "create.field.clarity_strength",
+    "lyrics_strength": "create.field.lyrics_strength", "generation_quality": "create.field.generation_quality",
+    "negative_prompt": "create.field.negative_prompt", "song_id": "create.field.song_id",
+    "position": "create.field.position",
+}
+_FIELD_HELP = {"tags": "create.field.tags.help", "task_id": "create.field.task_id.help",
+               "clip_id": "create.field.clip_id.help", "from_upload": "create.field.from_upload.help",
+               "webhook": "create.field.webhook.help", "prompt": "create.field.prompt.help"}
+_PLACEHOLDER = {"lyrics": "create.placeholder.lyrics", "description": "create.placeholder.description",
+                "prompt": "create.placeholder.prompt"}
+_VOCAL_LABEL = {"": "create.vocal.any", "m": "create.vocal.m", "f": "create.vocal.f"}
+_LYRICS_TYPE_LABEL = {"generate": "create.lyrics_type.generate", "user": "create.lyrics_type.user",
+                      "instrumental": "create.lyrics_type.instrumental"}
+_ERROR_TEXT = {"required": "create.error.required", "too_long": "create.error.too_long",
+               "bad_id": "create.error.bad_id", "bad_url": "create.error.bad_url",
+               "not_number": "create.error.not_number", "out_of_range": "create.error.out_of_range",
+               "at_least": "create.error.at_least", "end_before_start": "create.error.end_before_start",
+               "lyrics_required": "create.error.lyrics_required"}
 
 
 def render_create(lang: str) -> None:
@@ -48,11 +104,11 @@ def render_create(lang: str) -> None:
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     platform = left.segmented_control(t("create.platform", lang), PLATFORMS, required=True,
                                       key=session.widget_key("cf_platform", "suno"),
-                                      format_func=lambda p: t(f"task.platform.{p}", lang))
+                                      format_func=lambda p: t(PLATFORM_LABEL[p], lang))
     mode = right.selectbox(t("create.mode", lang), MODES[platform],
                            key=session.widget_key(f"cf_mode_{platform}", MODES[platform][0]),
-                           format_func=lambda m: t(f"create.mode.{platform}.{m}", lang))
-    st.caption(t(f"create.mode.{platform}.{mode}.help", lang))
+                           format_func=lambda m: t(_MODE_LABEL[platform, m], lang))
+    st.caption(t(_MODE_HELP[platform, mode], lang))
     _seed_defaults(platform, mode)
     model = _model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
@@ -157,7 +213,7 @@ def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError],
     if advanced:
         with st.expander(t("create.advanced", lang), icon=":material/tune:",
                          expanded=any(n in errors for n in advanced)):
-            st.caption(t(f"create.advanced.{platform}.help", lang))
+            st.caption(t(_ADVANCED_HELP[platform], lang))
             for name in advanced:
                 _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
 
@@ -197,9 +253,8 @@ def _field(platform: str, mode: str, name: str, required: bool, limit: int | Non
         # to it: never below what is already typed (say, before a switch to a smaller model).
         limit = max(limit, len(str(session.value(_key(platform, mode, name)) or "")))
     key = session.widget_key(_key(platform, mode, name), identity=limit)
-    label = t(f"create.field.{name}", lang) + (" *" if required else "")
-    help_key = f"create.field.{name}.help"
-    help_text = t(help_key, lang) if t(help_key, "en") != help_key else None
+    label = t(_FIELD_LABEL[name], lang) + (" *" if required else "")
+    help_text = t(_FIELD_HELP[name], lang) if name in _FIELD_HELP else None
     if name in _TOGGLES:
         st.toggle(label, key=key, help=help_text)
     elif name in _NUMBERS:
@@ -210,21 +265,21 @@ def _field(platform: str, mode: str, name: str, required: bool, limit: int | Non
         st.number_input(label, min_value=-1, step=1, key=key, help=help_text)
     elif name == "vocal_gender":
         st.segmented_control(label, VOCAL_GENDERS, key=key, help=help_text,
-                             format_func=lambda v: t(f"create.vocal.{v or 'any'}", lang))
+                             format_func=lambda v: t(_VOCAL_LABEL[v or ""], lang))
     elif name == "lyrics_type":
         st.segmented_control(label, LYRICS_TYPES, key=key, required=True, help=help_text,
-                             format_func=lambda v: t(f"create.lyrics_type.{v}", lang))
+                             format_func=lambda v: t(_LYRICS_TYPE_LABEL[v], lang))
     elif name == "udio_model":
         st.segmented_control(label, tuple(UDIO_MODELS), key=key, required=True, help=help_text)
     elif name in _TEXT_AREAS:
         st.text_area(label, key=key, max_chars=limit, help=help_text, height=200 if "lyrics" == name else 100,
-                     placeholder=t(f"create.placeholder.{name}", lang) if name in ("lyrics", "description", "prompt")
+                     placeholder=t(_PLACEHOLDER[name], lang) if name in _PLACEHOLDER
                      else None)
     else:
         st.text_input(label, key=key, max_chars=limit, help=help_text)
     if error is not None:
         code = "at_least" if error.code == "out_of_range" and error.params.get("high") is None else error.code
-        message = t(f"create.error.{code}", lang, **error.params)
+        message = t(_ERROR_TEXT[code], lang, **error.params)
         st.markdown(f":red[:material/error: {escape_markdown(message)}]")
 
 

@@ -7,6 +7,18 @@ from lib.gateway.errors import GatewayError
 from lib.i18n import t
 from lib.text import escape_markdown
 
+# GatewayError.kind -> catalog keys of its title and its hint.
+_TITLE = {"gateway": "error.gateway", "invalid_input": "error.invalid_input", "bad_request": "error.bad_request",
+          "authentication": "error.authentication", "quota": "error.quota", "not_found": "error.not_found",
+          "rate_limited": "error.rate_limited", "server": "error.server",
+          "unsupported_route": "error.unsupported_route", "protocol": "error.protocol",
+          "connection": "error.connection", "timeout": "error.timeout", "outcome_unknown": "error.outcome_unknown"}
+_HINT = {"gateway": "hint.gateway", "invalid_input": "hint.invalid_input", "bad_request": "hint.bad_request",
+         "authentication": "hint.authentication", "quota": "hint.quota", "not_found": "hint.not_found",
+         "rate_limited": "hint.rate_limited", "server": "hint.server", "unsupported_route": "hint.unsupported_route",
+         "protocol": "hint.protocol", "connection": "hint.connection", "timeout": "hint.timeout",
+         "outcome_unknown": "hint.outcome_unknown"}
+
 
 def show_error(error: GatewayError, lang: str) -> None:
     facts = []
@@ -19,10 +31,10 @@ def show_error(error: GatewayError, lang: str) -> None:
     retry_after = getattr(error, "retry_after", None)  # a 429's Retry-After: when to try again
     if retry_after is not None:
         facts.append(t("error.retry_after", lang, seconds=f"{retry_after:g}"))
-    lines = [f"**{escape_markdown(t('error.' + error.kind, lang))}**"]
+    lines = [f"**{escape_markdown(t(_TITLE.get(error.kind, 'error.gateway'), lang))}**"]
     if error.gateway_message:
         lines.append(escape_markdown(error.gateway_message))
     if facts:
         lines.append(escape_markdown(" · ".join(facts)))
     st.error("\n\n".join(lines), icon=":material/error:")
-    st.caption(escape_markdown(t("hint." + error.kind, lang)))
+    st.caption(escape_markdown(t(_HINT.get(error.kind, "hint.gateway"), lang)))

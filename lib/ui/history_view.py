@@ -15,6 +15,7 @@ from lib.library.store import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING,
 from lib.library.import_export import export_csv, export_json, parse_import
 from lib.library.refresh import refresh_entries
 from lib.i18n import t
+from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
 from lib.gateway.models import PLATFORMS
 from lib.studio.task_lookup import format_time
 from lib.text import escape_markdown
@@ -59,9 +60,9 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
                       icon=":material/filter_alt_off:")
         row = st.columns([2, 3, 3, 3.5], vertical_alignment="bottom")
         row[0].pills(t("history.filter.platform", lang), PLATFORMS, selection_mode="multi",
-                     key=keys["hf_platforms"], format_func=lambda p: t(f"task.platform.{p}", lang))
+                     key=keys["hf_platforms"], format_func=lambda p: t(PLATFORM_LABEL[p], lang))
         row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key=keys["hf_statuses"],
-                           format_func=lambda s: t(f"status.{s}", lang),
+                           format_func=lambda s: t(STATUS_LABEL[s], lang),
                            placeholder=t("history.filter.any", lang))
         row[2].multiselect(t("history.filter.gateway", lang), gateways, key=keys["hf_gateways"],
                            placeholder=t("history.filter.any", lang))
@@ -182,7 +183,7 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
         "star": ["★" if e.starred else "" for e in entries],
         "cover": [e.cover_url for e in entries],
         "title": [e.title or e.prompt[:80] for e in entries],
-        "status": [t(f"status.{e.status}", lang) for e in entries],
+        "status": [t(STATUS_LABEL.get(e.status, "status.UNKNOWN"), lang) for e in entries],
         # A failed task is not "100 %" done: leave its bar empty.
         "progress": [None if e.status in _FAILED else e.progress for e in entries],
         "platform": ["Suno" if e.platform == "suno" else "Udio" for e in entries],
@@ -244,6 +245,9 @@ def _confirm_delete(store: HistoryStore, lang: str) -> None:
         st.rerun()
 
 
+_ORIGIN = {"submitted": "history.origin.submitted", "inspected": "history.origin.inspected"}
+
+
 def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
     if entry.status == OUTCOME_UNKNOWN:
         st.warning(t("history.outcome_unknown", lang), icon=":material/help:")
@@ -261,7 +265,7 @@ def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
             st.rerun()
     with st.expander(t("history.details", lang), icon=":material/data_object:"):
         tz = st.context.timezone
-        origin = t(f"history.origin.{entry.origin}", lang)
+        origin = t(_ORIGIN[entry.origin], lang)
         st.caption(escape_markdown(origin + " · " + t(
             "history.record", lang, gateway=f"{entry.gateway_name} ({entry.gateway_url})",
             fingerprint=entry.key_fingerprint or "–", first_seen=format_time(entry.first_seen, tz),

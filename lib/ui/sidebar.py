@@ -12,6 +12,7 @@ from lib.gateway.client import normalise_base_url
 from lib.gateway.profiles import CUSTOM, SANDBOX
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.i18n import LANGUAGES, t
+from lib.i18n.labels import STATUS_LABEL
 from lib.text import escape_markdown
 
 
@@ -72,12 +73,16 @@ def _recent_tasks(lang: str) -> None:
         st.page_link("app_pages/task.py", label=escape_markdown(label),
                      icon=_STATUS_ICONS.get(entry.status, ":material/hourglass_top:"),
                      query_params={"id": entry.task_id, "platform": entry.platform},
-                     help=f"{t(f'status.{entry.status}', lang)} · {entry.task_id}")
+                     help=f"{t(STATUS_LABEL.get(entry.status, 'status.UNKNOWN'), lang)} · {entry.task_id}")
     st.page_link("app_pages/history.py", label=t("sidebar.recent.all", lang), icon=":material/history:")
 
 
 _CAPABILITY_MARKS = {OFFERED: ":green[:material/check_circle:]", MISSING: ":red[:material/block:]",
                      UNKNOWN: ":gray[:material/help:]"}
+_CAPABILITY_WORDS = {OFFERED: "caps.offered", MISSING: "caps.missing", UNKNOWN: "caps.unknown"}
+_CAPABILITY_NAMES = {"wav": "caps.name.wav", "mp4": "caps.name.mp4", "timing": "caps.name.timing",
+                     "udio": "caps.name.udio", "stems": "caps.name.stems", "full_song": "caps.name.full_song",
+                     "persona": "caps.name.persona"}
 
 
 def _capabilities(lang: str) -> None:
@@ -95,10 +100,10 @@ def _capabilities(lang: str) -> None:
         known = session.capabilities()
         for name in capabilities.ALL:
             status = known.get(name, UNKNOWN)
-            word = t(f"caps.{status}", lang)
+            word = t(_CAPABILITY_WORDS[status], lang)
             if status == UNKNOWN and name in capabilities.LEARNED_ON_USE:
                 word = t("caps.learned_on_use", lang)
-            st.markdown(f"{_CAPABILITY_MARKS[status]} {escape_markdown(t(f'caps.name.{name}', lang))} "
+            st.markdown(f"{_CAPABILITY_MARKS[status]} {escape_markdown(t(_CAPABILITY_NAMES[name], lang))} "
                         f":gray[· {escape_markdown(word)}]")
 
 

@@ -43,13 +43,15 @@ def lyrics_prefill(lyrics: Lyrics) -> tuple[str, str, dict]:
 
 _ICONS = {"extend": ":material/east:", "cover": ":material/album:", "reuse": ":material/replay:",
           "use_lyrics": ":material/lyrics:", "stems": ":material/call_split:"}
+_LABELS = {"extend": "song.action.extend", "cover": "song.action.cover", "reuse": "song.action.reuse",
+           "use_lyrics": "song.action.use_lyrics", "stems": "song.action.stems"}
 
 
 def render_song_actions(song: Song, task: Task, lang: str, key: str) -> None:
     actions = song_prefills(song, task)
     columns = st.columns(len(actions))
     for column, (name, (platform, mode, values)) in zip(columns, actions.items()):
-        if column.button(t(f"song.action.{name}", lang), key=f"act-{name}-{key}", icon=_ICONS[name],
+        if column.button(t(_LABELS[name], lang), key=f"act-{name}-{key}", icon=_ICONS[name],
                          type="tertiary"):
             go_create(platform, mode, values)
 

@@ -13,6 +13,8 @@ from lib.ui.song_tools_panel import render_song_tools
 
 CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray",
                 "error": "red"}
+_CLIP_STATUS = {"complete": "clip.complete", "streaming": "clip.streaming", "queued": "clip.queued",
+                "submitted": "clip.submitted", "error": "clip.error", "unknown": "clip.unknown"}
 
 
 def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
@@ -31,7 +33,8 @@ def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> No
         with facts:
             st.markdown(f"#### {escape_markdown(song.title) or escape_markdown(t('song.untitled', lang))}")
             status = song.status or "unknown"
-            line = [f":{CLIP_COLOURS.get(status, 'gray')}-badge[{escape_markdown(t('clip.' + status, lang))}]"]
+            line = [f":{CLIP_COLOURS.get(status, 'gray')}-badge"
+                    f"[{escape_markdown(t(_CLIP_STATUS.get(status, 'clip.unknown'), lang))}]"]
             if song.duration:
                 line.append(f":gray-badge[:material/schedule: {format_duration(song.duration)}]")
             if song.model:

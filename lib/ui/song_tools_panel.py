@@ -15,6 +15,7 @@ from lib.ui import resources, session
 from lib.studio.capabilities import MISSING
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
+from lib.i18n.labels import STATUS_LABEL
 from lib.studio.lyrics_sync import format_timestamp, synced_lines, to_lrc
 from lib.gateway.models import Song, Task
 from lib.studio.song_jobs import (Conversion, FollowedTask, PersonaCreated, TimingFetched, ToolFailure, not_offered,
@@ -28,6 +29,12 @@ from lib.ui.song_actions import go_create
 
 _ICONS = {"wav": ":material/graphic_eq:", "mp4": ":material/movie:", "timing": ":material/lyrics:",
           "stems": ":material/call_split:", "full_song": ":material/merge:", "persona": ":material/person:"}
+_TAB_LABEL = {"wav": "tools.wav", "mp4": "tools.mp4", "timing": "tools.timing", "stems": "tools.stems",
+              "full_song": "tools.full_song", "persona": "tools.persona"}
+_HELP = {"wav": "tools.wav.help", "mp4": "tools.mp4.help", "stems": "tools.stems.help",
+         "full_song": "tools.full_song.help"}
+_START = {"wav": "tools.wav.start", "mp4": "tools.mp4.start", "stems": "tools.stems.start",
+          "full_song": "tools.full_song.start"}
 TICK_S = 1.0
 
 
@@ -53,7 +60,7 @@ def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) 
         if _running(song, tools) != running:
             st.rerun()  # arm the timer for a job just started, or drop it when the last one ends
         offered = session.capabilities()
-        for tab, tool in zip(st.tabs([t(f"tools.{tool}", lang) for tool in tools]), tools):
+        for tab, tool in zip(st.tabs([t(_TAB_LABEL[tool], lang) for tool in tools]), tools):
             with tab:
                 if offered.get(tool) == MISSING and _job(tool, song) is None:
                     _not_offered(tool, lang, key)
@@ -126,8 +133,8 @@ def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) 
         return
     job = _job(tool, song)
     if not isinstance(job, Conversion):
-        st.caption(t(f"tools.{tool}.help", lang))
-        if st.button(t(f"tools.{tool}.start", lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool]):
+        st.caption(t(_HELP[tool], lang))
+        if st.button(t(_START[tool], lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool]):
             _set_job(tool, song, start_conversion(tool, song.id, time.time()))
             st.rerun()
         return
@@ -218,8 +225,8 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         _failure(tool, song, job.error, lang, key, paid=True)
         return
     if not isinstance(job, FollowedTask):
-        st.caption(t(f"tools.{tool}.help", lang))
-        if st.button(t(f"tools.{tool}.start", lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool],
+        st.caption(t(_HELP[tool], lang))
+        if st.button(t(_START[tool], lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool],
                      type="primary"):
             submission = (song_jobs.stems_submission(song, task) if tool == "stems"
                           else song_jobs.full_song_submission(song))
@@ -238,7 +245,7 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         return
     result = job.task
     if result is None or not result.is_terminal:
-        status = t(f"status.{result.status.value}", lang) if result else t("status.SUBMITTED", lang)
+        status = t(STATUS_LABEL[result.status.value], lang) if result else t("status.SUBMITTED", lang)
         st.progress(0.5 if result and result.songs else 0.1,
                     text=t("tools.following", lang, status=status, seconds=int(time.time() - job.started_at)))
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.i18n import t
+from lib.i18n.labels import STATUS_LABEL
 from lib.gateway.models import Task, TaskStatus
 from lib.studio.task_lookup import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
 from lib.text import escape_markdown
@@ -16,7 +17,7 @@ STATUS_COLOURS = {TaskStatus.SUCCESS: "green", TaskStatus.FAILURE: "red", TaskSt
 
 
 def status_badge(task: Task, lang: str) -> str:
-    label = t(f"status.{task.status.value}", lang)
+    label = t(STATUS_LABEL[task.status.value], lang)
     if task.status_text and task.status_text.upper() != task.status.value:
         label += f" ({task.status_text})"
     return f":{STATUS_COLOURS[task.status]}-badge[{escape_markdown(label)}]"
@@ -70,10 +71,17 @@ def render_header(task: Task, lang: str) -> None:
             column.markdown(escape_markdown(value))
 
 
+# failure_kind() -> catalog keys of its explanation and of what to do next.
+_FAILURE = {"moderation": "failure.moderation", "quota": "failure.quota", "timeout": "failure.timeout",
+            "upstream": "failure.upstream"}
+_FAILURE_NEXT = {"moderation": "failure.moderation.next", "quota": "failure.quota.next",
+                 "timeout": "failure.timeout.next", "upstream": "failure.upstream.next"}
+
+
 def render_failure(task: Task, lang: str) -> None:
     kind = failure_kind(task.fail_reason)
     reason = task.fail_reason or t("task.no_reason", lang)
     st.error(f"**{escape_markdown(t('task.failed', lang))}**\n\n{escape_markdown(reason)}",
              icon=":material/error:")
-    st.info(f"**{escape_markdown(t('failure.' + kind, lang))}**  \n"
-            f"{escape_markdown(t('failure.' + kind + '.next', lang))}", icon=":material/lightbulb:")
+    st.info(f"**{escape_markdown(t(_FAILURE[kind], lang))}**  \n"
+            f"{escape_markdown(t(_FAILURE_NEXT[kind], lang))}", icon=":material/lightbulb:")

@@ -9,6 +9,7 @@ import streamlit as st
 from lib.ui import session
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
+from lib.i18n.labels import STATUS_LABEL
 from lib.gateway.models import Task
 from lib.studio.task_lookup import estimate_progress, fetch_many
 from lib.ui.errors import show_error
@@ -99,7 +100,7 @@ def _row(task_id: str, lang: str) -> dict:
         "cover": first.image_url if first else None,
         "task_id": task_id,
         "title": title,
-        "status": t(f"status.{task.status.value}", lang),
+        "status": t(STATUS_LABEL[task.status.value], lang),
         "progress": estimate_progress(task).value,
         "platform": "Suno" if task.platform == "suno" else "Udio",
         "duration": first.duration if first else None,
