@@ -1,14 +1,25 @@
 """The frame: page config, navigation, shared sidebar, then the selected page."""
+import logging
+
 import streamlit as st
 
 from lib.i18n import t
-from lib.ui import session
+from lib.settings import SettingsError, configure_logging
+from lib.ui import resources, session
+from lib.text import escape_markdown
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
 
 session.capture_widgets()  # first: what the browser sent survives a page or language switch
 lang = session.language()
+try:
+    configure_logging(resources.settings().log_level)
+except SettingsError as error:  # checked before anything uses a setting, with the setting named
+    logging.getLogger("lib.settings").error("bad setting %s", error)
+    st.error(t("app.bad_setting", lang, name=error.name.replace("`", "'"),
+                      problem=escape_markdown(error.problem)), icon=":material/settings_alert:")
+    st.stop()
 create = st.Page("app_pages/create.py", title=t("nav.create", lang), icon=":material/edit_note:",
                  url_path="create", help=t("nav.create.help", lang))
 # Streamlit serves the default page at "/" only, so "/create" would be "Page not found" if Create

@@ -13,24 +13,30 @@ import time
 import streamlit as st
 
 from lib.gateway.client import GatewayClient
-from lib.gateway.profiles import GatewayProfile, load_profiles
-from lib.library.store import HistoryStore, HistoryUnavailable, data_dir, default_database_url
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import HistoryStore, HistoryUnavailable
 from lib.sandbox import SandboxConfig, SandboxGateway
+from lib.settings import Settings, load_settings
 from lib.studio.media_fetch import fetch_media
 
 SANDBOX_KEY = "sandbox-demo-key"
-# A fixed port keeps the sandbox's media URLs (stored in the history) valid across restarts.
-SANDBOX_DEFAULT_PORT = 8599
+
+
+def settings() -> Settings:
+    """The settings as they are now (cheap to read; tests change the environment between runs).
+    Raises ``SettingsError``: the frame shows it and stops."""
+    return load_settings(os.environ, _secrets())
 
 
 @st.cache_resource(show_spinner=False)
 def sandbox_gateway() -> SandboxGateway:
-    config = SandboxConfig.fast() if os.environ.get("SANDBOX_FAST") else SandboxConfig()
-    port = int(os.environ.get("SANDBOX_PORT") or SANDBOX_DEFAULT_PORT)
+    current = settings()
+    config = SandboxConfig.fast() if current.sandbox_fast else SandboxConfig()
+    port = current.sandbox_port  # fixed: the sandbox's media URLs in the library stay valid
     try:
-        return SandboxGateway(config, port=port, state_path=data_dir() / f"sandbox-{port}.json").start()
+        return SandboxGateway(config, port=port, state_path=current.data_dir / f"sandbox-{port}.json").start()
     except OSError:
-        if os.environ.get("SANDBOX_PORT"):
+        if current.sandbox_port_chosen:
             raise
         # Another app holds the port: this one's demo tasks then last until it stops.
         return SandboxGateway(config).start()
@@ -43,11 +49,9 @@ def sandbox_profile() -> GatewayProfile:
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
 def client(base_url: str, api_key: str) -> GatewayClient:
     """One client per browser session and gateway: keys and connections never mix."""
-    # GATEWAY_SUBMIT_TIMEOUT: seconds a paid POST waits for its answer before "outcome unknown".
-    submit_timeout = float(os.environ.get("GATEWAY_SUBMIT_TIMEOUT") or 150)
-    # GATEWAY_READ_TIMEOUT: seconds a read (a fetch, a conversion check) waits for its answer.
-    read_timeout = float(os.environ.get("GATEWAY_READ_TIMEOUT") or 30)
-    return GatewayClient(base_url, api_key, timeout=(5.0, read_timeout), submit_timeout=submit_timeout)
+    current = settings()
+    return GatewayClient(base_url, api_key, timeout=(5.0, current.read_timeout_s),
+                         submit_timeout=current.submit_timeout_s)
 
 
 def _secrets() -> dict:
@@ -58,7 +62,7 @@ def _secrets() -> dict:
 
 
 def configured_profiles() -> list[GatewayProfile]:
-    return load_profiles(os.environ, _secrets())
+    return list(settings().gateways)
 
 
 # --- The library -----------------------------------------------------------------------------
@@ -76,7 +80,7 @@ def _history_store(url: str) -> HistoryStore:
 def history() -> HistoryStore | None:
     """The library, or None while it is unavailable (retried every ``HISTORY_RETRY_S`` so a
     database that is down does not slow every rerun and polling tick)."""
-    url = default_database_url()
+    url = settings().database_url
     with _history_failure_lock:
         failed = _history_failure.get(url)
     if failed and time.time() - failed[0] < HISTORY_RETRY_S:
@@ -93,12 +97,12 @@ def history() -> HistoryStore | None:
 
 def history_failed(error: HistoryUnavailable) -> None:
     with _history_failure_lock:
-        _history_failure[default_database_url()] = (time.time(), str(error))
+        _history_failure[settings().database_url] = (time.time(), str(error))
 
 
 def history_problem() -> str | None:
     with _history_failure_lock:
-        failed = _history_failure.get(default_database_url())
+        failed = _history_failure.get(settings().database_url)
     return failed[1] if failed else None
 
 

@@ -1,0 +1,141 @@
+"""Every setting the app reads, in one object, read from the environment and ``secrets.toml`` and
+checked when the app starts: a bad value stops the app with a message naming the setting, instead
+of failing later deep inside a cached resource.
+
+| Setting | Default | What it does |
+|---|---|---|
+| ``GATEWAY_BASE_URL``, ``GATEWAY_API_KEY``, ``GATEWAY_NAME`` | none | a configured gateway (more in secrets) |
+| ``GATEWAY_READ_TIMEOUT`` | 30 | seconds a free read (a fetch, a check) waits for its answer |
+| ``GATEWAY_SUBMIT_TIMEOUT`` | 150 | seconds a paid POST waits before its outcome is "unknown" |
+| ``HISTORY_DATABASE_URL`` | SQLite in the data directory | the library's database (SQLAlchemy URL) |
+| ``MUSIC_TASK_STUDIO_DATA_DIR`` | the platform's user data directory | the library and sandbox files |
+| ``SANDBOX_PORT`` | 8599 | the built-in sandbox gateway's loopback port (fixed: stored media URLs stay valid) |
+| ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
+| ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
+
+Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
+them), and its ``[gateways.<name>]`` sections add gateways.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lib.gateway.profiles import GatewayProfile, load_profiles
+from lib.library.store import data_dir, default_database_url
+
+SANDBOX_DEFAULT_PORT = 8599
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """A setting with a value the app cannot use; ``name`` is the setting's name."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Settings:
+    gateways: tuple[GatewayProfile, ...] = ()
+    read_timeout_s: float = 30.0
+    submit_timeout_s: float = 150.0
+    database_url: str = ""
+    data_dir: Path = field(default_factory=Path)
+    sandbox_port: int = SANDBOX_DEFAULT_PORT
+    sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
+    sandbox_fast: bool = False
+    log_level: str = "WARNING"
+
+
+def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str, Any] | None = None) -> Settings:
+    """Raises ``SettingsError`` naming the first setting that is wrong."""
+    secrets = secrets or {}
+    gateways = tuple(load_profiles(environ, secrets))
+    for index, profile in enumerate(gateways):
+        from_environment = index == 0 and bool(_env(environ, "GATEWAY_BASE_URL"))
+        _check_url(profile.base_url, "GATEWAY_BASE_URL" if from_environment else f"gateway {profile.name!r}: base_url")
+    database_url = default_database_url(environ)
+    if "://" not in database_url:
+        raise SettingsError("HISTORY_DATABASE_URL", "not a database URL (sqlite:///… or postgresql+psycopg://…)")
+    port_text = _env(environ, "SANDBOX_PORT")
+    return Settings(
+        gateways=gateways,
+        read_timeout_s=_seconds(environ, "GATEWAY_READ_TIMEOUT", 30.0),
+        submit_timeout_s=_seconds(environ, "GATEWAY_SUBMIT_TIMEOUT", 150.0),
+        database_url=database_url,
+        data_dir=data_dir(environ),
+        sandbox_port=_port(port_text) if port_text else SANDBOX_DEFAULT_PORT,
+        sandbox_port_chosen=bool(port_text),
+        sandbox_fast=_flag(environ, "SANDBOX_FAST"),
+        log_level=_log_level(environ),
+    )
+
+
+def configure_logging(level: str) -> None:
+    """The app's modules log under ``lib``; Streamlit configures only its own loggers."""
+    logger = logging.getLogger("lib")
+    logger.setLevel(level)
+    if not any(getattr(h, "_music_task_studio", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._music_task_studio = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
+def _env(environ: Mapping[str, str], name: str, default: str = "") -> str:
+    return (environ.get(name) or "").strip() or default
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = _env(environ, name)
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise SettingsError(name, f"{text!r} is not a number of seconds") from None
+    if not 0 < seconds <= 3600:
+        raise SettingsError(name, f"{text} is out of range (more than 0, at most 3600 seconds)")
+    return seconds
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise SettingsError("SANDBOX_PORT", f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise SettingsError("SANDBOX_PORT", f"{port} is not between 1 and 65535")
+    return port
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    text = _env(environ, name).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SettingsError(name, f"{text!r} is neither on (1, true, yes) nor off (0, false, no)")
+
+
+def _log_level(environ: Mapping[str, str]) -> str:
+    level = _env(environ, "MUSIC_TASK_STUDIO_LOG_LEVEL", "WARNING").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError("MUSIC_TASK_STUDIO_LOG_LEVEL", f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _check_url(url: str, name: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(name, f"{url!r} is not an http(s) address")

@@ -1,0 +1,92 @@
+"""Settings: gateway profiles from the environment and secrets, and the one settings object."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.gateway.profiles import GatewayProfile, load_profiles
+from lib.settings import SettingsError, load_settings
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_environment_profile_comes_first():
+    profiles = load_profiles({"GATEWAY_BASE_URL": "https://api.uniapi.io/", "GATEWAY_API_KEY": " sk-1 "},
+                             {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai", "api_key": "sk-2"}}})
+    assert [(p.name, p.base_url, p.api_key) for p in profiles] == [
+        ("env", "https://api.uniapi.io/", "sk-1"), ("bltcy", "https://api.bltcy.ai", "sk-2")]
+
+
+def test_named_sections_and_single_gateway_section():
+    secrets = {"gateways": {"a": {"base_url": "https://a.example"}, "broken": {"api_key": "x"},
+                            "sandbox": {"base_url": "https://s.example"}},
+               "gateway": {"base_url": "https://d.example", "api_key": "k"}}
+    names = [p.name for p in load_profiles({}, secrets)]
+    assert names == ["a", "sandbox-2", "default"]  # no base_url: skipped; reserved names renamed
+
+
+def test_nothing_configured():
+    assert load_profiles({}, {}) == []
+    assert load_profiles({"GATEWAY_API_KEY": "sk-only-key"}, {"gateways": "not a table"}) == []
+
+
+def test_key_is_hidden_from_repr_and_fingerprinted():
+    profile = GatewayProfile("p", "https://x", "sk-secret-value")
+    assert "sk-secret-value" not in repr(profile)
+    assert len(profile.key_fingerprint) == 10 and "secret" not in profile.key_fingerprint
+    assert GatewayProfile("p", "https://x").key_fingerprint == ""
+
+
+# --- The settings object: read once, checked, the bad setting named ----------------------------
+
+def test_defaults_with_nothing_configured(tmp_path):
+    settings = load_settings({"MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path)}, {})
+    assert settings.gateways == ()
+    assert (settings.read_timeout_s, settings.submit_timeout_s) == (30.0, 150.0)
+    assert settings.database_url == f"sqlite:///{tmp_path / 'history.db'}"
+    assert settings.data_dir == tmp_path
+    assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (8599, False, False)
+    assert settings.log_level == "WARNING"
+
+
+def test_every_setting_is_read():
+    settings = load_settings({"GATEWAY_BASE_URL": "https://api.example.com", "GATEWAY_API_KEY": "sk-1",
+                              "GATEWAY_READ_TIMEOUT": "12.5", "GATEWAY_SUBMIT_TIMEOUT": "60",
+                              "HISTORY_DATABASE_URL": "postgresql+psycopg://u@db/mts", "SANDBOX_PORT": "9100",
+                              "SANDBOX_FAST": "yes", "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug"},
+                             {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}})
+    assert [p.name for p in settings.gateways] == ["env", "bltcy"]
+    assert (settings.read_timeout_s, settings.submit_timeout_s) == (12.5, 60.0)
+    assert settings.database_url == "postgresql+psycopg://u@db/mts"
+    assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (9100, True, True)
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(("environ", "secrets", "named"), [
+    ({"GATEWAY_READ_TIMEOUT": "thirty"}, {}, "GATEWAY_READ_TIMEOUT"),
+    ({"GATEWAY_READ_TIMEOUT": "0"}, {}, "GATEWAY_READ_TIMEOUT"),
+    ({"GATEWAY_SUBMIT_TIMEOUT": "-5"}, {}, "GATEWAY_SUBMIT_TIMEOUT"),
+    ({"SANDBOX_PORT": "http"}, {}, "SANDBOX_PORT"),
+    ({"SANDBOX_PORT": "70000"}, {}, "SANDBOX_PORT"),
+    ({"SANDBOX_FAST": "maybe"}, {}, "SANDBOX_FAST"),
+    ({"MUSIC_TASK_STUDIO_LOG_LEVEL": "LOUD"}, {}, "MUSIC_TASK_STUDIO_LOG_LEVEL"),
+    ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
+    ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
+    ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
+])
+def test_a_bad_setting_is_named(environ, secrets, named):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ, secrets)
+    assert caught.value.name == named
+    assert str(caught.value).startswith(named)
+
+
+def test_the_app_stops_at_start_with_the_bad_setting_named(monkeypatch):
+    monkeypatch.setenv("GATEWAY_READ_TIMEOUT", "thirty")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = "zh-CN"
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "GATEWAY_READ_TIMEOUT" in at.error[0].value and "设置" in at.error[0].value
+    assert not at.sidebar.selectbox  # nothing that would use the setting is drawn
