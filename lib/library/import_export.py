@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from lib.gateway.errors import InvalidInputError
-from lib.library.store import HistoryEntry
 from lib.gateway.ids import split_ids, validate_id
 from lib.gateway.models import PLATFORMS
+from lib.library.entries import HistoryEntry
 
 EXPORT_FORMAT = "music-task-studio/history"
 EXPORT_VERSION = 1
