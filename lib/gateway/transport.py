@@ -17,8 +17,9 @@ import base64
 import json
 import logging
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
@@ -60,8 +61,11 @@ class KeyScrubber:
 
     def __init__(self, key: str) -> None:
         self._forms = key_spellings(key)
-        # JSON escapes that could hide one of the key's characters (always ``\u``).
-        self._escapes = ("\\u", *(esc for char, esc in _JSON_ESCAPES.items() if char in key))
+        self._found = re.compile("|".join(map(re.escape, self._forms))) if self._forms else None
+        # The JSON escapes that spell one of the key's characters: only they can hide it from __call__.
+        units = "|".join(sorted({f"{unit:04x}" for unit in _utf16_units(key)}))
+        simple = "".join(f"|{re.escape(esc)}" for char, esc in _JSON_ESCAPES.items() if char in key)
+        self._hiding = re.compile(rf"\\u(?:{units}){simple}", re.IGNORECASE)
 
     def __call__(self, text: str) -> str:
         for form in self._forms:
@@ -71,34 +75,30 @@ class KeyScrubber:
 
     def may_hide_in(self, json_text: str) -> bool:
         """Whether decoding this JSON could spell the key out of escapes the text scrub missed."""
-        return bool(self._forms) and any(escape in json_text for escape in self._escapes)
+        return self._found is not None and self._hiding.search(json_text) is not None
 
     def scrub_data(self, data: Any) -> bool:
         """Scrub every string of decoded JSON in place (no recursion); whether anything changed."""
-        changed, stack = False, [data]
-        while stack:
+        found, changed, stack = self._found, False, [data]
+        while found is not None and stack:
             item = stack.pop()
             if isinstance(item, dict):
-                if any(isinstance(k, str) and self(k) != k for k in item):
+                if any(isinstance(k, str) and found.search(k) for k in item):
                     pairs = [(self(k) if isinstance(k, str) else k, v) for k, v in item.items()]
                     item.clear()
                     item.update(pairs)
                     changed = True
-                for k, v in item.items():
-                    if isinstance(v, str):
-                        clean = self(v)
-                        if clean != v:
-                            item[k], changed = clean, True
-                    elif isinstance(v, (dict, list)):
-                        stack.append(v)
+                slots: Iterable[tuple[Any, Any]] = item.items()
             elif isinstance(item, list):
-                for i, v in enumerate(item):
-                    if isinstance(v, str):
-                        clean = self(v)
-                        if clean != v:
-                            item[i], changed = clean, True
-                    elif isinstance(v, (dict, list)):
-                        stack.append(v)
+                slots = enumerate(item)
+            else:
+                continue
+            for slot, value in list(slots):
+                if isinstance(value, str):
+                    if found.search(value):
+                        item[slot], changed = self(value), True
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
         return changed
 
 
@@ -116,27 +116,16 @@ def key_spellings(key: str) -> tuple[str, ...]:
              "".join(f"\\u{u:04x}" for u in units), "".join(f"\\u{u:04X}" for u in units),
              "".join(f"%{b:02X}" for b in raw), "".join(f"%{b:02x}" for b in raw)}
     for encoded in (quote(key, safe=""), quote(key), quote_plus(key, safe="")):
-        forms |= {encoded, _lower_percent(encoded)}
+        forms |= {encoded, re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), encoded)}
     for core in _base64_cores(raw):
         forms |= {core, core.translate(str.maketrans("+/", "-_")), core.replace("/", "\\/")}
     return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
 
 
 def _utf16_units(text: str) -> list[int]:
-    units = []
-    for char in text:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            units += [0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)]
-        else:
-            units.append(code)
-    return units
-
-
-def _lower_percent(text: str) -> str:
-    parts = text.split("%")
-    return parts[0] + "".join("%" + p[:2].lower() + p[2:] for p in parts[1:])
+    """What JSON's ``\\uXXXX`` escapes spell ``text`` with (surrogate pairs beyond the BMP)."""
+    data = text.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
 
 
 def _base64_cores(raw: bytes) -> set[str]:
