@@ -13,6 +13,7 @@ from typing import Any
 
 from lib.gateway import bodies
 from lib.gateway import catalog
+from lib.gateway import routes
 from lib.gateway.errors import InvalidInputError
 from lib.gateway.ids import validate_id
 from lib.studio.submit import Submission
@@ -30,7 +31,7 @@ UDIO_PROMPT_LIMIT = 1000
 UDIO_SLIDERS = ("prompt_strength", "clarity_strength", "lyrics_strength", "generation_quality")
 VOCAL_GENDERS = ("", "m", "f")
 
-MUSIC = "/suno/submit/music"
+MUSIC = routes.SUNO_MUSIC.path
 _ADVANCED = ("vocal_gender", "style_weight", "weirdness", "webhook")
 _SONG_TEXT = ("lyrics", "title", "tags")
 _UDIO = ("prompt", "lyrics_type", "lyrics", "udio_model", "seed", "negative_prompt", *UDIO_SLIDERS)
@@ -313,18 +314,18 @@ def _persona_song(form: _Form) -> tuple[str, dict[str, Any]]:
 
 
 def _persona_create(form: _Form) -> tuple[str, dict[str, Any]]:
-    return "/suno/persona/create/", bodies.suno_persona(
+    return routes.SUNO_PERSONA.path, bodies.suno_persona(
         root_clip_id=form.ident("clip_id"), name=form.text("persona_name", required=True),
         description=form.text("persona_description"), is_public=form.flag("persona_public"))
 
 
 def _upload(form: _Form) -> tuple[str, dict[str, Any]]:
-    return "/suno/uploads/audio-url", {"url": form.url("audio_url", required=True)}
+    return routes.SUNO_UPLOAD.path, {"url": form.url("audio_url", required=True)}
 
 
 def _concat(form: _Form) -> tuple[str, dict[str, Any]]:
-    return "/suno/submit/concat", bodies.suno_concat(form.ident("clip_id"),
-                                                     is_infill=form.flag("is_infill"))
+    return routes.SUNO_CONCAT.path, bodies.suno_concat(form.ident("clip_id"),
+                                                       is_infill=form.flag("is_infill"))
 
 
 def _stems(form: _Form) -> tuple[str, dict[str, Any]]:
@@ -336,7 +337,7 @@ def _stems(form: _Form) -> tuple[str, dict[str, Any]]:
 
 def _lyrics(form: _Form) -> tuple[str, dict[str, Any]]:
     prompt = form.text("lyrics_prompt", required=True, limit=LYRICS_PROMPT_LIMIT)
-    return "/suno/submit/lyrics", bodies.suno_lyrics(prompt, notify_hook=form.url("webhook"))
+    return routes.SUNO_LYRICS.path, bodies.suno_lyrics(prompt, notify_hook=form.url("webhook"))
 
 
 # --- Udio -----------------------------------------------------------------------------------
@@ -352,7 +353,7 @@ def _udio(form: _Form) -> tuple[str, dict[str, Any]]:
     if form.mode != "generate":
         source = {"mode": form.mode, "song_id": form.ident("song_id"),
                   "song_section_start": form.number("position", low=0, high=1)}
-    return "/udio/submit/music", bodies.udio_music(
+    return routes.UDIO_MUSIC.path, bodies.udio_music(
         prompt, lyrics_type=lyrics_type, lyrics=lyrics, model_type=form.text("udio_model"),
         seed=-1 if seed is None else seed, negative_prompt=form.text("negative_prompt"),
         **source, **sliders)

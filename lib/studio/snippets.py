@@ -11,13 +11,14 @@ import json
 import re
 from typing import Any
 
-from lib.gateway.client import SUBMIT_ROUTES, normalise_base_url
+from lib.gateway import routes
 from lib.gateway.errors import InvalidInputError
+from lib.gateway.routes import NO_TASK_ROUTES, SUBMIT_ROUTES
+from lib.gateway.transport import normalise_base_url
 from lib.studio.submit import Submission
 
 KEY_VARIABLE = "GATEWAY_API_KEY"
 POLL_VARIABLE = "POLL_SECONDS"  # both snippets poll every 5 s unless this says otherwise
-NO_TASK_ROUTES = frozenset({"/suno/persona/create/"})  # answer at once: nothing to poll (§2.8)
 
 
 def curl_command(base_url: str, submission: Submission) -> str:
@@ -25,7 +26,7 @@ def curl_command(base_url: str, submission: Submission) -> str:
     lyrics), then, for task routes, polling the fetch route until SUCCESS or FAILURE."""
     base, route, fetch, body = _parts(base_url, submission)
     payload = json.dumps(body, ensure_ascii=False, indent=2)
-    submit = (f'curl -sS -X POST "{_dq(base + route)}" \\\n'
+    submit = (f'curl -sS -X {routes.SUBMITS[route].method} "{_dq(base + route)}" \\\n'
               f'  -H "Authorization: Bearer ${KEY_VARIABLE}" \\\n'
               f'  -H "Content-Type: application/json" \\\n'
               f"  --data-binary @- <<'JSON'")
@@ -63,13 +64,14 @@ def _parts(base_url: str, submission: Submission) -> tuple[str, str, str | None,
         raise InvalidInputError(f"{route} is not a submit route")
     # JSON round trip: plain dicts/lists as the client would send them; NaN/inf are refused.
     body = json.loads(json.dumps(dict(submission.body), ensure_ascii=False, allow_nan=False))
-    platform = route.split("/")[1]  # "suno" or "udio": the fetch route follows the submit route
-    fetch = None if route in NO_TASK_ROUTES else f"/{platform}/fetch/"
+    # The fetch route follows the submit route's platform; the persona route answers at once (§2.8).
+    fetch = None if route in NO_TASK_ROUTES else routes.FETCH[routes.SUBMITS[route].platform].prefix
     return normalise_base_url(base_url), route, fetch, body
 
 
 def _label(submission: Submission) -> str:
-    text = f"{submission.platform} · {submission.action} · POST {submission.route}"
+    method = routes.SUBMITS[submission.route].method  # _parts has checked it is a submit route
+    text = f"{submission.platform} · {submission.action} · {method} {submission.route}"
     return re.sub(r"[^\w .·/:-]", "", text)  # it goes into comments and a docstring
 
 

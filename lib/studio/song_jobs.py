@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, replace
 
 from lib.gateway import bodies
+from lib.gateway import routes
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import (GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError,
                         ServerError, UnsupportedRouteError)
@@ -183,18 +184,18 @@ def _follow_delay(elapsed: float) -> float:
 
 def stems_submission(song: Song, task: Task) -> Submission:
     body = bodies.suno_stems(clip_id=song.id, title=song.title, task_id=task.task_id or None)
-    return Submission("suno", "stems", "/suno/submit/music", body)
+    return Submission("suno", "stems", routes.SUNO_MUSIC.path, body)
 
 
 def full_song_submission(song: Song) -> Submission:
-    return Submission("suno", "concat", "/suno/submit/concat",
+    return Submission("suno", "concat", routes.SUNO_CONCAT.path,
                       bodies.suno_concat(song.id, is_infill=song.infill))
 
 
 def persona_submission(song: Song, name: str, description: str = "", is_public: bool = True) -> Submission:
     body = bodies.suno_persona(root_clip_id=song.id, name=name.strip(), description=description.strip(),
                                is_public=is_public)
-    return Submission("suno", "persona_create", "/suno/persona/create/", body)
+    return Submission("suno", "persona_create", routes.SUNO_PERSONA.path, body)
 
 
 def tools_for(song: Song, task: Task) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from lib.library.store import HistoryStore, HistoryUnavailable
 class Submission:
     platform: str  # "suno" or "udio"
     action: str  # what the user chose: "inspiration", "custom", "extend", "udio-generate"…
-    route: str  # e.g. "/suno/submit/music"
+    route: str  # a paid route's path from lib.gateway.routes, e.g. routes.SUNO_MUSIC.path
     body: Mapping[str, Any] = field(default_factory=dict)
 
 

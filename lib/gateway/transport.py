@@ -1,0 +1,388 @@
+"""HTTP transport for the gateway client: the one place that decides timeouts, retries, how an
+answer is decoded and how the API key is kept out of everything.
+
+Rules (reference §6.4, DEVELOPERS.md):
+- the key travels only in the ``Authorization`` header; every spelling of it (plain, JSON-escaped,
+  ``\\u``-escaped, percent-encoded, base64) is scrubbed from answers, errors and log records;
+- free calls (GETs and the batch fetch POST) retry on connection errors, 429 and 5xx with capped,
+  jittered backoff that honours ``Retry-After``; a paid POST (``Route.paid``) is sent exactly once,
+  and a timeout after sending it (or a 2xx answer that cannot be read) raises
+  ``OutcomeUnknownError`` instead of guessing;
+- every call has (connect, read) timeouts — a paid POST a longer read timeout — and a body cap.
+  There is no overall deadline per call: the read timeout bounds each wait for bytes.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterable
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, quote_plus, urlsplit
+
+import requests
+
+from lib.gateway import errors
+from lib.gateway.error_mapping import error_from_body
+from lib.gateway.routes import Route
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "MusicTaskStudio/0.1 (+https://github.com/)"
+MAX_BODY_BYTES = 20 * 1024 * 1024
+RETRYABLE = (errors.GatewayConnectionError, errors.RateLimitError, errors.ServerError)
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n",
+                 "\r": "\\r", "\t": "\\t"}
+
+
+def normalise_base_url(base_url: str) -> str:
+    url = (base_url or "").strip().rstrip("/")
+    if url.lower().endswith("/v1"):
+        url = url[:-3].rstrip("/")  # music routes hang off the origin, not /v1 (reference §1.2)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise errors.InvalidInputError(f"not an http(s) gateway address: {base_url!r}")
+    return url
+
+
+def bare_key(api_key: str | None) -> str:
+    key = (api_key or "").strip()
+    if key[:7].lower() == "bearer ":
+        key = key[7:].strip()  # a pasted "Bearer sk-…": keep the bare key so scrubbing finds it
+    return key
+
+
+class KeyScrubber:
+    """Replaces the key with ``***`` in text, in every spelling a gateway might echo it in."""
+
+    def __init__(self, key: str) -> None:
+        self._forms = key_spellings(key)
+        self._found = re.compile("|".join(map(re.escape, self._forms))) if self._forms else None
+        # The JSON escapes that spell one of the key's characters: only they can hide it from __call__.
+        units = "|".join(sorted({f"{unit:04x}" for unit in _utf16_units(key)}))
+        simple = "".join(f"|{re.escape(esc)}" for char, esc in _JSON_ESCAPES.items() if char in key)
+        self._hiding = re.compile(rf"\\u(?:{units}){simple}", re.IGNORECASE)
+
+    def __call__(self, text: str) -> str:
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, "***")
+        return text
+
+    def may_hide_in(self, json_text: str) -> bool:
+        """Whether decoding this JSON could spell the key out of escapes the text scrub missed."""
+        return self._found is not None and self._hiding.search(json_text) is not None
+
+    def scrub_data(self, data: Any) -> bool:
+        """Scrub every string of decoded JSON in place (no recursion); whether anything changed."""
+        found, changed, stack = self._found, False, [data]
+        while found is not None and stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                if any(isinstance(k, str) and found.search(k) for k in item):
+                    pairs = [(self(k) if isinstance(k, str) else k, v) for k, v in item.items()]
+                    item.clear()
+                    item.update(pairs)
+                    changed = True
+                slots: Iterable[tuple[Any, Any]] = item.items()
+            elif isinstance(item, list):
+                slots = enumerate(item)
+            else:
+                continue
+            for slot, value in list(slots):
+                if isinstance(value, str):
+                    if found.search(value):
+                        item[slot], changed = self(value), True
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+        return changed
+
+
+def key_spellings(key: str) -> tuple[str, ...]:
+    """The key as text may carry it: plain, JSON-escaped (with or without ``\\/``), fully
+    ``\\u``-escaped, percent-encoded and base64 (at any alignment inside a longer encoded blob);
+    longest first. Keys shorter than 4 characters are not scrubbed (they would blank out words)."""
+    if len(key) < 4:
+        return ()
+    escaped = json.dumps(key)[1:-1]
+    units = _utf16_units(key)
+    raw = key.encode()
+    forms = {key, escaped, escaped.replace("/", "\\/"), key.replace("/", "\\/"),
+             json.dumps(key, ensure_ascii=False)[1:-1],
+             "".join(f"\\u{u:04x}" for u in units), "".join(f"\\u{u:04X}" for u in units),
+             "".join(f"%{b:02X}" for b in raw), "".join(f"%{b:02x}" for b in raw)}
+    for encoded in (quote(key, safe=""), quote(key), quote_plus(key, safe="")):
+        forms |= {encoded, re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), encoded)}
+    for core in _base64_cores(raw):
+        forms |= {core, core.translate(str.maketrans("+/", "-_")), core.replace("/", "\\/")}
+    return tuple(sorted((f for f in forms if len(f) >= 4), key=len, reverse=True))
+
+
+def _utf16_units(text: str) -> list[int]:
+    """What JSON's ``\\uXXXX`` escapes spell ``text`` with (surrogate pairs beyond the BMP)."""
+    data = text.encode("utf-16-be", "surrogatepass")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def _base64_cores(raw: bytes) -> set[str]:
+    """For each of the 3 alignments, the base64 characters that depend on the key's bytes only."""
+    cores = set()
+    for offset in range(3):
+        encoded = base64.b64encode(bytes(offset) + raw).decode()
+        cores.add(encoded[-(-8 * offset // 6):8 * (offset + len(raw)) // 6])
+    return cores
+
+
+class Transport:
+    """A pooled session to one gateway. ``call`` sends one route, with the retry rule above."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float | tuple[float, float] = (5.0, 30.0),
+        submit_timeout: float = 150.0,  # seconds a paid POST waits for its answer
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        max_retry_after: float = 30.0,
+        pool_size: int = 10,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = normalise_base_url(base_url)
+        self.timeout = timeout if isinstance(timeout, tuple) else (min(timeout, 10.0), timeout)
+        # Paid POSTs wait longer: Suno-API answers a lyrics submit only when the lyrics are done
+        # (up to ~2 min), and giving up early turns a success into "outcome unknown".
+        self.submit_timeout = submit_timeout
+        self.max_retries = max(0, int(max_retries))
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self.sleep = sleep
+        key = bare_key(api_key)
+        self.scrub = KeyScrubber(key)
+        self._session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        if key:
+            self._session.headers["Authorization"] = f"Bearer {key}"
+
+    def close(self) -> None:
+        self._session.close()
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    def call(self, route: Route, path: str | None = None, *, json: Any = None, retry: bool | None = None,
+             parse: Callable[[Any], Any] | None = None) -> Any:
+        """One call of ``route`` (at ``path``, its filled template); ``parse`` turns the body into
+        the result, and an error it raises keeps the answer's HTTP status, request id and path.
+        Free routes retry unless ``retry=False``; a paid route never does."""
+        path = route.path if path is None else path
+        retry = not route.paid and (True if retry is None else retry)
+        attempt = 0
+        while True:
+            self._log(logging.DEBUG, "%s %s [%s] attempt %d", route.method, path, route.name, attempt + 1)
+            try:
+                body, status, request_id = self._exchange(route, path, json)
+                break
+            except RETRYABLE as error:
+                delay = self._retry_delay(route, path, attempt, error, retry)
+                if delay is None:
+                    raise
+            except errors.ProtocolError as error:  # an answer that is not JSON, or too large
+                error.route = error.route or path
+                error = _unread_success(error) if route.paid else error
+                self._failed(route, path, attempt, error, "an unreadable answer is not retried")
+                raise error from None
+            except errors.GatewayError as error:
+                self._failed(route, path, attempt, error, "the gateway's answer is final")
+                raise
+            attempt += 1
+            self.sleep(delay)
+        self._log(logging.DEBUG, "%s %s [%s] answered HTTP %d", route.method, path, route.name, status)
+        if parse is None:
+            return body
+        try:
+            return parse(body)
+        except errors.GatewayError as error:
+            error.status = status if error.status is None else error.status
+            error.request_id = error.request_id or request_id
+            error.route = error.route or path
+            error.args = (str(error),)
+            error = _unread_success(error) if route.paid else error
+            self._failed(route, path, attempt, error, "an unreadable answer is not retried")
+            raise error from None
+
+    # --- retries ---------------------------------------------------------------------------
+
+    def _retry_delay(self, route: Route, path: str, attempt: int, error: errors.GatewayError,
+                     retry: bool) -> float | None:
+        """The pause before the next attempt, or None (logged with why) when there is none."""
+        if route.paid:
+            why = "a paid request is sent once and never retried automatically"
+        elif isinstance(error, errors.OutcomeUnknownError):
+            why = "its outcome is unknown"
+        elif not retry:
+            why = "this call does not retry"
+        else:
+            delay = self._backoff(attempt, error)
+            retry_after = getattr(error, "retry_after", None)
+            if attempt >= self.max_retries:
+                why = f"all {self.max_retries} retries used"
+            elif delay is None:
+                why = f"Retry-After {retry_after:g} s is over the {self.max_retry_after:g} s cap"
+            else:
+                self._log(logging.INFO, "%s %s [%s] attempt %d of %d failed (%s: %s); retrying in %.2f s%s",
+                          route.method, path, route.name, attempt + 1, self.max_retries + 1,
+                          type(error).__name__, error, delay,
+                          " (Retry-After)" if retry_after is not None else "")
+                return delay
+        self._failed(route, path, attempt, error, why)
+        return None
+
+    def _backoff(self, attempt: int, error: errors.GatewayError) -> float | None:
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_retry_after else None
+        delay = min(self.max_backoff, self.backoff * 2 ** attempt)
+        return delay * random.uniform(0.75, 1.0)
+
+    def _failed(self, route: Route, path: str, attempt: int, error: errors.GatewayError, why: str) -> None:
+        self._log(logging.INFO, "%s %s [%s] attempt %d failed (%s: %s); not retried: %s",
+                  route.method, path, route.name, attempt + 1, type(error).__name__, error, why)
+
+    def _log(self, level: int, message: str, *args: Any) -> None:
+        """Logs the formatted, scrubbed text only (no headers, no key in any spelling)."""
+        if log.isEnabledFor(level):
+            log.log(level, "%s", self.scrub(message % args))
+
+    # --- one exchange ----------------------------------------------------------------------
+
+    def _exchange(self, route: Route, path: str, payload: Any) -> tuple[Any, int, str | None]:
+        url = self.base_url + path
+        paid = route.paid
+        try:
+            timeout = (self.timeout[0], self.submit_timeout) if paid else self.timeout
+            response = self._session.request(route.method, url, json=payload, timeout=timeout,
+                                             stream=True, allow_redirects=not paid)
+            try:
+                content = _read_capped(response)
+            finally:
+                response.close()
+        except requests.ConnectTimeout:
+            raise errors.GatewayTimeoutError(
+                f"could not connect to {self.host} within {self.timeout[0]:g} s", route=path) from None
+        except (requests.ReadTimeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            reached = not _never_connected(exc)
+            if paid and reached:
+                raise errors.OutcomeUnknownError(
+                    f"no answer from {self.host} after the request was sent: it may have been "
+                    "accepted", route=path) from None
+            cls = errors.GatewayTimeoutError if isinstance(exc, requests.ReadTimeout) else errors.GatewayConnectionError
+            raise cls(f"{_describe(exc)} ({self.host})", route=path) from None
+        except requests.RequestException as exc:
+            raise errors.GatewayConnectionError(f"{_describe(exc)} ({self.host})", route=path) from None
+        body = self._decode(response, content, path)
+        return body, response.status_code, _request_id(response)
+
+    def _decode(self, response: requests.Response, content: bytes, route: str) -> Any:
+        text = self.scrub(content.decode(response.encoding or "utf-8", errors="replace"))
+        request_id = _request_id(response)
+        content_type = response.headers.get("Content-Type", "").lower()
+        looks_html = "html" in content_type or text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+        try:
+            body = json.loads(text) if text.strip() else None
+        except (ValueError, RecursionError):  # nested past Python's limit is unreadable too
+            body = None
+        if body is not None and self.scrub.may_hide_in(text) and self.scrub.scrub_data(body):
+            try:  # the key was spelled with escapes: keep the scrubbed answer, not its raw text
+                text = json.dumps(body, ensure_ascii=False)
+            except (ValueError, RecursionError):
+                text = "***"
+        status = response.status_code
+        if looks_html and body is None and (status < 400 or status in (404, 405)):
+            raise errors.UnsupportedRouteError(
+                "the gateway answered a web page instead of JSON: it does not offer this route",
+                status=status, request_id=request_id, body=text[:2000], route=route)
+        error = error_from_body(status, body, request_id=request_id, route=route,
+                                text=text[:2000], retry_after=_retry_after(response))
+        if error is not None:
+            raise error
+        if body is None:
+            raise errors.ProtocolError("the gateway's answer is not readable JSON", status=status,
+                                       request_id=request_id, body=text[:2000], route=route)
+        return body
+
+
+def _unread_success(error: errors.GatewayError) -> errors.GatewayError:
+    """What an unreadable answer to a paid POST means. A 2xx whose body is cut off, too large or
+    without a task ID came from a gateway that accepted the request, and may have billed it: calling
+    that a refusal would invite a second, paid submit, so it is an unknown outcome instead."""
+    if not isinstance(error, errors.ProtocolError) or error.status is None or not 200 <= error.status < 300:
+        return error
+    return errors.OutcomeUnknownError(
+        f"the gateway answered HTTP {error.status}, but its answer could not be read "
+        f"({error.gateway_message}): the request may have been accepted",
+        status=error.status, code=error.code, request_id=error.request_id, body=error.body, route=error.route)
+
+
+def _read_capped(response: requests.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise errors.ProtocolError(
+                f"the gateway's answer is larger than {MAX_BODY_BYTES // 2**20} MB",
+                status=response.status_code, request_id=_request_id(response))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _request_id(response: requests.Response) -> str | None:
+    return response.headers.get("X-Oneapi-Request-Id") or response.headers.get("X-Request-Id")
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def _never_connected(exc: Exception) -> bool:
+    text = repr(exc)
+    return any(s in text for s in ("NewConnectionError", "NameResolutionError", "Connection refused",
+                                   "ConnectTimeout", "Failed to resolve", "SSLError"))
+
+
+def _describe(exc: Exception) -> str:
+    text = repr(exc)
+    for needle, words in (("Connection refused", "connection refused"),
+                          ("NameResolution", "host name could not be resolved"),
+                          ("Failed to resolve", "host name could not be resolved"),
+                          ("SSL", "TLS handshake failed"),
+                          ("ReadTimeout", "no answer in time"),
+                          ("Read timed out", "no answer in time"),
+                          ("RemoteDisconnected", "the gateway closed the connection"),
+                          ("reset by peer", "the gateway closed the connection"),
+                          ("IncompleteRead", "the answer was cut off"),
+                          ("InvalidChunkLength", "the answer was cut off")):
+        if needle in text:
+            return words
+    return "network error"
