@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lib.gateway.profiles import GatewayProfile, load_profiles
-from lib.library.store import data_dir, default_database_url
+from lib.library.paths import data_dir, default_database_url
 
 SANDBOX_DEFAULT_PORT = 8599
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

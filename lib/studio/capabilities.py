@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lib.gateway import routes
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import GatewayError
 
@@ -12,10 +13,10 @@ OFFERED, MISSING, UNKNOWN = "offered", "missing", "unknown"
 # A made-up clip/task ID: a gateway with the route answers "task_not_exist", one without its web page.
 PROBE_ID = "00000000-0000-4000-8000-0000000000a1"
 GET_PROBES = {
-    "wav": f"/suno/act/wav/{PROBE_ID}",
-    "mp4": f"/suno/act/mp4/{PROBE_ID}",
-    "timing": f"/suno/act/timing/{PROBE_ID}",
-    "udio": f"/udio/fetch/{PROBE_ID}",
+    "wav": routes.SUNO_WAV.format(clip_id=PROBE_ID),
+    "mp4": routes.SUNO_MP4.format(clip_id=PROBE_ID),
+    "timing": routes.SUNO_TIMING.format(clip_id=PROBE_ID),
+    "udio": routes.UDIO_FETCH.format(task_id=PROBE_ID),
 }
 LEARNED_ON_USE = ("stems", "full_song", "persona")
 ALL = (*GET_PROBES, *LEARNED_ON_USE)

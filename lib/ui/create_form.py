@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.ui import resources, session
+from lib.gateway import routes
 from lib.gateway.bodies import LYRICS_TYPES
 from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
 from lib.studio.create_modes import (MODES, VOCAL_GENDERS, FieldError, FormInvalid, build, defaults, fields_of,
@@ -331,7 +332,7 @@ def _send(submission: Submission, lang: str) -> None:
         _finish(CreateOutcome("error", error))
     if result.history_error:
         resources.history_failed(HistoryUnavailable(result.history_error))
-    if submission.route == "/suno/persona/create/":
+    if submission.route == routes.SUNO_PERSONA.path:  # answered with the persona itself
         body = submission.body
         persona = session.new_persona(result.task_id, str(body.get("name", "")), str(body.get("description", "")),
                                       root_clip_id=str(body.get("root_clip_id", "")))
