@@ -1,12 +1,13 @@
 """The frame: page config, navigation, shared sidebar, then the selected page."""
+
 import logging
 
 import streamlit as st
 
 from lib.i18n import t
 from lib.settings import SettingsError, configure_logging
-from lib.ui import resources, session
 from lib.text import escape_markdown
+from lib.ui import resources, session
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
@@ -17,21 +18,38 @@ try:
     configure_logging(resources.settings().log_level)
 except SettingsError as error:  # checked before anything uses a setting, with the setting named
     logging.getLogger("lib.settings").error("bad setting %s", error)
-    st.error(t("app.bad_setting", lang, name=error.name.replace("`", "'"),
-                      problem=escape_markdown(error.problem)), icon=":material/settings_alert:")
+    st.error(
+        t("app.bad_setting", lang, name=error.name.replace("`", "'"), problem=escape_markdown(error.problem)),
+        icon=":material/settings_alert:",
+    )
     st.stop()
-create = st.Page("app_pages/create.py", title=t("nav.create", lang), icon=":material/edit_note:",
-                 url_path="create", help=t("nav.create.help", lang))
+create = st.Page(
+    "app_pages/create.py",
+    title=t("nav.create", lang),
+    icon=":material/edit_note:",
+    url_path="create",
+    help=t("nav.create.help", lang),
+)
 # Streamlit serves the default page at "/" only, so "/create" would be "Page not found" if Create
 # were the default: the root is a hidden page that forwards to /create instead.
 home = st.Page(lambda: None, title=t("nav.create", lang), url_path="home", default=True, visibility="hidden")
 pages = [
     home,
     create,
-    st.Page("app_pages/task.py", title=t("nav.task", lang), icon=":material/library_music:",
-            url_path="task", help=t("nav.task.help", lang)),
-    st.Page("app_pages/history.py", title=t("nav.history", lang), icon=":material/history:",
-            url_path="history", help=t("nav.history.help", lang)),
+    st.Page(
+        "app_pages/task.py",
+        title=t("nav.task", lang),
+        icon=":material/library_music:",
+        url_path="task",
+        help=t("nav.task.help", lang),
+    ),
+    st.Page(
+        "app_pages/history.py",
+        title=t("nav.history", lang),
+        icon=":material/history:",
+        url_path="history",
+        help=t("nav.history.help", lang),
+    ),
 ]
 page = st.navigation(pages)
 if page is home:

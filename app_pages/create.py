@@ -1,8 +1,9 @@
 """Create page: every Suno and Udio submission mode, validated, previewed and sent once."""
+
 import streamlit as st
 
-from lib.ui import session
 from lib.i18n import t
+from lib.ui import session
 from lib.ui.create_form import render_create
 
 lang = session.language()

@@ -1,10 +1,11 @@
 """History page: the library of every task submitted or inspected here, kept across restarts."""
+
 import streamlit as st
 
-from lib.ui import resources, session
-from lib.library.store import HistoryUnavailable
 from lib.i18n import t
+from lib.library.store import HistoryUnavailable
 from lib.text import escape_markdown
+from lib.ui import resources, session
 from lib.ui.history_view import show_library
 
 

@@ -1,12 +1,13 @@
 """Task page: open any task by ID (or a pasted response), follow it live, see and hear its songs."""
+
 import streamlit as st
 
-from lib.ui import session
 from lib.gateway.errors import GatewayError
+from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL
-from lib.gateway.models import PLATFORMS
 from lib.studio.task_lookup import parse_lookup, share_link
+from lib.ui import session
 from lib.ui.errors import show_error
 from lib.ui.live_task import show_task
 from lib.ui.task_detail import render_task
@@ -23,13 +24,16 @@ input_key = session.widget_key("task_input", url_ids.replace(",", "\n"))
 platform_key = session.widget_key("task_platform", url_platform or "auto")
 
 with st.form("task_lookup", border=False, enter_to_submit=False):
-    st.text_area(t("task.input.label", lang), key=input_key, height=100,
-                 placeholder=t("task.input.placeholder", lang))
+    st.text_area(t("task.input.label", lang), key=input_key, height=100, placeholder=t("task.input.placeholder", lang))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.segmented_control(t("task.input.platform", lang), CHOICES, key=platform_key, required=True,
-                           format_func=lambda p: t(PLATFORM_LABEL[p], lang))
-    opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:",
-                                      width="stretch")
+    left.segmented_control(
+        t("task.input.platform", lang),
+        CHOICES,
+        key=platform_key,
+        required=True,
+        format_func=lambda p: t(PLATFORM_LABEL[p], lang),
+    )
+    opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:", width="stretch")
 
 if opened:
     chosen = session.value("task_platform")

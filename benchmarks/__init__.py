@@ -3,6 +3,7 @@
 Each module measures one thing and returns ``Row``s; ``--only`` picks modules by name, ``--quick``
 uses tiny sizes (tests/test_benchmarks.py runs that so the code cannot rot).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,16 +49,20 @@ def quiet_streamlit() -> None:
     A filter, not a level: Streamlit resets its loggers' levels when a script runs."""
     import_module("streamlit")  # creates the logger
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        lambda record: "missing ScriptRunContext" not in record.getMessage())
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     quiet_streamlit()
     info = machine()
-    print(f"machine: {info.get('nproc')} CPUs, {info.get('ram_gb')} GB RAM, Python {info.get('python')}, "
-          f"Streamlit {info.get('streamlit')}, load average {info.get('load_average')}"
-          + ("  [--quick: tiny sizes, figures not meaningful]" if args.quick else ""), flush=True)
+    print(
+        f"machine: {info.get('nproc')} CPUs, {info.get('ram_gb')} GB RAM, Python {info.get('python')}, "
+        f"Streamlit {info.get('streamlit')}, load average {info.get('load_average')}"
+        + ("  [--quick: tiny sizes, figures not meaningful]" if args.quick else ""),
+        flush=True,
+    )
     rows: list[Row] = []
     timings: dict[str, float] = {}
     failed = []
@@ -70,15 +75,34 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(name)
             first_line = (str(error).strip().splitlines() or [""])[0][:300]
-            rows.append(Row(name, "benchmark failed", None, "", ok=False,
-                            note=f"{type(error).__name__}: {first_line} (traceback above)"))
+            rows.append(
+                Row(
+                    name,
+                    "benchmark failed",
+                    None,
+                    "",
+                    ok=False,
+                    note=f"{type(error).__name__}: {first_line} (traceback above)",
+                )
+            )
         timings[name] = round(time.perf_counter() - start, 1)
     print()
     print(table(rows))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"), "quick": args.quick,
-        "machine": info, "seconds_per_benchmark": timings, "failed": failed,
-        "results": [row.as_dict() for row in rows]}, indent=2, ensure_ascii=False, default=str))
+    args.out.write_text(
+        json.dumps(
+            {
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+                "quick": args.quick,
+                "machine": info,
+                "seconds_per_benchmark": timings,
+                "failed": failed,
+                "results": [row.as_dict() for row in rows],
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
     print(f"\nwritten to {args.out}  (seconds per benchmark: {timings})")
     return 1 if failed else 0

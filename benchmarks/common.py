@@ -1,4 +1,5 @@
 """What every benchmark shares: a result row, timing helpers, the printed table, the machine."""
+
 from __future__ import annotations
 
 import os
@@ -20,6 +21,7 @@ API_KEY = "bench-key"
 @dataclass
 class Row:
     """One measured figure. ``ok`` is None when there is no target (reported only)."""
+
     benchmark: str
     figure: str
     value: float | None
@@ -104,9 +106,11 @@ def environment(**values: str | None) -> Iterator[None]:
 
 
 def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                            else os.cpu_count(),
-                            "python": platform.python_version(), "platform": platform.platform()}
+    info: dict[str, Any] = {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     try:
         import streamlit
 

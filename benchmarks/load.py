@@ -9,6 +9,7 @@ machine. ``LOAD_SECONDS`` sets the measured window (default 60 s, after every se
 The server inherits this process's environment, so allocator settings can be compared the same
 way (e.g. ``MALLOC_ARENA_MAX=2 python -m benchmarks --only load``).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,14 +38,22 @@ _ID_IN_PATH = re.compile(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 
 
 def run(quick: bool) -> list[Row]:
-    sessions, tables, window = QUICK if quick else (SESSIONS, TABLE_SESSIONS,
-                                                    float(os.environ.get("LOAD_SECONDS") or WINDOW_S))
+    sessions, tables, window = (
+        QUICK if quick else (SESSIONS, TABLE_SESSIONS, float(os.environ.get("LOAD_SECONDS") or WINDOW_S))
+    )
     chromium = find_chromium()
     if chromium is None:
         if os.environ.get("REQUIRE_BROWSER"):
             raise RuntimeError("REQUIRE_BROWSER is set but no Chromium was found")
-        return [Row(NAME, "Browser sessions under load", None, "sessions", note="Not measured: no Chromium "
-                    "(install Debian's chromium or set CHROMIUM).")]
+        return [
+            Row(
+                NAME,
+                "Browser sessions under load",
+                None,
+                "sessions",
+                note="Not measured: no Chromium (install Debian's chromium or set CHROMIUM).",
+            )
+        ]
     from playwright.sync_api import sync_playwright
 
     # Tasks keep running (8–12 min) for the whole window, on a sandbox in this process.
@@ -53,8 +62,7 @@ def run(quick: bool) -> list[Row]:
         server = StreamlitServer({"GATEWAY_BASE_URL": sandbox.url, "GATEWAY_API_KEY": API_KEY})
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                                     args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
                 try:
                     return _measure(browser, sandbox, server, sessions, tables, window, quick)
                 finally:
@@ -101,8 +109,7 @@ def about(count: int, expected: float) -> bool:
     return math.floor(0.5 * expected) <= count <= math.ceil(1.5 * expected)
 
 
-def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: float,
-             quick: bool) -> list[Row]:
+def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: float, quick: bool) -> list[Row]:
     pid = server.process.pid
     rss_before = memory(pid)
     with GatewayClient(gateway.url, API_KEY) as client:
@@ -110,10 +117,8 @@ def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: f
         table_ids = [client.generate(f"load benchmark table song {n}, lo-fi") for n in range(TABLE_SIZE)]
 
     ramp_start, ready_at = time.monotonic(), []
-    everyone = open_sessions(browser, [f"{server.url}/task?id={i}&platform=suno" for i in singles],
-                             following, ready_at)
-    everyone += open_sessions(browser, [f"{server.url}/task?id={','.join(table_ids)}"] * n_tables,
-                              table, ready_at)
+    everyone = open_sessions(browser, [f"{server.url}/task?id={i}&platform=suno" for i in singles], following, ready_at)
+    everyone += open_sessions(browser, [f"{server.url}/task?id={','.join(table_ids)}"] * n_tables, table, ready_at)
     ramp_s = time.monotonic() - ramp_start
 
     sampler = PeakSampler(pid)
@@ -157,25 +162,42 @@ def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: f
     unusual = [i for i in singles if not 0.75 <= rates[i] <= 1.25]
 
     summary = {
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"), "quick": quick,
-        "sessions": n_sessions, "table_sessions": n_tables, "table_size": TABLE_SIZE,
-        "tasks": len(singles) + len(table_ids), "ramp_up_s": round(ramp_s, 1),
-        "ready_after_s": [round(t - ramp_start, 1) for t in ready_at], "duration_s": round(elapsed, 1),
-        "requests_in_window": len(window_log), "requests_per_minute": per_minute,
-        "per_task_polls": {"count_min": min(polls[i] for i in singles), "count_max": max(polls[i] for i in singles),
-                           "per_tick_min": round(min(rates.values()), 2),
-                           "per_tick_max": round(max(rates.values()), 2),
-                           "per_tick_mean": round(sum(rates.values()) / len(rates), 2),
-                           "ticks_expected_min": round(min(expected.values()), 1),
-                           "ticks_expected_max": round(max(expected.values()), 1)},
-        "table_batches": {"count": len(batches), "expected": round(batches_expected, 1),
-                          "ids_per_batch": sorted({len((r["body"] or {}).get("ids", [])) for r in batches}),
-                          "single_gets_for_table_ids": len(table_gets)},
-        "rss_mb": {"before": rss_before.get("rss_mb"), "peak": peak and round(peak, 1),
-                   "peak_in_window": sampler.peak and round(sampler.peak, 1),
-                   "end_of_load": rss_end.get("rss_mb"), "hwm": rss_end.get("hwm_mb"),
-                   "pss_end_of_load": rss_end.get("pss_mb"), "after": rss_after.get("rss_mb"),
-                   "end_of_load_detail": rss_end},
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": quick,
+        "sessions": n_sessions,
+        "table_sessions": n_tables,
+        "table_size": TABLE_SIZE,
+        "tasks": len(singles) + len(table_ids),
+        "ramp_up_s": round(ramp_s, 1),
+        "ready_after_s": [round(t - ramp_start, 1) for t in ready_at],
+        "duration_s": round(elapsed, 1),
+        "requests_in_window": len(window_log),
+        "requests_per_minute": per_minute,
+        "per_task_polls": {
+            "count_min": min(polls[i] for i in singles),
+            "count_max": max(polls[i] for i in singles),
+            "per_tick_min": round(min(rates.values()), 2),
+            "per_tick_max": round(max(rates.values()), 2),
+            "per_tick_mean": round(sum(rates.values()) / len(rates), 2),
+            "ticks_expected_min": round(min(expected.values()), 1),
+            "ticks_expected_max": round(max(expected.values()), 1),
+        },
+        "table_batches": {
+            "count": len(batches),
+            "expected": round(batches_expected, 1),
+            "ids_per_batch": sorted({len((r["body"] or {}).get("ids", [])) for r in batches}),
+            "single_gets_for_table_ids": len(table_gets),
+        },
+        "rss_mb": {
+            "before": rss_before.get("rss_mb"),
+            "peak": peak and round(peak, 1),
+            "peak_in_window": sampler.peak and round(sampler.peak, 1),
+            "end_of_load": rss_end.get("rss_mb"),
+            "hwm": rss_end.get("hwm_mb"),
+            "pss_end_of_load": rss_end.get("pss_mb"),
+            "after": rss_after.get("rss_mb"),
+            "end_of_load_detail": rss_end,
+        },
         "server_cpu_cores": cpu and round(cpu, 2),
         "browser_cpu_cores": round((browser_cpu_end - browser_cpu_start) / elapsed, 2),
         "test_process_cpu_cores": round((own_end - own_start) / elapsed, 2),  # sandbox + Playwright client
@@ -184,8 +206,9 @@ def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: f
         "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
         "load_average": [round(v, 1) for v in os.getloadavg()],
         # For tasks fetched unusually often or rarely: their fetch times, in seconds since followed.
-        "unusual_tasks": {i: [round(r["time"] - followed_from[i], 1) for r in single_gets if r["path"].endswith(i)]
-                          for i in unusual},
+        "unusual_tasks": {
+            i: [round(r["time"] - followed_from[i], 1) for r in single_gets if r["path"].endswith(i)] for i in unusual
+        },
         "errors": {"page_errors_or_exceptions": problems, "server_tracebacks": tracebacks},
     }
     ARTIFACTS.mkdir(exist_ok=True)
@@ -196,44 +219,100 @@ def _measure(browser, gateway, server, n_sessions: int, n_tables: int, window: f
     batches_ok = about(len(batches), batches_expected) and not table_gets
     arena = os.environ.get("MALLOC_ARENA_MAX")
     rows = [
-        Row(NAME, f"Ramp-up: {who} open and following", ramp_s, "s",
-            note=f"{OPEN_NOTE} Ready after (s): {summary['ready_after_s']}.", details=summary),
-        Row(NAME, f"Gateway requests per minute ({who}, {elapsed:.0f} s)", sum(per_minute.values()), "req/min",
-            note=f"By route: {per_minute}.", details=summary),
-        Row(NAME, "Fetches per followed task per tick (mean)", summary["per_task_polls"]["per_tick_mean"], "x",
-            "0.5–1.5× each", polls_ok,
+        Row(
+            NAME,
+            f"Ramp-up: {who} open and following",
+            ramp_s,
+            "s",
+            note=f"{OPEN_NOTE} Ready after (s): {summary['ready_after_s']}.",
+            details=summary,
+        ),
+        Row(
+            NAME,
+            f"Gateway requests per minute ({who}, {elapsed:.0f} s)",
+            sum(per_minute.values()),
+            "req/min",
+            note=f"By route: {per_minute}.",
+            details=summary,
+        ),
+        Row(
+            NAME,
+            "Fetches per followed task per tick (mean)",
+            summary["per_task_polls"]["per_tick_mean"],
+            "x",
+            "0.5–1.5× each",
+            polls_ok,
             f"Per task {summary['per_task_polls']['per_tick_min']}–{summary['per_task_polls']['per_tick_max']}× "
             "the page's cadence (5 s, slower after 2 min)"
             + (f"; unusual tasks' fetch times in artifacts/load.json ({len(unusual)})." if unusual else "."),
-            summary),
-        Row(NAME, f"Table batch requests per tick ({n_tables} table session{'s' if n_tables != 1 else ''})",
-            len(batches) / batches_expected if batches_expected else None, "x", "0.5–1.5×", batches_ok,
+            summary,
+        ),
+        Row(
+            NAME,
+            f"Table batch requests per tick ({n_tables} table session{'s' if n_tables != 1 else ''})",
+            len(batches) / batches_expected if batches_expected else None,
+            "x",
+            "0.5–1.5×",
+            batches_ok,
             f"{len(batches)} batches, ~{batches_expected:.0f} expected at one per {REFRESH_S:.0f} s tick"
-            + (f"; {len(table_gets)} single GETs for table IDs." if table_gets else "."), summary),
-        Row(NAME, f"Server RSS peak (VmHWM) under the load ({who}"
-                  + (f", MALLOC_ARENA_MAX={arena}" if arena else "") + ")", peak, "MB",
-            f"< {MEMORY_TARGET_MB:.0f} MB", None if peak is None else peak < MEMORY_TARGET_MB,
+            + (f"; {len(table_gets)} single GETs for table IDs." if table_gets else "."),
+            summary,
+        ),
+        Row(
+            NAME,
+            f"Server RSS peak (VmHWM) under the load ({who}" + (f", MALLOC_ARENA_MAX={arena}" if arena else "") + ")",
+            peak,
+            "MB",
+            f"< {MEMORY_TARGET_MB:.0f} MB",
+            None if peak is None else peak < MEMORY_TARGET_MB,
             "The app alone (the sandbox runs in the benchmark's process)."
-            + ("" if peak is None or peak < MEMORY_TARGET_MB else _why_big(rss_end, arena)), summary),
-        Row(NAME, "Server RSS 5 s after the sessions close" if not quick else "Server RSS after the sessions close",
-            rss_after.get("rss_mb"), "MB", details=summary),
-        Row(NAME, "Server CPU during the load", cpu, "cores",
+            + ("" if peak is None or peak < MEMORY_TARGET_MB else _why_big(rss_end, arena)),
+            summary,
+        ),
+        Row(
+            NAME,
+            "Server RSS 5 s after the sessions close" if not quick else "Server RSS after the sessions close",
+            rss_after.get("rss_mb"),
+            "MB",
+            details=summary,
+        ),
+        Row(
+            NAME,
+            "Server CPU during the load",
+            cpu,
+            "cores",
             note=f"Browser side {summary['browser_cpu_cores']} cores, machine {summary['machine_busy_cores']} of "
-                 f"{summary['nproc']}.", details=summary),
+            f"{summary['nproc']}.",
+            details=summary,
+        ),
     ]
     if problems or tracebacks:
-        rows.append(Row(NAME, "Errors during the load", problems + tracebacks, "errors", "0", False,
-                        f"{problems} page errors / exception elements, {tracebacks} tracebacks in the server log.",
-                        summary))
+        rows.append(
+            Row(
+                NAME,
+                "Errors during the load",
+                problems + tracebacks,
+                "errors",
+                "0",
+                False,
+                f"{problems} page errors / exception elements, {tracebacks} tracebacks in the server log.",
+                summary,
+            )
+        )
     return rows
 
 
-OPEN_NOTE = (f"Sessions open {OPEN_AT_ONCE} at a time (benchmarks/sessions.py); each is ready once its page "
-             "follows its task or shows its table.")
+OPEN_NOTE = (
+    f"Sessions open {OPEN_AT_ONCE} at a time (benchmarks/sessions.py); each is ready once its page "
+    "follows its task or shows its table."
+)
 
 
 def _why_big(end: dict, arena: str | None) -> str:
-    return (f" At the end of the load {end.get('file_mb', '?')} MB were mapped files (shared libraries) and "
-            f"{end.get('anon_mb', '?')} MB heap; the heap grows while sessions run scripts concurrently and "
-            "glibc's per-thread malloc arenas keep freed memory"
-            + (" (compare a run with MALLOC_ARENA_MAX=2). " if not arena else ". ") + MEDIA_CACHE_NOTE)
+    return (
+        f" At the end of the load {end.get('file_mb', '?')} MB were mapped files (shared libraries) and "
+        f"{end.get('anon_mb', '?')} MB heap; the heap grows while sessions run scripts concurrently and "
+        "glibc's per-thread malloc arenas keep freed memory"
+        + (" (compare a run with MALLOC_ARENA_MAX=2). " if not arena else ". ")
+        + MEDIA_CACHE_NOTE
+    )

@@ -1,5 +1,6 @@
 """Parsing: what ``lib.parser.parse_task`` costs per task next to decoding the same body with
 ``json.loads``, on finished two-song Suno and Udio answers fetched once from a sandbox."""
+
 from __future__ import annotations
 
 import json
@@ -45,15 +46,19 @@ def run(quick: bool) -> list[Row]:
         task = parse_task(decoded, platform)
         assert len(task.songs) == 2 and task.is_terminal, task
         loads_us = per_call_us(lambda text=text: json.loads(text), number, repeat)
-        parse_us = per_call_us(lambda decoded=decoded, platform=platform: parse_task(decoded, platform),
-                               number, repeat)
+        parse_us = per_call_us(lambda decoded=decoded, platform=platform: parse_task(decoded, platform), number, repeat)
         label = platform.capitalize()
-        details = {"body_bytes": len(text.encode()), "json_loads_us": round(loads_us, 1),
-                   "parse_task_us": round(parse_us, 1), "ratio": round(parse_us / loads_us, 2),
-                   "calls": number, "repeats": repeat}
-        rows.append(Row(NAME, f"{label}: json.loads ({len(text.encode()):,} B body)", loads_us, "µs/task",
-                        details=details))
+        details = {
+            "body_bytes": len(text.encode()),
+            "json_loads_us": round(loads_us, 1),
+            "parse_task_us": round(parse_us, 1),
+            "ratio": round(parse_us / loads_us, 2),
+            "calls": number,
+            "repeats": repeat,
+        }
+        rows.append(
+            Row(NAME, f"{label}: json.loads ({len(text.encode()):,} B body)", loads_us, "µs/task", details=details)
+        )
         rows.append(Row(NAME, f"{label}: parse_task", parse_us, "µs/task", details=details))
-        rows.append(Row(NAME, f"{label}: parse_task / json.loads", parse_us / loads_us, "x",
-                        details=details))
+        rows.append(Row(NAME, f"{label}: parse_task / json.loads", parse_us / loads_us, "x", details=details))
     return rows

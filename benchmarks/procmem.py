@@ -1,5 +1,6 @@
 """A process's memory (and CPU time) from /proc (Linux), no dependency: VmRSS / VmHWM from
 ``status``, the proportional and private figures from ``smaps_rollup``, CPU time from ``stat``."""
+
 from __future__ import annotations
 
 import os

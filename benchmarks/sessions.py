@@ -2,6 +2,7 @@
 tests/e2e/test_load.py): a browser context each, so each is a Streamlit session of its own. Also
 counts the script runs a page asks its server for (``Reruns``), so a test can compare the gateway
 requests a session caused with the runs it asked for, whatever the machine's speed."""
+
 from __future__ import annotations
 
 import time
@@ -15,16 +16,20 @@ OPEN_TIMEOUT_MS = 180_000  # per session; a hang guard, generous for a busy 2-co
 Session = tuple[object, object, list[str]]  # (context, page, page errors)
 
 
-def open_sessions(browser, urls: list[str], ready: Callable[[object], object],
-                  ready_at: list[float] | None = None,
-                  prepare: Callable[[object], None] | None = None) -> list[Session]:
+def open_sessions(
+    browser,
+    urls: list[str],
+    ready: Callable[[object], object],
+    ready_at: list[float] | None = None,
+    prepare: Callable[[object], None] | None = None,
+) -> list[Session]:
     """One context per URL, a few at a time; each returned once ``ready(page)`` is visible.
     ``ready_at`` (optional) gets the monotonic moment each session was ready; ``prepare``
     (optional) sees each page before it opens its URL (to attach listeners such as ``Reruns``)."""
     opened: list[Session] = []
     for first in range(0, len(urls), OPEN_AT_ONCE):
         wave: list[Session] = []
-        for url in urls[first:first + OPEN_AT_ONCE]:
+        for url in urls[first : first + OPEN_AT_ONCE]:
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
             page = context.new_page()
             errors: list[str] = []
@@ -36,8 +41,9 @@ def open_sessions(browser, urls: list[str], ready: Callable[[object], object],
         for _, page, _ in wave:
             # Not wait_for_app: with a fragment rerunning every 5 s on a busy machine the script is
             # rarely idle; the page's own content says it is following its task(s).
-            page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']",
-                                   timeout=OPEN_TIMEOUT_MS)
+            page.wait_for_selector(
+                "[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=OPEN_TIMEOUT_MS
+            )
             expect(ready(page)).to_be_visible(timeout=OPEN_TIMEOUT_MS)
             if ready_at is not None:
                 ready_at.append(time.monotonic())

@@ -1,6 +1,7 @@
 """Cold start of ``streamlit run app.py`` as a newcomer (fresh data dir, nothing configured, its
 own sandbox) to the first page rendered in headless Chromium, then the server's memory after a
 short load of sessions following running tasks. Reuses the browser tests' server and waits."""
+
 from __future__ import annotations
 
 import os
@@ -81,53 +82,98 @@ def _measure(browser, sessions: int, load_s: float) -> list[Row]:
     log = server.log()
     tracebacks = log.count("Traceback")
     start_details = {"health_s": round(health, 3), "first_page_s": round(rendered, 3)}
-    load_details = {"sessions": sessions, "load_s": load_s, "ramp_up_s": round(ramp, 1),
-                    "idle_after_first_page": idle,
-                    "end_of_load": loaded, "peak_rss_mb": round(sampler.peak or 0, 1),
-                    "page_errors_or_exceptions": problems, "server_tracebacks": tracebacks}
+    load_details = {
+        "sessions": sessions,
+        "load_s": load_s,
+        "ramp_up_s": round(ramp, 1),
+        "idle_after_first_page": idle,
+        "end_of_load": loaded,
+        "peak_rss_mb": round(sampler.peak or 0, 1),
+        "page_errors_or_exceptions": problems,
+        "server_tracebacks": tracebacks,
+    }
     peak = max(sampler.peak or 0.0, loaded.get("hwm_mb") or 0.0) or None  # VmHWM covers the ramp-up too
     rows = [
-        Row(NAME, "Cold start: /_stcore/health answers", health, "s", f"< {START_TARGET_S:.0f} s",
-            health < START_TARGET_S, "Health polled every 0.2 s (tests/e2e/conftest.py wait_for_http).",
-            start_details),
-        Row(NAME, "Cold start: first page rendered in Chromium", rendered, "s", f"< {START_TARGET_S:.0f} s",
+        Row(
+            NAME,
+            "Cold start: /_stcore/health answers",
+            health,
+            "s",
+            f"< {START_TARGET_S:.0f} s",
+            health < START_TARGET_S,
+            "Health polled every 0.2 s (tests/e2e/conftest.py wait_for_http).",
+            start_details,
+        ),
+        Row(
+            NAME,
+            "Cold start: first page rendered in Chromium",
+            rendered,
+            "s",
+            f"< {START_TARGET_S:.0f} s",
             rendered < START_TARGET_S,
             "Until wait_for_app: connected, script not running, no skeleton (includes its 0.25 s settle)."
-            + ("" if rendered < START_TARGET_S else _why_slow_start(health, rendered)), start_details),
+            + ("" if rendered < START_TARGET_S else _why_slow_start(health, rendered)),
+            start_details,
+        ),
         Row(NAME, "Server RSS, idle after the first page", idle.get("rss_mb"), "MB", details=load_details),
-        Row(NAME, f"Server RSS at the end of the load ({sessions} sessions open)", loaded.get("rss_mb"), "MB",
-            details=load_details),
-        Row(NAME, f"Server RSS, peak (VmHWM) with {sessions} sessions following tasks for {load_s:.0f} s",
-            peak, "MB",
-            f"< {MEMORY_TARGET_MB:.0f} MB", None if peak is None else peak < MEMORY_TARGET_MB,
+        Row(
+            NAME,
+            f"Server RSS at the end of the load ({sessions} sessions open)",
+            loaded.get("rss_mb"),
+            "MB",
+            details=load_details,
+        ),
+        Row(
+            NAME,
+            f"Server RSS, peak (VmHWM) with {sessions} sessions following tasks for {load_s:.0f} s",
+            peak,
+            "MB",
+            f"< {MEMORY_TARGET_MB:.0f} MB",
+            None if peak is None else peak < MEMORY_TARGET_MB,
             "Newcomer set-up: the app's own sandbox (synthesized songs, covers) runs inside the server "
-            "process and counts here." + ("" if peak is None or peak < MEMORY_TARGET_MB else
-                                          _why_big(idle, peak, sessions)), load_details),
+            "process and counts here."
+            + ("" if peak is None or peak < MEMORY_TARGET_MB else _why_big(idle, peak, sessions)),
+            load_details,
+        ),
     ]
     if problems or tracebacks:
-        rows.append(Row(NAME, "Errors during the short load", problems + tracebacks, "errors", "0", False,
-                        f"{problems} page errors / exception elements, {tracebacks} tracebacks in the server log.",
-                        load_details))
+        rows.append(
+            Row(
+                NAME,
+                "Errors during the short load",
+                problems + tracebacks,
+                "errors",
+                "0",
+                False,
+                f"{problems} page errors / exception elements, {tracebacks} tracebacks in the server log.",
+                load_details,
+            )
+        )
     return rows
 
 
 def _why_slow_start(health: float, rendered: float) -> str:
-    return (f" Of {rendered:.1f} s, {health:.1f} s is Streamlit starting; the rest is the first script "
-            "run (imports, the built-in sandbox starting, the Create page).")
+    return (
+        f" Of {rendered:.1f} s, {health:.1f} s is Streamlit starting; the rest is the first script "
+        "run (imports, the built-in sandbox starting, the Create page)."
+    )
 
 
-MEDIA_CACHE_NOTE = ("Once covers appear (15 % into streaming) each followed task needs 4 media URLs (2 songs × audio "
-                    "and cover): with 20 sessions that is 80 > the 48 entries of lib/state.py media_bytes, so the "
-                    "LRU cache misses on every tick and the server downloads media again (from its in-process "
-                    "sandbox: served and rendered again) for every session.")
+MEDIA_CACHE_NOTE = (
+    "Once covers appear (15 % into streaming) each followed task needs 4 media URLs (2 songs × audio "
+    "and cover): with 20 sessions that is 80 > the 48 entries of lib/state.py media_bytes, so the "
+    "LRU cache misses on every tick and the server downloads media again (from its in-process "
+    "sandbox: served and rendered again) for every session."
+)
 
 
 def _why_big(idle: dict, peak: float, sessions: int) -> str:
     base = idle.get("rss_mb") or 0.0
-    return (f" {base:.0f} MB after the first page, then {(peak - base) / max(sessions, 1):.1f} MB more per session "
-            "at the peak. The in-process sandbox synthesizes a song with ~47 MB of numpy temporaries and a "
-            "cover with ~30 MB, many at once; glibc keeps freed memory in its per-thread arenas. "
-            + MEDIA_CACHE_NOTE)
+    return (
+        f" {base:.0f} MB after the first page, then {(peak - base) / max(sessions, 1):.1f} MB more per session "
+        "at the peak. The in-process sandbox synthesizes a song with ~47 MB of numpy temporaries and a "
+        "cover with ~30 MB, many at once; glibc keeps freed memory in its per-thread arenas. " + MEDIA_CACHE_NOTE
+    )
 
 
 def _health_only() -> list[Row]:
@@ -135,7 +181,22 @@ def _health_only() -> list[Row]:
     server = StreamlitServer({"SANDBOX_FAST": "", "SANDBOX_PORT": str(free_port())})
     health = time.perf_counter() - start
     server.stop()
-    return [Row(NAME, "Cold start: /_stcore/health answers", health, "s", f"< {START_TARGET_S:.0f} s",
-                health < START_TARGET_S),
-            Row(NAME, "Cold start: first page rendered in Chromium", None, "s", f"< {START_TARGET_S:.0f} s",
-                None, "Not measured: no Chromium (install Debian's chromium or set CHROMIUM).")]
+    return [
+        Row(
+            NAME,
+            "Cold start: /_stcore/health answers",
+            health,
+            "s",
+            f"< {START_TARGET_S:.0f} s",
+            health < START_TARGET_S,
+        ),
+        Row(
+            NAME,
+            "Cold start: first page rendered in Chromium",
+            None,
+            "s",
+            f"< {START_TARGET_S:.0f} s",
+            None,
+            "Not measured: no Chromium (install Debian's chromium or set CHROMIUM).",
+        ),
+    ]

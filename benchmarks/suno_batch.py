@@ -1,5 +1,6 @@
 """Inspecting many Suno task IDs behind a slow gateway: ``GatewayClient.fetch_tasks`` (the batch
 route, 100 IDs per POST) against one GET per ID."""
+
 from __future__ import annotations
 
 import math
@@ -49,18 +50,47 @@ def run(quick: bool) -> list[Row]:
     max_requests = 3
     wall_target = 3 * one
     label = f"{count} IDs @ {latency * 1000:.0f} ms"
-    details = {"ids": count, "latency_s": latency, "batch_size": batch_size, "requests": len(sent),
-               "routes": routes, "wall_s": round(wall, 4), "single_request_s": round(one, 4),
-               "sequential_s": round(sequential, 3), "sequential_how": how}
+    details = {
+        "ids": count,
+        "latency_s": latency,
+        "batch_size": batch_size,
+        "requests": len(sent),
+        "routes": routes,
+        "wall_s": round(wall, 4),
+        "single_request_s": round(one, 4),
+        "sequential_s": round(sequential, 3),
+        "sequential_how": how,
+    }
     rows = [
-        Row(NAME, f"{label}: requests (batch route)", len(sent), "requests", f"≤ {max_requests}",
+        Row(
+            NAME,
+            f"{label}: requests (batch route)",
+            len(sent),
+            "requests",
+            f"≤ {max_requests}",
             len(sent) <= max_requests and len(sent) == expected,
-            "" if len(sent) == expected else f"expected {expected} POST /suno/fetch, saw {routes}", details),
-        Row(NAME, f"{label}: wall time, batch", wall * 1000, "ms", f"< 3 × one request = {wall_target * 1000:.0f} ms",
-            wall < wall_target, "" if wall < wall_target else _why_slow(wall, one, len(sent)), details),
+            "" if len(sent) == expected else f"expected {expected} POST /suno/fetch, saw {routes}",
+            details,
+        ),
+        Row(
+            NAME,
+            f"{label}: wall time, batch",
+            wall * 1000,
+            "ms",
+            f"< 3 × one request = {wall_target * 1000:.0f} ms",
+            wall < wall_target,
+            "" if wall < wall_target else _why_slow(wall, one, len(sent)),
+            details,
+        ),
         Row(NAME, f"{label}: one request (median of 5)", one * 1000, "ms", details=details),
-        Row(NAME, f"{label}: sequential, one GET per ID", sequential * 1000, "ms",
-            note=f"sequential {how}.", details=details),
+        Row(
+            NAME,
+            f"{label}: sequential, one GET per ID",
+            sequential * 1000,
+            "ms",
+            note=f"sequential {how}.",
+            details=details,
+        ),
         Row(NAME, f"{label}: speed-up batch vs sequential", sequential / wall, "x", details=details),
     ]
     return rows
@@ -68,5 +98,7 @@ def run(quick: bool) -> list[Row]:
 
 def _why_slow(wall: float, one: float, requests: int) -> str:
     overhead = wall - requests * one
-    return (f"{requests} requests × {one * 1000:.0f} ms = {requests * one * 1000:.0f} ms of latency; the other "
-            f"{overhead * 1000:.0f} ms is building and parsing the large batch answers (sandbox + client).")
+    return (
+        f"{requests} requests × {one * 1000:.0f} ms = {requests * one * 1000:.0f} ms of latency; the other "
+        f"{overhead * 1000:.0f} ms is building and parsing the large batch answers (sandbox + client)."
+    )

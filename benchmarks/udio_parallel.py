@@ -1,5 +1,6 @@
 """Inspecting many Udio task IDs behind a slow gateway (Udio has no batch route):
 ``GatewayClient.fetch_tasks`` sends parallel GETs (``max_workers``) against a sequential loop."""
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,10 @@ def run(quick: bool) -> list[Row]:
         parallel = parallel_wall(gateway, ids, workers, runs)
         speedup = sequential / parallel
         ceiling = count / math.ceil(count / workers)
-        note = (f"with max_workers={workers}, {count} IDs go out in {math.ceil(count / workers)} waves: "
-                f"at most {ceiling:.1f}× in theory.")
+        note = (
+            f"with max_workers={workers}, {count} IDs go out in {math.ceil(count / workers)} waves: "
+            f"at most {ceiling:.1f}× in theory."
+        )
         better = None
         if speedup < TARGET:
             needed = math.ceil(count / math.floor(count / TARGET))  # fewest workers whose waves allow the target
@@ -51,20 +54,38 @@ def run(quick: bool) -> list[Row]:
             if workers < needed:
                 note += f" The target needs max_workers ≥ {needed} even in theory."
             else:
-                note += (f" The waves allow it, so the shortfall is per-request overhead on top of the "
-                         f"{latency * 1000:.0f} ms (threads, connections, JSON) on {os.cpu_count()} CPUs.")
-            note += (f" Measured with max_workers={more}: {better[1]:.1f}× "
-                     f"({'meets' if better[1] >= TARGET else 'still misses'} the target). lib/client.py unchanged.")
+                note += (
+                    f" The waves allow it, so the shortfall is per-request overhead on top of the "
+                    f"{latency * 1000:.0f} ms (threads, connections, JSON) on {os.cpu_count()} CPUs."
+                )
+            note += (
+                f" Measured with max_workers={more}: {better[1]:.1f}× "
+                f"({'meets' if better[1] >= TARGET else 'still misses'} the target). lib/client.py unchanged."
+            )
     label = f"{count} IDs @ {latency * 1000:.0f} ms"
-    details = {"ids": count, "latency_s": latency, "max_workers": workers, "single_request_s": round(one, 4),
-               "sequential_s": round(sequential, 3), "parallel_s": round(parallel, 4),
-               "speedup": round(speedup, 2), "theoretical_ceiling": round(ceiling, 2),
-               "with_more_workers": better}
+    details = {
+        "ids": count,
+        "latency_s": latency,
+        "max_workers": workers,
+        "single_request_s": round(one, 4),
+        "sequential_s": round(sequential, 3),
+        "parallel_s": round(parallel, 4),
+        "speedup": round(speedup, 2),
+        "theoretical_ceiling": round(ceiling, 2),
+        "with_more_workers": better,
+    }
     return [
         Row(NAME, f"{label}: one request (median of 5)", one * 1000, "ms", details=details),
         Row(NAME, f"{label}: sequential, measured", sequential * 1000, "ms", details=details),
-        Row(NAME, f"{label}: parallel fetch_tasks (max_workers={workers})", parallel * 1000, "ms",
-            details=details),
-        Row(NAME, f"{label}: speed-up parallel vs sequential", speedup, "x", f"≥ {TARGET:.0f}×",
-            speedup >= TARGET, note, details),
+        Row(NAME, f"{label}: parallel fetch_tasks (max_workers={workers})", parallel * 1000, "ms", details=details),
+        Row(
+            NAME,
+            f"{label}: speed-up parallel vs sequential",
+            speedup,
+            "x",
+            f"≥ {TARGET:.0f}×",
+            speedup >= TARGET,
+            note,
+            details,
+        ),
     ]

@@ -16,6 +16,7 @@ of failing later deep inside a cached resource.
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
 them), and its ``[gateways.<name>]`` sections add gateways.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Showing third-party text (titles, tags, lyrics, gateway errors) as text, never as markup."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Shared AppTest helpers: widget keys as the session module spells them."""
+
 from __future__ import annotations
 
 from typing import Any

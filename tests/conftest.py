@@ -4,6 +4,7 @@ Nothing here mocks our own code: tests talk real HTTP to ``lib.sandbox.SandboxGa
 moved with ``clock.advance(seconds)`` instead of sleeping, and the client's retry pauses go to a
 recorder (``client.slept`` / the ``slept`` fixture) instead of ``time.sleep``.
 """
+
 from __future__ import annotations
 
 import os

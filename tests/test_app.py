@@ -1,10 +1,11 @@
 """The frame through AppTest: every page starts from app.py, on the sandbox when nothing is set."""
+
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.apptest import api_key_field, has_api_key_field
-from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["app_pages/create.py", "app_pages/task.py", "app_pages/history.py"]

@@ -3,6 +3,7 @@ cannot rot. Figures are not asserted (this is not a timed test); only what does 
 machine is: the Suno batch's request count, the table's shape, the JSON file. The load benchmark's
 figures (requests per minute, fetches and batches per tick, server memory and CPU under load) are
 the timed half of tests/e2e/test_load.py, which keeps only checks that hold on any machine."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_quick_run_reports_every_benchmark(tmp_path):
     out = tmp_path / "benchmarks.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_") and k != "HISTORY_DATABASE_URL"}
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     report = json.loads(out.read_text())
     assert report["quick"] is True and report["failed"] == []
@@ -49,7 +56,8 @@ def test_only_picks_benchmarks_and_rejects_unknown_names(capsys):
 
 
 def test_table_marks_misses_and_numbers_their_notes():
-    text = table([Row("suno", "wall", 412.0, "ms", "< 300 ms", False, "two slow batches"),
-                  Row("parsing", "ratio", 2.04, "x")])
+    text = table(
+        [Row("suno", "wall", 412.0, "ms", "< 300 ms", False, "two slow batches"), Row("parsing", "ratio", 2.04, "x")]
+    )
     assert "MISS [1]" in text and "[1] two slow batches" in text
     assert "412 ms" in text and "2.0×" in text and "report" in text

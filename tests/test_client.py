@@ -3,6 +3,7 @@
 Time moves with the manual ``clock`` fixture; retry pauses go to ``client.slept`` instead of
 sleeping. What the client sent is read back from ``sandbox.requests`` (method, path, JSON body).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,13 @@ API_KEY = "test-key"  # the key the ``client`` fixture uses
 PAST_DONE = 40.0  # seconds after which every default-timeline task is done (Suno: 24-36 s)
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-ORDER = [TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS,
-         TaskStatus.SUCCESS]
+ORDER = [TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS, TaskStatus.SUCCESS]
 
 
 def api_requests(sandbox, method: str | None = None, path: str | None = None) -> list[dict]:
-    return [r for r in sandbox.requests
-            if (method is None or r["method"] == method) and (path is None or r["path"] == path)]
+    return [
+        r for r in sandbox.requests if (method is None or r["method"] == method) and (path is None or r["path"] == path)
+    ]
 
 
 def finished_song(client, clock, description: str = "a rainy night in the city"):
@@ -42,6 +43,7 @@ def finished_song(client, clock, description: str = "a rainy night in the city")
 # --------------------------------------------------------------------------------------------
 # Authorization and the key
 # --------------------------------------------------------------------------------------------
+
 
 class _HeaderRecorder(BaseHTTPRequestHandler):
     """A one-route stand-in gateway that remembers the headers it was sent."""
@@ -147,6 +149,7 @@ def test_key_given_with_bearer_prefix_is_still_scrubbed(sandbox):
 # Base URL and IDs
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("suffix", ["", "/", "//", "/v1", "/v1/", "/V1"])
 def test_base_url_trailing_slash_and_v1_are_trimmed(sandbox, suffix):
     with GatewayClient(sandbox.url + suffix, API_KEY, backoff=0, sleep=lambda s: None) as c:
@@ -156,8 +159,9 @@ def test_base_url_trailing_slash_and_v1_are_trimmed(sandbox, suffix):
     assert [r["path"] for r in sandbox.requests] == ["/suno/submit/music", f"/suno/fetch/{task_id}"]
 
 
-@pytest.mark.parametrize("base", ["ftp://example.com", "example.com", "localhost:3000", "", "   ",
-                                  "http://", "https:///v1"])
+@pytest.mark.parametrize(
+    "base", ["ftp://example.com", "example.com", "localhost:3000", "", "   ", "http://", "https:///v1"]
+)
 def test_non_http_base_url_is_invalid_input(base):
     with pytest.raises(errors.InvalidInputError):
         GatewayClient(base, API_KEY)
@@ -165,8 +169,7 @@ def test_non_http_base_url_is_invalid_input(base):
         normalise_base_url(base)
 
 
-@pytest.mark.parametrize("bad_id", ["abc def", "a/b", "../etc", "abc?x=1", "a#b", "", "   ",
-                                    "x" * 129, "中文", "a,b"])
+@pytest.mark.parametrize("bad_id", ["abc def", "a/b", "../etc", "abc?x=1", "a#b", "", "   ", "x" * 129, "中文", "a,b"])
 def test_bad_task_ids_are_rejected_before_sending(client, sandbox, bad_id):
     with pytest.raises(errors.InvalidInputError):
         client.fetch_task(bad_id)
@@ -197,6 +200,7 @@ def test_unknown_platform_is_invalid_input(client, sandbox):
 # --------------------------------------------------------------------------------------------
 # Fetching: lifecycles
 # --------------------------------------------------------------------------------------------
+
 
 def test_fetch_task_follows_the_suno_lifecycle(client, sandbox, clock):
     task_id = client.generate("a rainy night in the city")
@@ -306,6 +310,7 @@ def test_fail_marker_gives_failure_with_reason(client, clock):
 # Error mapping (reference §6)
 # --------------------------------------------------------------------------------------------
 
+
 def _header_request_id(error: errors.GatewayError) -> None:
     assert error.request_id and re.fullmatch(r"[0-9a-f]{20}", error.request_id)
 
@@ -365,11 +370,14 @@ def test_429_carries_retry_after(client, sandbox):
     assert client.slept == [1, 1, 1]
 
 
-@pytest.mark.parametrize("status, code, message", [
-    (500, "do_request_failed", "请求上游地址失败"),
-    (502, "fail_to_fetch_task", "bad gateway: upstream returned 502"),
-    (503, "model_not_found", "当前分组 default 下对于模型 suno_music 无可用渠道"),
-])
+@pytest.mark.parametrize(
+    "status, code, message",
+    [
+        (500, "do_request_failed", "请求上游地址失败"),
+        (502, "fail_to_fetch_task", "bad gateway: upstream returned 502"),
+        (503, "model_not_found", "当前分组 default 下对于模型 suno_music 无可用渠道"),
+    ],
+)
 def test_5xx_is_server_error(client, sandbox, status, code, message):
     sandbox.inject("status", status=status, times=None)
     with pytest.raises(errors.ServerError) as info:
@@ -454,6 +462,7 @@ def test_refused_port_is_connection_error(free_port):
 # Retries
 # --------------------------------------------------------------------------------------------
 
+
 def test_get_retries_two_503s_then_succeeds(client, sandbox):
     task_id = client.generate("a song")
     sandbox.inject("status", status=503, times=2, route="/suno/fetch/")
@@ -491,8 +500,7 @@ def test_retries_exhausted_after_max_retries_plus_one(sandbox):
 def test_jittered_backoff_is_capped(sandbox):
     slept: list[float] = []
     sandbox.inject("status", status=502, times=None)
-    with GatewayClient(sandbox.url, API_KEY, max_retries=6, backoff=0.5, max_backoff=1,
-                       sleep=slept.append) as c:
+    with GatewayClient(sandbox.url, API_KEY, max_retries=6, backoff=0.5, max_backoff=1, sleep=slept.append) as c:
         with pytest.raises(errors.ServerError):
             c.fetch_task(str(uuid.uuid4()))
     assert len(slept) == 6
@@ -538,6 +546,7 @@ def test_batch_fetch_post_is_retried(client, sandbox):
 # --------------------------------------------------------------------------------------------
 # fetch_tasks
 # --------------------------------------------------------------------------------------------
+
 
 def test_fetch_tasks_batches_250_ids_in_chunks_of_100(client, sandbox, clock):
     real = [client.generate(f"song number {i}") for i in range(25)]
@@ -608,13 +617,15 @@ def test_fetch_tasks_falls_back_to_gets_without_batch_route(client, sandbox):
     assert set(found) == set(ids)
     assert len(api_requests(sandbox, "POST", "/suno/fetch")) == 1  # answered with a web page
     assert sorted(r["path"] for r in api_requests(sandbox, "GET")) == sorted(
-        f"/suno/fetch/{i}" for i in ids + [missing])
+        f"/suno/fetch/{i}" for i in ids + [missing]
+    )
     assert len(sandbox.requests) == 5
 
 
 # --------------------------------------------------------------------------------------------
 # Submit routes: exact bodies
 # --------------------------------------------------------------------------------------------
+
 
 def _last(sandbox) -> tuple[str, str, dict]:
     request = sandbox.requests[-1]
@@ -630,78 +641,128 @@ def _fetchable(client, task_id: str, platform: str = "suno"):
 
 def test_generate_inspiration_body(client, sandbox):
     task_id = client.generate("a cheerful song about cats")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "gpt_description_prompt": "a cheerful song about cats", "make_instrumental": False,
-        "mv": "chirp-v4"})
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {"gpt_description_prompt": "a cheerful song about cats", "make_instrumental": False, "mv": "chirp-v4"},
+    )
     _fetchable(client, task_id)
     task_id = client.generate("rain at night", instrumental=True, mv="chirp-bluejay")
-    assert _last(sandbox)[2] == {"gpt_description_prompt": "rain at night",
-                                 "make_instrumental": True, "mv": "chirp-bluejay"}
+    assert _last(sandbox)[2] == {
+        "gpt_description_prompt": "rain at night",
+        "make_instrumental": True,
+        "mv": "chirp-bluejay",
+    }
     _fetchable(client, task_id)
 
 
 def test_generate_custom_body(client, sandbox, clock):
     lyrics = "[Verse]\nNeon rain on the window\n[Chorus]\nCity lights"
-    task_id = client.generate_custom(lyrics=lyrics, title="City Lights", tags="emotional punk",
-                                     negative_tags="metal")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "prompt": lyrics, "title": "City Lights", "tags": "emotional punk",
-        "negative_tags": "metal", "make_instrumental": False, "mv": "chirp-v4"})
+    task_id = client.generate_custom(lyrics=lyrics, title="City Lights", tags="emotional punk", negative_tags="metal")
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "prompt": lyrics,
+            "title": "City Lights",
+            "tags": "emotional punk",
+            "negative_tags": "metal",
+            "make_instrumental": False,
+            "mv": "chirp-v4",
+        },
+    )
     clock.advance(PAST_DONE)
     task = _fetchable(client, task_id)
     assert all(s.title == "City Lights" and s.lyrics == lyrics for s in task.songs)
     assert all(s.tags == ("emotional punk",) for s in task.songs)
 
     client.generate_custom(lyrics="ignored", title="Calm", tags="ambient", instrumental=True)
-    assert _last(sandbox)[2] == {"prompt": "", "title": "Calm", "tags": "ambient",
-                                 "make_instrumental": True, "mv": "chirp-v4"}
+    assert _last(sandbox)[2] == {
+        "prompt": "",
+        "title": "Calm",
+        "tags": "ambient",
+        "make_instrumental": True,
+        "mv": "chirp-v4",
+    }
 
 
 def test_extend_then_concat_bodies(client, sandbox, clock):
     task_id, clip = finished_song(client, clock)
-    new_id = client.extend(task_id=task_id, clip_id=clip.id, continue_at=12.5,
-                           lyrics="[Verse 2]\nStill raining", title="City Lights", tags="punk")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "extend", "task_id": task_id, "continue_clip_id": clip.id, "continue_at": 12.5,
-        "prompt": "[Verse 2]\nStill raining", "title": "City Lights", "tags": "punk",
-        "mv": "chirp-v4"})
+    new_id = client.extend(
+        task_id=task_id,
+        clip_id=clip.id,
+        continue_at=12.5,
+        lyrics="[Verse 2]\nStill raining",
+        title="City Lights",
+        tags="punk",
+    )
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "extend",
+            "task_id": task_id,
+            "continue_clip_id": clip.id,
+            "continue_at": 12.5,
+            "prompt": "[Verse 2]\nStill raining",
+            "title": "City Lights",
+            "tags": "punk",
+            "mv": "chirp-v4",
+        },
+    )
     clock.advance(PAST_DONE)
     extended = _fetchable(client, new_id)
     assert extended.is_success and len(extended.songs) == 2
 
     concat_id = client.concat(extended.songs[0].id)
-    assert _last(sandbox) == ("POST", "/suno/submit/concat",
-                              {"clip_id": extended.songs[0].id, "is_infill": False})
+    assert _last(sandbox) == ("POST", "/suno/submit/concat", {"clip_id": extended.songs[0].id, "is_infill": False})
     clock.advance(PAST_DONE)
     whole = _fetchable(client, concat_id)
     assert whole.is_success and len(whole.songs) == 1
-    assert whole.songs[0].duration == pytest.approx(
-        min(clip.duration + extended.songs[0].duration, 240.0), abs=0.02)
+    assert whole.songs[0].duration == pytest.approx(min(clip.duration + extended.songs[0].duration, 240.0), abs=0.02)
 
 
 def test_upload_then_upload_extend_and_cover_bodies(client, sandbox, clock):
     upload_id = client.upload_audio_url("https://example.com/music/my-song.mp3")
-    assert _last(sandbox) == ("POST", "/suno/uploads/audio-url",
-                              {"url": "https://example.com/music/my-song.mp3"})
+    assert _last(sandbox) == ("POST", "/suno/uploads/audio-url", {"url": "https://example.com/music/my-song.mp3"})
     clock.advance(sandbox.config.conversion_seconds)
     upload = _fetchable(client, upload_id)
     assert upload.is_success and len(upload.songs) == 1
     clip = upload.songs[0]
     assert clip.title == "my-song" and clip.duration
 
-    extend_id = client.upload_extend(clip_id=clip.id, continue_at=15.0, lyrics="[Verse]\nMine",
-                                     title="Mine", tags="folk")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "upload_extend", "continue_clip_id": clip.id, "continue_at": 15.0,
-        "prompt": "[Verse]\nMine", "title": "Mine", "tags": "folk", "mv": "chirp-v4"})
+    extend_id = client.upload_extend(
+        clip_id=clip.id, continue_at=15.0, lyrics="[Verse]\nMine", title="Mine", tags="folk"
+    )
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "upload_extend",
+            "continue_clip_id": clip.id,
+            "continue_at": 15.0,
+            "prompt": "[Verse]\nMine",
+            "title": "Mine",
+            "tags": "folk",
+            "mv": "chirp-v4",
+        },
+    )
     _fetchable(client, extend_id)
 
-    cover_id = client.cover(clip_id=clip.id, lyrics="[Verse]\nMine", title="Mine (Cover)",
-                            tags="rock, punk")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "cover", "cover_clip_id": clip.id, "prompt": "[Verse]\nMine",
-        "title": "Mine (Cover)", "tags": "rock, punk", "generation_type": "TEXT",
-        "mv": "chirp-v4-tau"})
+    cover_id = client.cover(clip_id=clip.id, lyrics="[Verse]\nMine", title="Mine (Cover)", tags="rock, punk")
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "cover",
+            "cover_clip_id": clip.id,
+            "prompt": "[Verse]\nMine",
+            "title": "Mine (Cover)",
+            "tags": "rock, punk",
+            "generation_type": "TEXT",
+            "mv": "chirp-v4-tau",
+        },
+    )
     clock.advance(PAST_DONE)
     cover = _fetchable(client, cover_id)
     assert cover.is_success and all(s.tags == ("rock", "punk") for s in cover.songs)
@@ -715,12 +776,24 @@ def test_upload_needs_an_http_url(client, sandbox):
 
 def test_replace_section_body(client, sandbox, clock):
     task_id, clip = finished_song(client, clock)
-    new_id = client.replace_section(clip_id=clip.id, start_s=5.0, end_s=9.5,
-                                    lyrics="[Verse]\nNew words", task_id=task_id)
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "infill", "task_id": task_id, "continue_clip_id": clip.id,
-        "infill_start_s": 5.0, "infill_end_s": 9.5, "prompt": "[Verse]\nNew words",
-        "title": "", "tags": "", "mv": "chirp-v4-tau"})
+    new_id = client.replace_section(
+        clip_id=clip.id, start_s=5.0, end_s=9.5, lyrics="[Verse]\nNew words", task_id=task_id
+    )
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "infill",
+            "task_id": task_id,
+            "continue_clip_id": clip.id,
+            "infill_start_s": 5.0,
+            "infill_end_s": 9.5,
+            "prompt": "[Verse]\nNew words",
+            "title": "",
+            "tags": "",
+            "mv": "chirp-v4-tau",
+        },
+    )
     _fetchable(client, new_id)
     concat_id = client.concat(clip.id, is_infill=True)
     assert _last(sandbox)[2] == {"clip_id": clip.id, "is_infill": True}
@@ -729,28 +802,58 @@ def test_replace_section_body(client, sandbox, clock):
 
 def test_persona_bodies(client, sandbox, clock):
     _, clip = finished_song(client, clock)
-    persona_id = client.create_persona(root_clip_id=clip.id, name="My singer",
-                                       description="warm female alto")
-    assert _last(sandbox) == ("POST", "/suno/persona/create/", {
-        "root_clip_id": clip.id, "name": "My singer", "description": "warm female alto",
-        "clips": [clip.id], "is_public": True})
+    persona_id = client.create_persona(root_clip_id=clip.id, name="My singer", description="warm female alto")
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/persona/create/",
+        {
+            "root_clip_id": clip.id,
+            "name": "My singer",
+            "description": "warm female alto",
+            "clips": [clip.id],
+            "is_public": True,
+        },
+    )
     assert UUID.fullmatch(persona_id)
 
-    song_id = client.generate_with_persona(persona_id=persona_id, artist_clip_id=clip.id,
-                                           lyrics="[Verse]\nHello", title="Hello", tags="soul")
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "artist_consistency", "persona_id": persona_id, "artist_clip_id": clip.id,
-        "prompt": "[Verse]\nHello", "title": "Hello", "tags": "soul", "mv": "chirp-v4-tau"})
+    song_id = client.generate_with_persona(
+        persona_id=persona_id, artist_clip_id=clip.id, lyrics="[Verse]\nHello", title="Hello", tags="soul"
+    )
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "artist_consistency",
+            "persona_id": persona_id,
+            "artist_clip_id": clip.id,
+            "prompt": "[Verse]\nHello",
+            "title": "Hello",
+            "tags": "soul",
+            "mv": "chirp-v4-tau",
+        },
+    )
     _fetchable(client, song_id)
 
 
 def test_separate_stems_body(client, sandbox, clock):
     task_id, clip = finished_song(client, clock)
     stems_id = client.separate_stems(clip_id=clip.id, title=clip.title, task_id=task_id)
-    assert _last(sandbox) == ("POST", "/suno/submit/music", {
-        "task": "gen_stem", "task_id": task_id, "continue_clip_id": clip.id, "prompt": "",
-        "title": clip.title, "make_instrumental": True, "mv": "chirp-auk", "stem_type_id": 91,
-        "stem_type_group_name": "Two", "stem_task": "two"})
+    assert _last(sandbox) == (
+        "POST",
+        "/suno/submit/music",
+        {
+            "task": "gen_stem",
+            "task_id": task_id,
+            "continue_clip_id": clip.id,
+            "prompt": "",
+            "title": clip.title,
+            "make_instrumental": True,
+            "mv": "chirp-auk",
+            "stem_type_id": 91,
+            "stem_type_group_name": "Two",
+            "stem_task": "two",
+        },
+    )
     clock.advance(PAST_DONE)
     stems = _fetchable(client, stems_id)
     assert [s.title for s in stems.songs] == [f"{clip.title} - Vocals", f"{clip.title} - Instrumental"]
@@ -767,23 +870,49 @@ def test_submit_lyrics_body(client, sandbox):
 
 def test_udio_generate_and_continue_bodies(client, sandbox, clock):
     task_id = client.udio_generate("萨克斯, 抒情, 夜晚, 城镇")
-    assert _last(sandbox) == ("POST", "/udio/submit/music", {"gen_params": {
-        "prompt": "萨克斯, 抒情, 夜晚, 城镇", "lyrics_type": "generate",
-        "model_type": "udio32-v1.5", "seed": -1, "config": {"mode": "regular"}}})
+    assert _last(sandbox) == (
+        "POST",
+        "/udio/submit/music",
+        {
+            "gen_params": {
+                "prompt": "萨克斯, 抒情, 夜晚, 城镇",
+                "lyrics_type": "generate",
+                "model_type": "udio32-v1.5",
+                "seed": -1,
+                "config": {"mode": "regular"},
+            }
+        },
+    )
     clock.advance(PAST_DONE)
     song = _fetchable(client, task_id, "udio").songs[0]
 
     later_id = client.udio_continue(song.id, "more sax", position=0.9)
-    assert _last(sandbox) == ("POST", "/udio/submit/music", {"gen_params": {
-        "prompt": "more sax", "lyrics_type": "generate", "model_type": "udio32-v1.5",
-        "seed": -1, "song_section_start": 0.9,
-        "config": {"mode": "continuation", "context_length": 130,
-                   "source": {"source_type": "song", "song_id": song.id}}}})
+    assert _last(sandbox) == (
+        "POST",
+        "/udio/submit/music",
+        {
+            "gen_params": {
+                "prompt": "more sax",
+                "lyrics_type": "generate",
+                "model_type": "udio32-v1.5",
+                "seed": -1,
+                "song_section_start": 0.9,
+                "config": {
+                    "mode": "continuation",
+                    "context_length": 130,
+                    "source": {"source_type": "song", "song_id": song.id},
+                },
+            }
+        },
+    )
     _fetchable(client, later_id, "udio")
 
     intro_id = client.udio_continue(song.id, "an intro", position=0, precede=True)
     assert _last(sandbox)[2]["gen_params"]["config"] == {
-        "mode": "precede", "context_length": 130, "source": {"source_type": "song", "song_id": song.id}}
+        "mode": "precede",
+        "context_length": 130,
+        "source": {"source_type": "song", "song_id": song.id},
+    }
     assert _last(sandbox)[2]["gen_params"]["song_section_start"] == 0
     _fetchable(client, intro_id, "udio")
 
@@ -800,8 +929,7 @@ def test_lyrics_with_empty_prompt_is_bad_request(client, sandbox):
 def test_extend_without_task_id_is_bad_request(client, sandbox, clock):
     _, clip = finished_song(client, clock)
     with pytest.raises(errors.BadRequestError) as info:
-        client.submit_suno_music({"task": "extend", "continue_clip_id": clip.id,
-                                  "continue_at": 10, "mv": "chirp-v4"})
+        client.submit_suno_music({"task": "extend", "continue_clip_id": clip.id, "continue_at": 10, "mv": "chirp-v4"})
     assert info.value.gateway_message == "task id is empty" and info.value.status == 400
     with pytest.raises(errors.NotFoundError) as origin:
         client.extend(task_id=str(uuid.uuid4()), clip_id=clip.id, continue_at=10)
@@ -826,6 +954,7 @@ def test_unoffered_udio_is_unsupported_route(client, sandbox):
 # --------------------------------------------------------------------------------------------
 # Act routes
 # --------------------------------------------------------------------------------------------
+
 
 def test_wav_url_appears_after_conversion(client, sandbox, clock):
     _, clip = finished_song(client, clock)
@@ -898,6 +1027,7 @@ def test_mp4_unsupported_until_offered(client, sandbox, clock):
 # --------------------------------------------------------------------------------------------
 # wait()
 # --------------------------------------------------------------------------------------------
+
 
 def test_wait_polls_until_success(sandbox, clock):
     updates = []

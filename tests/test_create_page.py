@@ -1,17 +1,17 @@
 """The Create page through AppTest, submitting for real to a sandbox (manual clock): the exact
 body each mode sends, validation beside the fields, no double submit, prefill from the Task page,
 and the unknown-outcome path."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
-from tests.apptest import wkey
 from streamlit.testing.v1 import AppTest
 
-from lib.studio.create_modes import build
 from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
+from lib.studio.create_modes import build
+from tests.apptest import wkey
 from tests.conftest import API_KEY, PAST_DONE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -81,8 +81,11 @@ def test_inspiration_submits_the_previewed_body_and_lands_on_the_task(studio, sa
     submit(at)
     [sent] = posts(sandbox)
     assert sent["path"] == "/suno/submit/music"
-    assert sent["body"] == {"gpt_description_prompt": "a cheerful song about cats", "make_instrumental": True,
-                            "mv": "chirp-v4"}
+    assert sent["body"] == {
+        "gpt_description_prompt": "a cheerful song about cats",
+        "make_instrumental": True,
+        "mv": "chirp-v4",
+    }
     task_id = at.query_params["id"]
     assert at.query_params["platform"] == "suno" and at.title[0].value == "Task"
     entry = studio.find(task_id)
@@ -90,8 +93,7 @@ def test_inspiration_submits_the_previewed_body_and_lands_on_the_task(studio, sa
 
 
 SUNO_CASES = {
-    "custom": lambda ids: dict(lyrics="[Verse]\nneon rain", tags="synthwave", title="Neon",
-                               negative_tags="metal"),
+    "custom": lambda ids: dict(lyrics="[Verse]\nneon rain", tags="synthwave", title="Neon", negative_tags="metal"),
     "extend": lambda ids: dict(task_id=ids[0], clip_id=ids[1], continue_at=12.0, lyrics="[Verse 2]\nmore"),
     "cover": lambda ids: dict(clip_id=ids[1], tags="jazz, swing", title="Swing version"),
     "replace": lambda ids: dict(task_id=ids[0], clip_id=ids[1], start_s=5.0, end_s=9.5, lyrics="[Bridge]\nnew"),
@@ -136,8 +138,14 @@ def test_persona_creation_is_remembered_and_offered_for_a_song(studio, sandbox, 
 def test_udio_modes_send_their_exact_body(mode, studio, sandbox, client, clock):
     _, song_id = finished_clip(client, clock, "udio")
     at = choose(open_create(), "udio", mode)
-    values = {"prompt": "saxophone, night, small town", "lyrics_type": "user", "lyrics": "[Verse]\nla",
-              "udio_model": "udio130-v1.5", "seed": 42, "prompt_strength": 0.7}
+    values = {
+        "prompt": "saxophone, night, small town",
+        "lyrics_type": "user",
+        "lyrics": "[Verse]\nla",
+        "udio_model": "udio130-v1.5",
+        "seed": 42,
+        "prompt_strength": 0.7,
+    }
     if mode != "generate":
         values.update(song_id=song_id, position=0.9)
     fill(at, "udio", **values)
@@ -239,4 +247,6 @@ def test_a_lyrics_result_goes_to_custom_mode_in_one_click(studio, client, clock)
     at.switch_page("app_pages/task.py").run()
     button(at, "Use in Custom mode").click().run()
     assert at.session_state["cf_mode_suno::en"] == "custom"
-    assert at.session_state["cf_suno_lyrics::en"] == lyrics.text and at.session_state["cf_suno_title::en"] == lyrics.title
+    assert (
+        at.session_state["cf_suno_lyrics::en"] == lyrics.text and at.session_state["cf_suno_title::en"] == lyrics.title
+    )

@@ -1,5 +1,6 @@
 """Export packs built from real sandbox tasks over real HTTP: what lands in the ZIP, what is left
 out and why, and names that are safe on every OS whatever the gateway calls a song."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,8 @@ import zipfile
 import pytest
 
 from lib.gateway.client import GatewayClient
-from lib.studio.export_pack import SIZE_CAP_REACHED, build_pack
 from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.studio.export_pack import SIZE_CAP_REACHED, build_pack
 
 PAST_DONE = 40.0
 # Distinctive enough that finding it in the ZIP's bytes could not be chance.
@@ -105,8 +106,7 @@ def test_progress_is_monotonic_labelled_and_ends_at_one(gateway, clock):
     fractions = [f for f, _ in calls]
     assert fractions == sorted(fractions) and len(set(fractions)) == len(fractions)
     assert fractions[-1] == 1.0 and all(0.0 <= f < 1.0 for f in fractions[:-1])
-    assert [label for _, label in calls[:-1]] == ["Song 1 audio", "Song 1 cover",
-                                                  "Song 2 audio", "Song 2 cover"]
+    assert [label for _, label in calls[:-1]] == ["Song 1 audio", "Song 1 cover", "Song 2 audio", "Song 2 cover"]
 
 
 def test_a_file_over_the_per_file_cap_is_skipped_and_others_kept(gateway, clock):
@@ -129,8 +129,11 @@ def test_total_cap_skips_remaining_media_but_keeps_texts(gateway, clock):
     files = unzip(pack)
     stems = song_stems(task)
     assert f"{stems[0]}.wav" in files
-    assert pack.skipped == (("Song 1 cover", SIZE_CAP_REACHED), ("Song 2 audio", SIZE_CAP_REACHED),
-                            ("Song 2 cover", SIZE_CAP_REACHED))
+    assert pack.skipped == (
+        ("Song 1 cover", SIZE_CAP_REACHED),
+        ("Song 2 audio", SIZE_CAP_REACHED),
+        ("Song 2 cover", SIZE_CAP_REACHED),
+    )
     for stem in stems:
         assert f"{stem}.txt" in files and f"{stem}.lrc" in files
     assert "task.json" in files and "README.txt" in files
@@ -139,10 +142,15 @@ def test_total_cap_skips_remaining_media_but_keeps_texts(gateway, clock):
 
 def test_missing_media_and_non_http_urls_are_skipped_with_reasons(sandbox):
     gone = f"{sandbox.url}/media/{uuid.uuid4()}.wav"
-    task = Task("manual-task-1", "suno", TaskStatus.SUCCESS, songs=(
-        Song("a1", title="Gone", lyrics="la la", audio_url=gone, image_url="file:///etc/passwd"),
-        Song("b2", title="Local", audio_url="javascript:alert(1)", image_url=None),
-    ))
+    task = Task(
+        "manual-task-1",
+        "suno",
+        TaskStatus.SUCCESS,
+        songs=(
+            Song("a1", title="Gone", lyrics="la la", audio_url=gone, image_url="file:///etc/passwd"),
+            Song("b2", title="Local", audio_url="javascript:alert(1)", image_url=None),
+        ),
+    )
     pack = build_pack(task)
     files = unzip(pack)
     assert set(files) == {"01 - Gone.txt", "task.json", "README.txt"}
@@ -173,10 +181,21 @@ def test_a_streaming_song_keeps_its_cover_but_not_its_partial_audio(gateway, clo
 def test_hostile_titles_give_safe_unique_names(gateway, clock):
     real, _ = suno_task(gateway, clock)
     audio, cover = real.songs[0].audio_url, real.songs[0].image_url
-    titles = ["../../etc/passwd", 'a:b*?"<>|', "  ", "x" * 300, "雨夜的城市 · 第一首",
-              "..", "CON", "evil\u202egnp.exe", "tab\tand\nnewline", "Rain", "rain", "Rain"]
-    songs = tuple(Song(f"id{i}", title=t, lyrics="la", audio_url=audio, image_url=cover)
-                  for i, t in enumerate(titles))
+    titles = [
+        "../../etc/passwd",
+        'a:b*?"<>|',
+        "  ",
+        "x" * 300,
+        "雨夜的城市 · 第一首",
+        "..",
+        "CON",
+        "evil\u202egnp.exe",
+        "tab\tand\nnewline",
+        "Rain",
+        "rain",
+        "Rain",
+    ]
+    songs = tuple(Song(f"id{i}", title=t, lyrics="la", audio_url=audio, image_url=cover) for i, t in enumerate(titles))
     task = Task("hostile", "suno", TaskStatus.SUCCESS, songs=songs)
     pack = build_pack(task, timings={"id0": [], "id4": gateway.timing(real.songs[0].id)})
     files = unzip(pack)
@@ -202,8 +221,7 @@ def test_hostile_titles_give_safe_unique_names(gateway, clock):
 
 
 def test_pack_file_name_is_safe(sandbox):
-    task = Task("a:b/c", "suno", TaskStatus.SUCCESS,
-                songs=(Song("s", title='../雨: "night"?'),))
+    task = Task("a:b/c", "suno", TaskStatus.SUCCESS, songs=(Song("s", title='../雨: "night"?'),))
     assert build_pack(task).file_name == "雨 night-a b c.zip"
     bare = Task("1234567890abcdef", "udio", TaskStatus.FAILURE, fail_reason="moderation")
     pack = build_pack(bare)
@@ -239,8 +257,7 @@ def test_lyrics_task_pack(gateway, sandbox, clock):
 
 
 def test_programming_errors_propagate_but_gateway_errors_do_not(sandbox):
-    task = Task("t1", "suno", TaskStatus.SUCCESS,
-                songs=(Song("s", title="x", audio_url=f"{sandbox.url}/media/x.wav"),))
+    task = Task("t1", "suno", TaskStatus.SUCCESS, songs=(Song("s", title="x", audio_url=f"{sandbox.url}/media/x.wav"),))
 
     def broken(url, *, max_bytes):
         raise KeyError("a bug")
@@ -249,4 +266,7 @@ def test_programming_errors_propagate_but_gateway_errors_do_not(sandbox):
         build_pack(task, fetch=broken)
     assert dict(build_pack(task).skipped)["Song 1 audio"].startswith("download failed")
     assert build_pack(Task("t2", "suno", TaskStatus.SUCCESS, lyrics=Lyrics("", "words"))).files == (
-        "lyrics.txt", "task.json", "README.txt")
+        "lyrics.txt",
+        "task.json",
+        "README.txt",
+    )

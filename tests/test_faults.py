@@ -8,6 +8,7 @@ prints it as the Markdown table for the docs.
 The gateway is a sandbox that keeps its port and its tasks (on disk), so "connection refused" is the
 real thing: the gateway stops (its port closes) and comes back on the same address with its tasks.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.gateway.client import GatewayClient
 from lib.gateway.profiles import GatewayProfile
-from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
 from lib.i18n import t
+from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 from tests.conftest import API_KEY, PAST_DONE
 
@@ -75,32 +76,43 @@ class Cell:
 
 FAULTS = [
     Fault("refused", "Connection refused (gateway down)", None, words=("connection refused",)),
-    Fault("timeout", "Timeout (no answer in time)", "timeout", {"delay": SLOW_ANSWER_S},
-          words=("no answer in time",)),
+    Fault("timeout", "Timeout (no answer in time)", "timeout", {"delay": SLOW_ANSWER_S}, words=("no answer in time",)),
     Fault("reset", "Connection reset", "reset", words=("closed the connection",)),
     Fault("401", "401 invalid key", "status", {"status": 401}, ("无效的令牌", "HTTP 401")),
     Fault("403", "403 quota exhausted", "status", {"status": 403}, ("用户额度不足", "HTTP 403")),
     Fault("404-task_not_exist", "404 `task_not_exist`", "status", {"status": 404}, ("task_not_exist", "HTTP 404")),
     Fault("400-task_not_exist", "400 `task_not_exist`", "status", {"status": 400}, ("task_not_exist", "HTTP 400")),
-    Fault("429-retry-after", "429 with `Retry-After: 60`", "status", {"status": 429, "retry_after": 60},
-          ("当前分组上游负载已饱和", "HTTP 429", "wait 60 s")),
+    Fault(
+        "429-retry-after",
+        "429 with `Retry-After: 60`",
+        "status",
+        {"status": 429, "retry_after": 60},
+        ("当前分组上游负载已饱和", "HTTP 429", "wait 60 s"),
+    ),
     Fault("500", "500", "status", {"status": 500}, ("请求上游地址失败", "HTTP 500")),
     Fault("502", "502", "status", {"status": 502}, ("upstream returned 502", "HTTP 502")),
     Fault("503", "503", "status", {"status": 503}, ("无可用渠道", "HTTP 503")),
     Fault("html-200", "HTML page with 200", "html", words=("web page instead of JSON", "HTTP 200")),
     Fault("truncated-json", "Truncated JSON", "truncated", words=("not readable JSON", "HTTP 200")),
-    Fault("wrong-shape", "JSON of the wrong shape (wrong types, missing fields)", "wrong_shape",
-          words=("answered without a task", "HTTP 200")),
+    Fault(
+        "wrong-shape",
+        "JSON of the wrong shape (wrong types, missing fields)",
+        "wrong_shape",
+        words=("answered without a task", "HTTP 200"),
+    ),
     Fault("data-null", "`data: null`", "data_null", words=("answered without a task", "HTTP 200")),
     Fault("unknown-status", "Unknown status word", "unknown_status", words=("TELEPORTING",)),
     Fault("large-body", "Very large body (25 MB)", "large", words=("larger than 20 MB", "HTTP 200")),
 ]
 FAULT = {f.id: f for f in FAULTS}
 
-_READ_TIMEOUT_NOTE = (f"the page test shortens {READ_TIMEOUT_ENV} (default 30 s; a GET is retried 3 times) "
-                      "so the fault outlasts it")
-_FETCH_ONLY = ("the submit itself is answered normally (the sandbox distorts fetch answers only); "
-               "the Task page it lands on shows this")
+_READ_TIMEOUT_NOTE = (
+    f"the page test shortens {READ_TIMEOUT_ENV} (default 30 s; a GET is retried 3 times) so the fault outlasts it"
+)
+_FETCH_ONLY = (
+    "the submit itself is answered normally (the sandbox distorts fetch answers only); "
+    "the Task page it lands on shows this"
+)
 
 TASK = {
     "refused": Cell("error.connection", AUTO),
@@ -123,8 +135,10 @@ TASK = {
 }
 
 _UNKNOWN_WORDS = ("no answer from", "may have been accepted")
-_SENT_ONCE = ("sent once, never retried; recorded as *Outcome unknown* in the library; the identical "
-              "request is held back for 15 s")
+_SENT_ONCE = (
+    "sent once, never retried; recorded as *Outcome unknown* in the library; the identical "
+    "request is held back for 15 s"
+)
 CREATE = {
     "refused": Cell("error.connection", SUBMIT, note="nothing was sent"),
     "timeout": Cell("create.outcome_unknown", CHECK, _UNKNOWN_WORDS, note=_SENT_ONCE),
@@ -138,8 +152,12 @@ CREATE = {
     "502": Cell("error.server", SUBMIT),
     "503": Cell("error.server", SUBMIT),
     "html-200": Cell("error.unsupported_route", SUBMIT),
-    "truncated-json": Cell("create.outcome_unknown", CHECK, ("could not be read", "not readable JSON", "HTTP 200"),
-                           note="a 2xx answer that cannot be read may have been billed: " + _SENT_ONCE),
+    "truncated-json": Cell(
+        "create.outcome_unknown",
+        CHECK,
+        ("could not be read", "not readable JSON", "HTTP 200"),
+        note="a 2xx answer that cannot be read may have been billed: " + _SENT_ONCE,
+    ),
     "wrong-shape": Cell("error.protocol", AUTO, note=_FETCH_ONLY),
     "data-null": Cell("error.protocol", AUTO, note=_FETCH_ONLY),
     "unknown-status": Cell("task.status_unknown", AUTO, note=_FETCH_ONLY),
@@ -147,8 +165,9 @@ CREATE = {
 }
 _LANDS_ON_TASK = {fid for fid, cell in CREATE.items() if cell.recovery == AUTO}
 
-_BATCH_TOLERANT = ("the batch answer holds no readable task, so the parser reports the row as missing "
-                   "(see the report's parser note)")
+_BATCH_TOLERANT = (
+    "the batch answer holds no readable task, so the parser reports the row as missing (see the report's parser note)"
+)
 HISTORY = {
     "refused": Cell("error.connection", REFRESH),
     "timeout": Cell("error.timeout", REFRESH, needs=READ_TIMEOUT_ENV, note=_READ_TIMEOUT_NOTE),
@@ -165,14 +184,19 @@ HISTORY = {
     "truncated-json": Cell("error.protocol", REFRESH),
     "wrong-shape": Cell("history.refresh.missing", REFRESH, ("not found on their gateway",), note=_BATCH_TOLERANT),
     "data-null": Cell("history.refresh.missing", REFRESH, ("not found on their gateway",), note=_BATCH_TOLERANT),
-    "unknown-status": Cell("", REFRESH, (), note="no message: the row is kept as *In progress* (a guess, "
-                                                 "reference §5.1); the Task page names the word"),
+    "unknown-status": Cell(
+        "",
+        REFRESH,
+        (),
+        note="no message: the row is kept as *In progress* (a guess, reference §5.1); the Task page names the word",
+    ),
     "large-body": Cell("error.protocol", REFRESH),
 }
 MATRIX = {"task": TASK, "create": CREATE, "history": HISTORY}
 
 
 # --- the gateway -----------------------------------------------------------------------------
+
 
 class Gateway:
     """A sandbox that can go away and come back on the same address with the same tasks."""
@@ -193,8 +217,9 @@ class Gateway:
 
     def recover(self) -> None:
         if self.down:  # back on the same address, with the tasks it had
-            self.sandbox = SandboxGateway(SandboxConfig(), clock=self.clock, port=self.port,
-                                          state_path=self.state_path).start()
+            self.sandbox = SandboxGateway(
+                SandboxConfig(), clock=self.clock, port=self.port, state_path=self.state_path
+            ).start()
             self.down = False
         self.sandbox.clear_faults()
 
@@ -245,6 +270,7 @@ def cells(page: str):
 
 
 # --- reading the page ------------------------------------------------------------------------
+
 
 def open_app(page: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
@@ -307,6 +333,7 @@ def assert_explained(at, fault: Fault, cell: Cell) -> None:
 
 
 # --- Task page -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fault, cell", cells("task"))
 def test_task_page(fault, cell, gateway, gateway_client, library, monkeypatch):
@@ -377,10 +404,15 @@ def test_task_table_explains_once_and_recovers(fault_id, gateway, gateway_client
 
 # --- Create page -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fault, cell", cells("create"))
 def test_create_page(fault, cell, gateway, library):
-    typed = {"lyrics": f"[Verse]\nsalt on the rope, {fault.id} in the sails", "tags": "sea shanty, choir",
-             "title": "The Long Haul", "negative_tags": "metal"}
+    typed = {
+        "lyrics": f"[Verse]\nsalt on the rope, {fault.id} in the sails",
+        "tags": "sea shanty, choir",
+        "title": "The Long Haul",
+        "negative_tags": "metal",
+    }
     at = open_app("create")
     at.session_state["cf_mode_suno::en"] = "custom"
     for name, value in typed.items():
@@ -422,6 +454,7 @@ def test_create_page(fault, cell, gateway, library):
 
 # --- History page ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fault, cell", cells("history"))
 def test_history_page(fault, cell, gateway, gateway_client, library, clock, monkeypatch):
     task_id = gateway_client.generate("a slow waltz")
@@ -456,6 +489,7 @@ def test_history_page(fault, cell, gateway, gateway_client, library, clock, monk
 
 # --- what no page test can reach quickly -----------------------------------------------------
 
+
 def test_read_timeout_in_the_client(gateway):
     """The Task and History pages' timeout cells, one level down: a GET (and the free batch POST)
     that gets no answer in time is retried, then raised as a timeout — never as "outcome unknown".
@@ -480,6 +514,7 @@ def test_read_timeout_in_the_client(gateway):
 
 # --- the table -------------------------------------------------------------------------------
 
+
 def table() -> str:
     """The faults × pages table, from the same data the tests are parametrized with."""
     notes: list[str] = []
@@ -498,14 +533,19 @@ def table() -> str:
             if cell.note not in notes:
                 notes.append(cell.note)
             marker = f" [{notes.index(cell.note) + 1}]"
-        return f"**{headline(cell.message)}**" + (f" ({quoted})" if quoted else "") + \
-            f" → {RECOVERY[cell.recovery]}{marker}"
+        return (
+            f"**{headline(cell.message)}**"
+            + (f" ({quoted})" if quoted else "")
+            + f" → {RECOVERY[cell.recovery]}{marker}"
+        )
 
-    lines = ["| Fault | Task page | Create page (Submit) | History page (Refresh unfinished) |",
-             "|---|---|---|---|"]
+    lines = ["| Fault | Task page | Create page (Submit) | History page (Refresh unfinished) |", "|---|---|---|---|"]
     for fault in FAULTS:
-        lines.append(f"| {fault.label} | " + " | ".join(describe(fault, MATRIX[page][fault.id])
-                                                      for page in ("task", "create", "history")) + " |")
+        lines.append(
+            f"| {fault.label} | "
+            + " | ".join(describe(fault, MATRIX[page][fault.id]) for page in ("task", "create", "history"))
+            + " |"
+        )
     lines.append("")
     lines += [f"[{n}] {note}" for n, note in enumerate(notes, 1)]
     lines += ["", LEGEND]

@@ -1,36 +1,62 @@
 """The task library on SQLite and on a real PostgreSQL server (when ``HISTORY_TEST_POSTGRES_URL``
 names one): schema, one write per change, submits that are never lost, filters, concurrency."""
+
 from __future__ import annotations
 
 import json
 import multiprocessing
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from lib.library import store as history
-from lib.gateway.profiles import GatewayProfile
-from lib.library.store import HistoryFilter, HistoryStore, HistoryUnavailable
 from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.gateway.profiles import GatewayProfile
+from lib.library import store as history
+from lib.library.store import HistoryFilter, HistoryStore, HistoryUnavailable
 from tests.conftest import PAST_DONE
 
 CANARY_KEY = "sk-CANARY-7f3a9d1e5b2c4a6f8e0d"
 PROFILE = GatewayProfile("team-gw", "https://gw.example.com", CANARY_KEY)
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def make_task(task_id: str = "t-1", status: TaskStatus = TaskStatus.IN_PROGRESS, *, title: str = "Neon Rain",
-              platform: str = "suno", submitted: datetime = T0, songs: int = 2, marker: int = 0) -> Task:
-    clips = tuple(Song(id=f"{task_id}-c{i}", title=title, tags=("synthwave", "female vocals"),
-                       lyrics="[Verse]\nlights", description="city rain at night",
-                       audio_url=f"https://cdn.example.com/{task_id}-{i}.mp3",
-                       image_url=f"https://cdn.example.com/{task_id}-{i}.png",
-                       duration=121.5, model="chirp-v4") for i in range(songs))
+def make_task(
+    task_id: str = "t-1",
+    status: TaskStatus = TaskStatus.IN_PROGRESS,
+    *,
+    title: str = "Neon Rain",
+    platform: str = "suno",
+    submitted: datetime = T0,
+    songs: int = 2,
+    marker: int = 0,
+) -> Task:
+    clips = tuple(
+        Song(
+            id=f"{task_id}-c{i}",
+            title=title,
+            tags=("synthwave", "female vocals"),
+            lyrics="[Verse]\nlights",
+            description="city rain at night",
+            audio_url=f"https://cdn.example.com/{task_id}-{i}.mp3",
+            image_url=f"https://cdn.example.com/{task_id}-{i}.png",
+            duration=121.5,
+            model="chirp-v4",
+        )
+        for i in range(songs)
+    )
     raw = {"task_id": task_id, "status": status.value, "marker": marker}
-    return Task(task_id=task_id, platform=platform, status=status, action="MUSIC", submitted_at=submitted,
-                songs=clips, fail_reason="flagged" if status is TaskStatus.FAILURE else "", raw=raw)
+    return Task(
+        task_id=task_id,
+        platform=platform,
+        status=status,
+        action="MUSIC",
+        submitted_at=submitted,
+        songs=clips,
+        fail_reason="flagged" if status is TaskStatus.FAILURE else "",
+        raw=raw,
+    )
 
 
 @pytest.fixture
@@ -115,11 +141,21 @@ def test_a_submit_is_written_before_the_post_and_completed_after(store):
 
 
 def test_unknown_and_rejected_submits_are_kept_with_their_reason(store):
-    unknown = store.begin_submit(PROFILE, platform="udio", action="udio-generate", route="/udio/submit/music",
-                                 body={"gen_params": {"prompt": "sea shanty"}})
+    unknown = store.begin_submit(
+        PROFILE,
+        platform="udio",
+        action="udio-generate",
+        route="/udio/submit/music",
+        body={"gen_params": {"prompt": "sea shanty"}},
+    )
     store.mark_outcome_unknown(unknown, "no answer within 60 s after sending")
-    rejected = store.begin_submit(PROFILE, platform="suno", action="custom", route="/suno/submit/music",
-                                  body={"prompt": "[Verse]", "tags": "rock", "title": "Loud"})
+    rejected = store.begin_submit(
+        PROFILE,
+        platform="suno",
+        action="custom",
+        route="/suno/submit/music",
+        body={"prompt": "[Verse]", "tags": "rock", "title": "Loud"},
+    )
     store.mark_rejected(rejected, "HTTP 400: prompt too long")
     assert store.get(unknown).status == history.OUTCOME_UNKNOWN
     assert store.get(unknown).submit_error.startswith("no answer")
@@ -147,12 +183,19 @@ def test_the_same_task_id_on_two_gateways_is_two_rows(store):
 def test_filters_and_free_text_search(store):
     udio = GatewayProfile("udio-gw", "https://u.example.com", "k")
     store.record_task(make_task("a-1", TaskStatus.SUCCESS, title="Morning Coffee", submitted=T0), PROFILE)
-    store.record_task(make_task("b-2", TaskStatus.FAILURE, title="Night Drive",
-                                submitted=T0 + timedelta(days=3)), PROFILE)
-    store.record_task(make_task("c-3", TaskStatus.IN_PROGRESS, title="100% Pure_Joy", platform="udio",
-                                submitted=T0 + timedelta(days=6)), udio)
+    store.record_task(
+        make_task("b-2", TaskStatus.FAILURE, title="Night Drive", submitted=T0 + timedelta(days=3)), PROFILE
+    )
+    store.record_task(
+        make_task(
+            "c-3", TaskStatus.IN_PROGRESS, title="100% Pure_Joy", platform="udio", submitted=T0 + timedelta(days=6)
+        ),
+        udio,
+    )
+
     def ids(**kw):
         return [e.task_id for e in store.search(HistoryFilter(**kw))]
+
     assert ids() == ["c-3", "b-2", "a-1"]  # newest first
     assert ids(platforms=("udio",)) == ["c-3"]
     assert ids(statuses=("SUCCESS", "FAILURE")) == ["b-2", "a-1"]
@@ -192,8 +235,9 @@ def test_pages_unfinished_find_and_delete(store):
 
 def test_the_key_appears_nowhere_in_the_database(store, history_url, tmp_path):
     store.record_task(make_task(), PROFILE)
-    row = store.begin_submit(PROFILE, platform="suno", action="generate", route="/suno/submit/music",
-                             body={"gpt_description_prompt": "x"})
+    row = store.begin_submit(
+        PROFILE, platform="suno", action="generate", route="/suno/submit/music", body={"gpt_description_prompt": "x"}
+    )
     store.mark_outcome_unknown(row, "timeout")
     with store.engine.connect() as conn:
         dump = json.dumps([dict(r) for r in conn.execute(sa.select(history.tasks)).mappings()], default=str)
@@ -206,8 +250,14 @@ def test_the_key_appears_nowhere_in_the_database(store, history_url, tmp_path):
 
 
 def test_lyrics_tasks_and_tasks_without_songs(store):
-    lyrics = Task(task_id="ly-1", platform="suno", status=TaskStatus.SUCCESS, action="LYRICS",
-                  lyrics=Lyrics(title="Paper Moon", text="[Verse]\npaper", tags=("folk",)), raw={"x": 1})
+    lyrics = Task(
+        task_id="ly-1",
+        platform="suno",
+        status=TaskStatus.SUCCESS,
+        action="LYRICS",
+        lyrics=Lyrics(title="Paper Moon", text="[Verse]\npaper", tags=("folk",)),
+        raw={"x": 1},
+    )
     store.record_task(lyrics, PROFILE)
     store.record_task(Task(task_id="empty", platform="suno", status=TaskStatus.NOT_START, raw=None), PROFILE)
     by_id = {e.task_id: e for e in store.search()}
@@ -240,8 +290,10 @@ def test_unreachable_or_malformed_databases_raise_history_unavailable(tmp_path, 
 def test_default_location_follows_the_environment(tmp_path):
     env = {"MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path)}
     assert history.default_database_url(env) == f"sqlite:///{tmp_path / 'history.db'}"
-    assert history.default_database_url({**env, "HISTORY_DATABASE_URL": "postgresql+psycopg://h/db"}) == \
-        "postgresql+psycopg://h/db"
+    assert (
+        history.default_database_url({**env, "HISTORY_DATABASE_URL": "postgresql+psycopg://h/db"})
+        == "postgresql+psycopg://h/db"
+    )
     assert history.data_dir({}).name == "music-task-studio"
 
 
@@ -253,6 +305,7 @@ def test_display_url_hides_the_password():
 
 # --- concurrency ---------------------------------------------------------------------------------
 
+
 def _write_many(url: str, prefix: str, count: int) -> None:
     """One writer: inspected tasks updated twice each, and submits with their answers."""
     store = HistoryStore(url)
@@ -261,8 +314,9 @@ def _write_many(url: str, prefix: str, count: int) -> None:
             task_id = f"{prefix}-{n}"
             store.record_task(make_task(task_id, TaskStatus.QUEUED), PROFILE)
             store.record_task(make_task(task_id, TaskStatus.SUCCESS, marker=1), PROFILE)
-            row = store.begin_submit(PROFILE, platform="udio", action="udio-generate",
-                                     route="/udio/submit/music", body={"n": n})
+            row = store.begin_submit(
+                PROFILE, platform="udio", action="udio-generate", route="/udio/submit/music", body={"n": n}
+            )
             store.complete_submit(row, f"{prefix}-sub-{n}")
     finally:
         store.close()
@@ -291,11 +345,22 @@ def test_threads_and_processes_writing_one_library_lose_nothing(history_url):
 
 
 def test_ten_thousand_rows_page_and_filter(store):
-    rows = [{"platform": "suno" if n % 3 else "udio", "task_id": f"bulk-{n:05}", "gateway_name": "team-gw",
-             "gateway_url": "https://gw.example.com", "origin": "inspected",
-             "submitted_at": T0 + timedelta(seconds=n), "status": "SUCCESS" if n % 7 else "FAILURE",
-             "progress": 100, "title": f"Song {n}", "first_seen": T0, "updated_at": T0}
-            for n in range(10_000)]
+    rows = [
+        {
+            "platform": "suno" if n % 3 else "udio",
+            "task_id": f"bulk-{n:05}",
+            "gateway_name": "team-gw",
+            "gateway_url": "https://gw.example.com",
+            "origin": "inspected",
+            "submitted_at": T0 + timedelta(seconds=n),
+            "status": "SUCCESS" if n % 7 else "FAILURE",
+            "progress": 100,
+            "title": f"Song {n}",
+            "first_seen": T0,
+            "updated_at": T0,
+        }
+        for n in range(10_000)
+    ]
     with store.engine.begin() as conn:
         conn.execute(history.tasks.insert(), rows)
     assert store.count() == 10_000

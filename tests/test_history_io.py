@@ -1,5 +1,6 @@
 """Exporting the task library (CSV for spreadsheets, JSON for tools) and reading task IDs back
 from whatever file a user uploads. Entries come from a real SQLite library."""
+
 from __future__ import annotations
 
 import codecs
@@ -8,14 +9,14 @@ import dataclasses
 import io
 import json
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from lib.gateway.errors import InvalidInputError
-from lib.library.store import HistoryStore
-from lib.library.import_export import EXPORT_COLUMNS, ImportedIds, export_csv, export_json, parse_import
 from lib.gateway.models import TaskStatus
+from lib.library.import_export import EXPORT_COLUMNS, ImportedIds, export_csv, export_json, parse_import
+from lib.library.store import HistoryStore
 from tests.test_history import CANARY_KEY, PROFILE, make_task
 
 FORMULA_TITLE = '=HYPERLINK("http://x")'
@@ -29,12 +30,23 @@ def entries(tmp_path):
     store = HistoryStore(f"sqlite:///{tmp_path / 'h.db'}")
     store.record_task(make_task("t-1", TaskStatus.SUCCESS, title=CHINESE_TITLE), PROFILE)
     store.record_task(make_task("t-2", platform="udio", title=FORMULA_TITLE), PROFILE)
-    answered = store.begin_submit(PROFILE, platform="suno", action="MUSIC", route="/suno/submit/music",
-                                  body={"title": "@home", "prompt": "-rain on glass", "tags": "lofi"},
-                                  now=datetime(2026, 11, 2, tzinfo=timezone.utc))
+    answered = store.begin_submit(
+        PROFILE,
+        platform="suno",
+        action="MUSIC",
+        route="/suno/submit/music",
+        body={"title": "@home", "prompt": "-rain on glass", "tags": "lofi"},
+        now=datetime(2026, 11, 2, tzinfo=UTC),
+    )
     store.complete_submit(answered, "t-3")
-    rejected = store.begin_submit(PROFILE, platform="udio", action="MUSIC", route="/udio/submit/music",
-                                  body={"prompt": "calm"}, now=datetime(2026, 11, 3, tzinfo=timezone.utc))
+    rejected = store.begin_submit(
+        PROFILE,
+        platform="udio",
+        action="MUSIC",
+        route="/udio/submit/music",
+        body={"prompt": "calm"},
+        now=datetime(2026, 11, 3, tzinfo=UTC),
+    )
     store.mark_rejected(rejected, "+1 more credit needed")
     [t1] = [e for e in store.search() if e.task_id == "t-1"]
     store.set_starred([t1.id], True)
@@ -54,6 +66,7 @@ def by_id(rows, key="task_id"):
 
 
 # --- CSV export --------------------------------------------------------------------------------
+
 
 def test_csv_round_trip_gives_back_ids_and_platforms(entries):
     data = export_csv(entries)
@@ -105,8 +118,9 @@ def test_tab_and_carriage_return_starts_are_defused_too(entries):
 
 # --- JSON export -------------------------------------------------------------------------------
 
+
 def test_json_export_structure_and_parsed_bodies(entries):
-    moment = datetime(2026, 12, 24, 8, 30, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 24, 8, 30, tzinfo=UTC)
     data = export_json(entries, now=moment)
     assert CHINESE_TITLE.encode("utf-8") in data  # real characters, not \u escapes
     document = json.loads(data.decode("utf-8"))
@@ -149,34 +163,41 @@ def test_the_api_key_appears_in_no_export(entries):
 
 # --- import formats ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("content", "filename", "ids", "platforms"), [
-    # JSON
-    ('["a-1", "a-2"]', "ids.json", ("a-1", "a-2"), {}),
-    ('[{"task_id": "a-1", "platform": "udio"}, {"id": "a-2"}, {"taskId": "a-3", "platform": "SUNO"}]',
-     "", ("a-1", "a-2", "a-3"), {"a-1": "udio", "a-3": "suno"}),
-    ('{"task_ids": ["a-1", "a-2"]}', "", ("a-1", "a-2"), {}),
-    ('{"ids": ["a-1"]}', "x.txt", ("a-1",), {}),
-    ('{"tasks": [{"task_id": "a-1", "platform": "udio"}]}', "", ("a-1",), {"a-1": "udio"}),
-    ('{"TaskId": "a-9", "platform": "udio"}', "", ("a-9",), {"a-9": "udio"}),  # one task object
-    ('[12345678901234, "a-1"]', "", ("12345678901234", "a-1"), {}),  # numeric IDs
-    # CSV with a header, in any case, any column, with a platform column
-    ("title,TaskId,Platform\nRain,a-1,udio\nSun,a-2,suno\n", "", ("a-1", "a-2"),
-     {"a-1": "udio", "a-2": "suno"}),
-    ("Task ID;platform\na-1;udio\n", "", ("a-1",), {"a-1": "udio"}),
-    ("id\na-1\na-2\n", "", ("a-1", "a-2"), {}),  # one column: the header still marks it a table
-    ("task\ta\tb\na-1\tx\ty\n", "", ("a-1",), {}),
-    ("TASK_ID\r\n\r\na-1\r\n", "export.csv", ("a-1",), {}),
-    # CSV without a recognised header: the first column; a first row that is no ID is a header
-    ("a-1,Neon Rain,2026\na-2,Other,2025\n", "", ("a-1", "a-2"), {}),
-    ("Identifier (uuid),Title\na-1,Neon Rain\na-2,Other\n", "", ("a-1", "a-2"), {}),
-    ("a-1\na-2\n", "list.csv", ("a-1", "a-2"), {}),
-    ('a-1,"Rain, again",x\na-2,"multi\nline",y\n', "", ("a-1", "a-2"), {}),
-    # plain text
-    ("a-1\na-2\n\na-3\n", "ids.txt", ("a-1", "a-2", "a-3"), {}),
-    ("a-1, a-2 a-3", "", ("a-1", "a-2", "a-3"), {}),
-    ("a-1，a-2、a-3\n", "", ("a-1", "a-2", "a-3"), {}),
-    ("12345678901234", "", ("12345678901234",), {}),  # valid JSON, but a lone number is an ID
-])
+
+@pytest.mark.parametrize(
+    ("content", "filename", "ids", "platforms"),
+    [
+        # JSON
+        ('["a-1", "a-2"]', "ids.json", ("a-1", "a-2"), {}),
+        (
+            '[{"task_id": "a-1", "platform": "udio"}, {"id": "a-2"}, {"taskId": "a-3", "platform": "SUNO"}]',
+            "",
+            ("a-1", "a-2", "a-3"),
+            {"a-1": "udio", "a-3": "suno"},
+        ),
+        ('{"task_ids": ["a-1", "a-2"]}', "", ("a-1", "a-2"), {}),
+        ('{"ids": ["a-1"]}', "x.txt", ("a-1",), {}),
+        ('{"tasks": [{"task_id": "a-1", "platform": "udio"}]}', "", ("a-1",), {"a-1": "udio"}),
+        ('{"TaskId": "a-9", "platform": "udio"}', "", ("a-9",), {"a-9": "udio"}),  # one task object
+        ('[12345678901234, "a-1"]', "", ("12345678901234", "a-1"), {}),  # numeric IDs
+        # CSV with a header, in any case, any column, with a platform column
+        ("title,TaskId,Platform\nRain,a-1,udio\nSun,a-2,suno\n", "", ("a-1", "a-2"), {"a-1": "udio", "a-2": "suno"}),
+        ("Task ID;platform\na-1;udio\n", "", ("a-1",), {"a-1": "udio"}),
+        ("id\na-1\na-2\n", "", ("a-1", "a-2"), {}),  # one column: the header still marks it a table
+        ("task\ta\tb\na-1\tx\ty\n", "", ("a-1",), {}),
+        ("TASK_ID\r\n\r\na-1\r\n", "export.csv", ("a-1",), {}),
+        # CSV without a recognised header: the first column; a first row that is no ID is a header
+        ("a-1,Neon Rain,2026\na-2,Other,2025\n", "", ("a-1", "a-2"), {}),
+        ("Identifier (uuid),Title\na-1,Neon Rain\na-2,Other\n", "", ("a-1", "a-2"), {}),
+        ("a-1\na-2\n", "list.csv", ("a-1", "a-2"), {}),
+        ('a-1,"Rain, again",x\na-2,"multi\nline",y\n', "", ("a-1", "a-2"), {}),
+        # plain text
+        ("a-1\na-2\n\na-3\n", "ids.txt", ("a-1", "a-2", "a-3"), {}),
+        ("a-1, a-2 a-3", "", ("a-1", "a-2", "a-3"), {}),
+        ("a-1，a-2、a-3\n", "", ("a-1", "a-2", "a-3"), {}),
+        ("12345678901234", "", ("12345678901234",), {}),  # valid JSON, but a lone number is an ID
+    ],
+)
 def test_import_formats(content, filename, ids, platforms):
     imported = parse_import(content.encode("utf-8"), filename)
     assert (imported.ids, imported.platforms, imported.truncated) == (ids, platforms, False)
@@ -196,7 +217,7 @@ def test_duplicates_are_dropped_and_invalid_entries_counted():
     assert imported.platforms == {"a-1": "udio", "a-3": "udio"}
     assert imported.skipped == 2
 
-    imported = parse_import("a-1 a-1 <x> a-2".encode())
+    imported = parse_import(b"a-1 a-1 <x> a-2")
     assert (imported.ids, imported.skipped) == (("a-1", "a-2"), 1)
 
 
@@ -220,20 +241,23 @@ def test_other_encodings_are_read():
     assert parse_import(bom).ids == ("t-1", "t-2")
 
 
-@pytest.mark.parametrize(("data", "filename", "message"), [
-    (b"", "ids.txt", "ids.txt is empty"),
-    (b" \n\t\r\n", "", "the file is empty"),
-    (codecs.BOM_UTF8, "", "is empty"),
-    (bytes(range(256)) * 4, "song.mp3", "not a text file"),
-    (b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(400).replace(b"\x00", b"\x01"), "", "not a text file"),
-    (random.Random(8).randbytes(300).replace(b"\x00", b"\x01"), "x.csv", "not a text file"),
-    (b"!!! ??? <x>", "", "no valid task ID"),
-    (b"[]", "", "no valid task ID"),
-    (b'["bad id", ""]', "", "2 entries were not valid IDs"),
-    (b'{"name": "x"}', "", "expected a list of IDs"),
-    (b'{"ids": [1, 2', "ids.json", "not valid JSON"),
-    (b"task_id,title\n,Rain\n", "", "no valid task ID"),
-])
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"", "ids.txt", "ids.txt is empty"),
+        (b" \n\t\r\n", "", "the file is empty"),
+        (codecs.BOM_UTF8, "", "is empty"),
+        (bytes(range(256)) * 4, "song.mp3", "not a text file"),
+        (b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(400).replace(b"\x00", b"\x01"), "", "not a text file"),
+        (random.Random(8).randbytes(300).replace(b"\x00", b"\x01"), "x.csv", "not a text file"),
+        (b"!!! ??? <x>", "", "no valid task ID"),
+        (b"[]", "", "no valid task ID"),
+        (b'["bad id", ""]', "", "2 entries were not valid IDs"),
+        (b'{"name": "x"}', "", "expected a list of IDs"),
+        (b'{"ids": [1, 2', "ids.json", "not valid JSON"),
+        (b"task_id,title\n,Rain\n", "", "no valid task ID"),
+    ],
+)
 def test_unusable_files_raise_invalid_input(data, filename, message):
     with pytest.raises(InvalidInputError, match=message) as raised:
         parse_import(data, filename)

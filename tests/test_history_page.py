@@ -1,5 +1,6 @@
 """The History page and the library's place in the frame, through AppTest, over real HTTP to a
 sandbox driven by a manual clock, with a library of the test's own."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.gateway.models import TaskStatus
 from lib.gateway.profiles import GatewayProfile
 from lib.library.store import OUTCOME_UNKNOWN, HistoryFilter, HistoryStore, tasks
-from lib.gateway.models import TaskStatus
 from tests.conftest import API_KEY, PAST_DONE
 from tests.test_history import T0, make_task
 
@@ -70,10 +71,13 @@ def text_of(at: AppTest) -> str:
 
 def seed(store: HistoryStore, profile: GatewayProfile) -> None:
     store.record_task(make_task("a-1", TaskStatus.SUCCESS, title="Morning Coffee", submitted=T0), profile)
-    store.record_task(make_task("b-2", TaskStatus.FAILURE, title="Night Drive",
-                                submitted=T0 + timedelta(days=1)), profile)
-    store.record_task(make_task("c-3", TaskStatus.SUCCESS, title="Sea Shanty", platform="udio",
-                                submitted=T0 + timedelta(days=2)), profile)
+    store.record_task(
+        make_task("b-2", TaskStatus.FAILURE, title="Night Drive", submitted=T0 + timedelta(days=1)), profile
+    )
+    store.record_task(
+        make_task("c-3", TaskStatus.SUCCESS, title="Sea Shanty", platform="udio", submitted=T0 + timedelta(days=2)),
+        profile,
+    )
 
 
 def test_an_empty_library_says_how_it_fills(library):
@@ -179,8 +183,13 @@ def client_requests(profile: GatewayProfile) -> list:
 
 
 def test_an_unknown_outcome_row_explains_what_to_do(library, gateway):
-    row = library.begin_submit(gateway, platform="suno", action="generate", route="/suno/submit/music",
-                               body={"gpt_description_prompt": "a lullaby for robots"})
+    row = library.begin_submit(
+        gateway,
+        platform="suno",
+        action="generate",
+        route="/suno/submit/music",
+        body={"gpt_description_prompt": "a lullaby for robots"},
+    )
     library.mark_outcome_unknown(row, "no answer within 60 s")
     at = select_rows(open_page(), [0])
     assert list(table(at)["status"]) == ["Outcome unknown"]
@@ -192,9 +201,22 @@ def test_an_unknown_outcome_row_explains_what_to_do(library, gateway):
 
 
 def test_ten_thousand_rows_are_paged(library):
-    rows = [{"platform": "suno", "task_id": f"bulk-{n:05}", "gateway_name": "team", "gateway_url": "https://gw",
-             "origin": "inspected", "submitted_at": T0 + timedelta(seconds=n), "status": "SUCCESS",
-             "progress": 100, "title": f"Song {n}", "first_seen": T0, "updated_at": T0} for n in range(10_000)]
+    rows = [
+        {
+            "platform": "suno",
+            "task_id": f"bulk-{n:05}",
+            "gateway_name": "team",
+            "gateway_url": "https://gw",
+            "origin": "inspected",
+            "submitted_at": T0 + timedelta(seconds=n),
+            "status": "SUCCESS",
+            "progress": 100,
+            "title": f"Song {n}",
+            "first_seen": T0,
+            "updated_at": T0,
+        }
+        for n in range(10_000)
+    ]
     with library.engine.begin() as conn:
         conn.execute(tasks.insert(), rows)
     at = open_page()

@@ -1,11 +1,12 @@
 """Refreshing library rows over real HTTP: each row through its own gateway, Suno in batches."""
+
 from __future__ import annotations
 
-from lib.gateway.profiles import GatewayProfile
 from lib.gateway.errors import AuthenticationError
-from lib.library.store import HistoryStore
-from lib.library.refresh import refresh_entries
 from lib.gateway.models import TaskStatus
+from lib.gateway.profiles import GatewayProfile
+from lib.library.refresh import refresh_entries
+from lib.library.store import HistoryStore
 from tests.conftest import API_KEY, PAST_DONE
 from tests.test_history import make_task
 

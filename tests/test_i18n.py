@@ -14,22 +14,14 @@ from lib.i18n import CATALOGS, EN, LANGUAGES, ZH, pick_language, t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
 from lib.library.store import ALL_STATUSES
 from lib.studio import capabilities, create_modes, song_jobs, task_lookup
-from lib.ui import (
-    create_form,
-    history_view,
-    sidebar,
-    song_actions,
-    song_card,
-    song_tools_panel,
-    task_detail,
-)
+from lib.ui import create_form, history_view, sidebar, song_actions, song_card, song_tools_panel, task_detail
 from lib.ui import errors as error_view
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG_DIR = ROOT / "lib" / "i18n"
 # String literals shaped like a key ("namespace.rest") that are not catalog keys.
 NOT_KEYS = {
-    "history.db",  # lib/library/store.py: the SQLite file's name
+    "history.db"  # lib/library/store.py: the SQLite file's name
 }
 
 
@@ -46,8 +38,12 @@ def _sources() -> dict[str, ast.Module]:
 
 def _string_literals() -> set[str]:
     """Whole string constants only: the parts of an f-string never count as a key."""
-    return {node.value for tree in _sources().values() for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return {
+        node.value
+        for tree in _sources().values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
 
 
 def _t_calls():
@@ -59,6 +55,7 @@ def _t_calls():
 
 
 # --- the catalog files ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", sorted(LANGUAGES))
 def test_catalog_file_is_a_sorted_flat_map_of_strings(lang):
@@ -85,14 +82,18 @@ def test_chinese_catalog_is_really_chinese():
 
 # --- keys used in the source ----------------------------------------------------------------------
 
+
 def test_no_key_is_built_at_run_time():
     """A key is a literal or comes from an explicit map, never joined from pieces."""
     built = []
     for name, line, arg in _t_calls():
         for node in ast.walk(arg):
             joined = isinstance(node, (ast.JoinedStr, ast.BinOp))
-            formatted = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                         and node.func.attr in ("format", "join", "replace"))
+            formatted = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("format", "join", "replace")
+            )
             if joined or formatted:
                 built.append(f"{name}:{line}")
     assert not built
@@ -136,6 +137,7 @@ def test_the_not_keys_are_still_in_the_source():
 
 # --- the explicit maps cover what they translate ----------------------------------------------------
 
+
 def test_status_and_platform_maps_cover_their_values():
     assert set(STATUS_LABEL) == set(ALL_STATUSES) >= {s.value for s in TaskStatus}
     assert set(PLATFORM_LABEL) == {"auto", *PLATFORMS}
@@ -155,8 +157,9 @@ def test_create_form_maps_cover_every_mode_field_and_error():
 
 
 def test_every_error_kind_has_a_title_and_a_hint():
-    kinds = {cls.kind for cls in vars(errors).values()
-             if isinstance(cls, type) and issubclass(cls, errors.GatewayError)}
+    kinds = {
+        cls.kind for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.GatewayError)
+    }
     assert set(error_view._TITLE) == set(error_view._HINT) == kinds
 
 
@@ -175,6 +178,7 @@ def test_song_and_tool_maps_cover_their_names():
 
 # --- t and pick_language ----------------------------------------------------------------------------
 
+
 def test_formatting_and_fallbacks():
     assert t("sidebar.using", "en", name="prod", host="api.example.com") == "Using prod · api.example.com"
     assert t("sidebar.using", "zh", name="prod", host="h") == "当前：prod · h"
@@ -183,7 +187,9 @@ def test_formatting_and_fallbacks():
     assert t("no.such.key", "zh") == "no.such.key"
 
 
-@pytest.mark.parametrize("locale, expected", [("zh-CN", "zh"), ("zh_TW", "zh"), ("ZH", "zh"),
-                                              ("en-US", "en"), ("de-DE", "en"), (None, "en"), ("", "en")])
+@pytest.mark.parametrize(
+    "locale, expected",
+    [("zh-CN", "zh"), ("zh_TW", "zh"), ("ZH", "zh"), ("en-US", "en"), ("de-DE", "en"), (None, "en"), ("", "en")],
+)
 def test_default_language_follows_the_browser_locale(locale, expected):
     assert pick_language(locale) == expected

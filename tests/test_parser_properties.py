@@ -10,6 +10,7 @@ Values come from ``json.loads`` semantics: None, bools, ints (also huge), floats
 ±inf, which Python's ``json`` accepts), text (also control characters and non-BMP), lists and
 dicts whose keys are either arbitrary or the realistic keys gateways use.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,39 +27,140 @@ from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
 # What the parser documents it may raise: ProtocolError for "no task here", and the classes
 # ``error_from_body`` picks for an error envelope. Exact types: a subclass nobody expects here
 # (InvalidInputError, the connection errors) would be a bug too.
-ALLOWED_ERRORS = (errors.ProtocolError, errors.GatewayError, errors.NotFoundError, errors.QuotaError,
-                  errors.UnsupportedRouteError, errors.AuthenticationError, errors.RateLimitError,
-                  errors.ServerError, errors.BadRequestError)
+ALLOWED_ERRORS = (
+    errors.ProtocolError,
+    errors.GatewayError,
+    errors.NotFoundError,
+    errors.QuotaError,
+    errors.UnsupportedRouteError,
+    errors.AuthenticationError,
+    errors.RateLimitError,
+    errors.ServerError,
+    errors.BadRequestError,
+)
 
 REALISTIC_KEYS = [
     # envelopes
-    "code", "message", "msg", "data", "error", "result", "success", "description", "type",
+    "code",
+    "message",
+    "msg",
+    "data",
+    "error",
+    "result",
+    "success",
+    "description",
+    "type",
     # tasks
-    "task_id", "taskId", "id", "status", "state", "task_status", "taskStatus", "progress", "action",
-    "task_type", "fail_reason", "failReason", "error_message", "errorMessage", "submit_time",
-    "submitTime", "start_time", "startTime", "finish_time", "finishTime", "created_at", "createdAt",
+    "task_id",
+    "taskId",
+    "id",
+    "status",
+    "state",
+    "task_status",
+    "taskStatus",
+    "progress",
+    "action",
+    "task_type",
+    "fail_reason",
+    "failReason",
+    "error_message",
+    "errorMessage",
+    "submit_time",
+    "submitTime",
+    "start_time",
+    "startTime",
+    "finish_time",
+    "finishTime",
+    "created_at",
+    "createdAt",
     "create_time",
     # Suno clips
-    "songs", "clips", "metadata", "audio_url", "audioUrl", "cld2AudioUrl", "stream_audio_url",
-    "image_url", "image_large_url", "imageLargeUrl", "video_url", "videoUrl", "title", "tags", "prompt",
-    "lyric", "lyrics", "gpt_description_prompt", "duration", "model_name", "mv", "major_model_version",
-    "clip_id", "clipId", "history", "infill", "text",
+    "songs",
+    "clips",
+    "metadata",
+    "audio_url",
+    "audioUrl",
+    "cld2AudioUrl",
+    "stream_audio_url",
+    "image_url",
+    "image_large_url",
+    "imageLargeUrl",
+    "video_url",
+    "videoUrl",
+    "title",
+    "tags",
+    "prompt",
+    "lyric",
+    "lyrics",
+    "gpt_description_prompt",
+    "duration",
+    "model_name",
+    "mv",
+    "major_model_version",
+    "clip_id",
+    "clipId",
+    "history",
+    "infill",
+    "text",
     # Udio songs
-    "song_path", "image_path", "video_path", "finished", "generation_id", "error_type", "error_detail",
-    "error_code", "model_type",
+    "song_path",
+    "image_path",
+    "video_path",
+    "finished",
+    "generation_id",
+    "error_type",
+    "error_detail",
+    "error_code",
+    "model_type",
 ]
 REALISTIC_WORDS = [
-    "success", "SUCCESS", "ok", "0", "200", "complete", "streaming", "queued", "submitted", "error",
-    "IN_PROGRESS", "FAILURE", "NOT_START", "TELEPORTING", "100%", "37%", "-5%", "1e309", "",
-    "task_not_exist", "insufficient_user_quota", "invalid_action", "无效的令牌", "当前分组上游负载已饱和",
-    "https://cdn1.suno.ai/x.mp3", "http://127.0.0.1:9/x.png", "javascript:alert(1)", "file:///etc/passwd",
-    "data:text/html,<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-    "2024-09-21T09:43:21.637Z", "2024-13-45T99:99:99", "1726911801", "1726911801637", "9" * 40,
-    "gen", "concat", "stem", "upload", "[Verse]\nla la", "a,b,,c",
+    "success",
+    "SUCCESS",
+    "ok",
+    "0",
+    "200",
+    "complete",
+    "streaming",
+    "queued",
+    "submitted",
+    "error",
+    "IN_PROGRESS",
+    "FAILURE",
+    "NOT_START",
+    "TELEPORTING",
+    "100%",
+    "37%",
+    "-5%",
+    "1e309",
+    "",
+    "task_not_exist",
+    "insufficient_user_quota",
+    "invalid_action",
+    "无效的令牌",
+    "当前分组上游负载已饱和",
+    "https://cdn1.suno.ai/x.mp3",
+    "http://127.0.0.1:9/x.png",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "data:text/html,<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "2024-09-21T09:43:21.637Z",
+    "2024-13-45T99:99:99",
+    "1726911801",
+    "1726911801637",
+    "9" * 40,
+    "gen",
+    "concat",
+    "stem",
+    "upload",
+    "[Verse]\nla la",
+    "a,b,,c",
 ]
 _SCALARS = (
-    st.none() | st.booleans()
-    | st.integers() | st.integers(min_value=-(10 ** 400), max_value=10 ** 400)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(10**400), max_value=10**400)
     | st.floats()  # NaN and ±inf included
     | st.text(max_size=16)
     | st.sampled_from(REALISTIC_WORDS)
@@ -76,36 +178,106 @@ JSON = st.recursive(
 # Realistic skeletons (envelope → task → clips → metadata) with arbitrary values inside, so the
 # deep paths (Suno clips, Udio songs, lyrics payloads, GoAPI clip maps) are reached often rather
 # than by luck. Their leaves are small, which keeps thousands of examples within seconds.
-_LEAF = st.recursive(_SCALARS, lambda children: st.lists(children, max_size=2)
-                     | st.dictionaries(_KEY, children, max_size=2), max_leaves=4)
-_URL = st.sampled_from(["https://cdn1.suno.ai/x.mp3", "HTTP://cdn.example/y.png", " https://a.b/c ",
-                        "http://127.0.0.1:9/x.wav", "javascript:alert(1)", "file:///etc/passwd",
-                        "//evil.example/x", "https://", "data:audio/wav;base64,AAAA"]) | _LEAF
-_TIME = st.sampled_from(["2024-09-21T09:43:21.637Z", "2024-09-21 09:43:21", "1726911801", "0", "-1",
-                         "1726911801637", "9" * 30, "2024-13-45T99:99:99", "soon"]) | _LEAF
+_LEAF = st.recursive(
+    _SCALARS,
+    lambda children: st.lists(children, max_size=2) | st.dictionaries(_KEY, children, max_size=2),
+    max_leaves=4,
+)
+_URL = (
+    st.sampled_from(
+        [
+            "https://cdn1.suno.ai/x.mp3",
+            "HTTP://cdn.example/y.png",
+            " https://a.b/c ",
+            "http://127.0.0.1:9/x.wav",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "//evil.example/x",
+            "https://",
+            "data:audio/wav;base64,AAAA",
+        ]
+    )
+    | _LEAF
+)
+_TIME = (
+    st.sampled_from(
+        [
+            "2024-09-21T09:43:21.637Z",
+            "2024-09-21 09:43:21",
+            "1726911801",
+            "0",
+            "-1",
+            "1726911801637",
+            "9" * 30,
+            "2024-13-45T99:99:99",
+            "soon",
+        ]
+    )
+    | _LEAF
+)
 _WORD = st.sampled_from(REALISTIC_WORDS) | _LEAF
-_CLIP_FIELDS = st.fixed_dictionaries({}, optional={
-    "id": _WORD, "status": _WORD, "title": _WORD, "tags": _WORD, "audio_url": _URL, "image_url": _URL,
-    "image_large_url": _URL, "video_url": _URL, "song_path": _URL, "image_path": _URL,
-    "duration": _LEAF, "progress": _LEAF, "finished": _LEAF, "error_message": _WORD, "prompt": _WORD,
-    "metadata": st.fixed_dictionaries({}, optional={
-        "tags": _WORD, "prompt": _WORD, "duration": _LEAF, "type": _WORD, "error_message": _WORD,
-        "infill": _LEAF, "history": st.lists(st.dictionaries(_KEY, _LEAF, max_size=2), max_size=2) | _LEAF})
-    | _LEAF})
-_CLIP = st.builds(lambda known, other: {**other, **known}, _CLIP_FIELDS,
-                  st.dictionaries(_KEY | st.text(max_size=4), _LEAF, max_size=3))
+_CLIP_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": _WORD,
+        "status": _WORD,
+        "title": _WORD,
+        "tags": _WORD,
+        "audio_url": _URL,
+        "image_url": _URL,
+        "image_large_url": _URL,
+        "video_url": _URL,
+        "song_path": _URL,
+        "image_path": _URL,
+        "duration": _LEAF,
+        "progress": _LEAF,
+        "finished": _LEAF,
+        "error_message": _WORD,
+        "prompt": _WORD,
+        "metadata": st.fixed_dictionaries(
+            {},
+            optional={
+                "tags": _WORD,
+                "prompt": _WORD,
+                "duration": _LEAF,
+                "type": _WORD,
+                "error_message": _WORD,
+                "infill": _LEAF,
+                "history": st.lists(st.dictionaries(_KEY, _LEAF, max_size=2), max_size=2) | _LEAF,
+            },
+        )
+        | _LEAF,
+    },
+)
+_CLIP = st.builds(
+    lambda known, other: {**other, **known},
+    _CLIP_FIELDS,
+    st.dictionaries(_KEY | st.text(max_size=4), _LEAF, max_size=3),
+)
 _CLIPS = st.lists(_CLIP, max_size=3)
 _TASK = st.fixed_dictionaries(
-    {}, optional={"task_id": _WORD, "status": _WORD, "progress": _WORD, "action": _WORD,
-                  "fail_reason": _WORD, "submit_time": _TIME, "finish_time": _TIME, "start_time": _TIME,
-                  "data": _LEAF | _CLIPS | st.fixed_dictionaries(
-                      {}, optional={"songs": _CLIPS, "clips": _CLIPS, "text": _LEAF, "title": _LEAF,
-                                    "tags": _LEAF}),
-                  "songs": _CLIPS | _LEAF,
-                  "clips": st.dictionaries(st.text(max_size=6), _CLIP, max_size=2) | _LEAF})
+    {},
+    optional={
+        "task_id": _WORD,
+        "status": _WORD,
+        "progress": _WORD,
+        "action": _WORD,
+        "fail_reason": _WORD,
+        "submit_time": _TIME,
+        "finish_time": _TIME,
+        "start_time": _TIME,
+        "data": _LEAF
+        | _CLIPS
+        | st.fixed_dictionaries(
+            {}, optional={"songs": _CLIPS, "clips": _CLIPS, "text": _LEAF, "title": _LEAF, "tags": _LEAF}
+        ),
+        "songs": _CLIPS | _LEAF,
+        "clips": st.dictionaries(st.text(max_size=6), _CLIP, max_size=2) | _LEAF,
+    },
+)
 ENVELOPED = st.fixed_dictionaries(
-    {"data": _TASK | st.lists(_TASK, max_size=2) | _CLIPS},
-    optional={"code": _LEAF, "message": _LEAF, "error": _LEAF})
+    {"data": _TASK | st.lists(_TASK, max_size=2) | _CLIPS}, optional={"code": _LEAF, "message": _LEAF, "error": _LEAF}
+)
 BODIES = JSON | _TASK | ENVELOPED | _CLIPS
 
 
@@ -123,8 +295,17 @@ def _check_task(task: Task) -> None:
     assert isinstance(task.songs, tuple)
     for song in task.songs:
         assert isinstance(song, Song)
-        for text in (song.id, song.title, song.lyrics, song.description, song.model, song.status,
-                     song.error, song.kind, song.continues):
+        for text in (
+            song.id,
+            song.title,
+            song.lyrics,
+            song.description,
+            song.model,
+            song.status,
+            song.error,
+            song.kind,
+            song.continues,
+        ):
             assert isinstance(text, str)
         assert all(isinstance(tag, str) and tag for tag in song.tags)
         for url in (song.audio_url, song.image_url, song.video_url):
@@ -164,10 +345,17 @@ def _exercise(body, platform: str, task_id: str | None) -> None:
 EXAMPLES = int(os.environ.get("PARSER_PROPERTY_EXAMPLES") or 2000)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(body=BODIES, platform=st.sampled_from(["suno", "udio", "other"]),
-       task_id=st.none() | st.text(min_size=1, max_size=12))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    body=BODIES,
+    platform=st.sampled_from(["suno", "udio", "other"]),
+    task_id=st.none() | st.text(min_size=1, max_size=12),
+)
 def test_entry_points_return_their_type_or_a_documented_error(body, platform, task_id):
     _exercise(body, platform, task_id)
 
@@ -180,11 +368,20 @@ def test_deeply_nested_and_huge_values_are_handled():
     deep_list: object = []
     for _ in range(5000):
         deep_list = [deep_list]
-    clip = {"id": "c", "duration": 10 ** 4000, "progress": float("nan"), "metadata": {"duration": float("inf")},
-            "status": 10 ** 400, "audio_url": "https://a/x.mp3"}
-    for body in (deep, deep_list, {"task_id": "t", "submit_time": 10 ** 4000, "progress": 10 ** 4000},
-                 {"task_id": "t", "submit_time": float("inf"), "finish_time": float("nan"),
-                  "progress": float("-inf")},
-                 {"code": "success", "data": {"task_id": "t", "data": [clip]}},
-                 {"task_id": "t", "submit_time": "9" * 5000}):
+    clip = {
+        "id": "c",
+        "duration": 10**4000,
+        "progress": float("nan"),
+        "metadata": {"duration": float("inf")},
+        "status": 10**400,
+        "audio_url": "https://a/x.mp3",
+    }
+    for body in (
+        deep,
+        deep_list,
+        {"task_id": "t", "submit_time": 10**4000, "progress": 10**4000},
+        {"task_id": "t", "submit_time": float("inf"), "finish_time": float("nan"), "progress": float("-inf")},
+        {"code": "success", "data": {"task_id": "t", "data": [clip]}},
+        {"task_id": "t", "submit_time": "9" * 5000},
+    ):
         _exercise(body, "suno", None)

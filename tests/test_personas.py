@@ -1,22 +1,23 @@
 """Personas remembered per gateway profile in the task library, on SQLite and (when
 ``HISTORY_TEST_POSTGRES_URL`` names a server) PostgreSQL: add, list, rename, delete, isolation,
 no key stored, and the upgrade of a version-1 library in place."""
+
 from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from lib.library import store as history
 from lib.gateway.profiles import GatewayProfile
+from lib.library import store as history
 from lib.library.store import HistoryStore, HistoryUnavailable, Persona
 
 CANARY_KEY = "sk-PERSONA-CANARY-4d8e2b9f1a7c"
 PROFILE = GatewayProfile("team-gw", "https://gw.example.com", CANARY_KEY)
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -27,11 +28,24 @@ def store(history_url):
 
 
 def test_a_persona_is_added_listed_and_kept_across_restarts(store, history_url):
-    added = store.add_persona(PROFILE, persona_id="p-1", name="Smoky Alto", description="warm, late-night",
-                              root_clip_id="clip-9", root_title="Neon Rain", now=T0)
-    assert added == Persona(persona_id="p-1", name="Smoky Alto", description="warm, late-night",
-                            root_clip_id="clip-9", root_title="Neon Rain", gateway_name="team-gw",
-                            created_at=T0)
+    added = store.add_persona(
+        PROFILE,
+        persona_id="p-1",
+        name="Smoky Alto",
+        description="warm, late-night",
+        root_clip_id="clip-9",
+        root_title="Neon Rain",
+        now=T0,
+    )
+    assert added == Persona(
+        persona_id="p-1",
+        name="Smoky Alto",
+        description="warm, late-night",
+        root_clip_id="clip-9",
+        root_title="Neon Rain",
+        gateway_name="team-gw",
+        created_at=T0,
+    )
     reopened = HistoryStore(history_url)
     assert reopened.personas(PROFILE) == [added]
     assert reopened.personas(PROFILE)[0].created_at.tzinfo is not None
@@ -40,8 +54,9 @@ def test_a_persona_is_added_listed_and_kept_across_restarts(store, history_url):
 
 def test_adding_the_same_persona_again_renames_it_without_a_duplicate(store):
     store.add_persona(PROFILE, persona_id="p-1", name="Draft", root_clip_id="clip-9", root_title="Neon Rain", now=T0)
-    again = store.add_persona(PROFILE, persona_id="p-1", name="Final", description="now described",
-                              now=T0 + timedelta(hours=1))
+    again = store.add_persona(
+        PROFILE, persona_id="p-1", name="Final", description="now described", now=T0 + timedelta(hours=1)
+    )
     # Renamed; where it came from and when it was made stay as first recorded.
     assert (again.name, again.description) == ("Final", "now described")
     assert (again.root_clip_id, again.root_title, again.created_at) == ("clip-9", "Neon Rain", T0)
@@ -86,8 +101,7 @@ def test_a_rotated_key_on_the_same_gateway_still_sees_them(store):
 
 def test_the_key_appears_nowhere_in_the_persona_table(store, history_url, tmp_path):
     # Someone pasted the key into the URL as well: it must be stripped, and still match on reading.
-    leaky = GatewayProfile("leaky-gw", f"https://user:{CANARY_KEY}@gw.example.com/v1?key={CANARY_KEY}",
-                           CANARY_KEY)
+    leaky = GatewayProfile("leaky-gw", f"https://user:{CANARY_KEY}@gw.example.com/v1?key={CANARY_KEY}", CANARY_KEY)
     store.add_persona(PROFILE, persona_id="p-1", name="A")
     store.add_persona(leaky, persona_id="p-2", name="B")
     store.add_persona(leaky, persona_id="p-2", name="B renamed")
@@ -105,8 +119,9 @@ def test_the_key_appears_nowhere_in_the_persona_table(store, history_url, tmp_pa
 
 
 def test_chinese_names_and_descriptions(store):
-    store.add_persona(PROFILE, persona_id="zh-1", name="烟嗓女中音", description="深夜电台，温暖而沙哑",
-                      root_title="霓虹雨")
+    store.add_persona(
+        PROFILE, persona_id="zh-1", name="烟嗓女中音", description="深夜电台，温暖而沙哑", root_title="霓虹雨"
+    )
     [persona] = store.personas(PROFILE)
     assert (persona.name, persona.description, persona.root_title) == ("烟嗓女中音", "深夜电台，温暖而沙哑", "霓虹雨")
 
@@ -129,6 +144,7 @@ def test_database_errors_become_history_unavailable(store):
 
 # --- schema ---------------------------------------------------------------------------------------
 
+
 def _create_version_1_database(url: str) -> None:
     """A library as version 1 of the app left it: mts_schema and mts_tasks only, one task in it."""
     old = sa.MetaData()
@@ -138,9 +154,19 @@ def _create_version_1_database(url: str) -> None:
     with engine.begin() as conn:
         old.create_all(conn)
         conn.execute(schema_info.insert().values(version=1, applied_at=T0))
-        conn.execute(tasks.insert().values(platform="suno", task_id="kept", gateway_name="team-gw",
-                                           gateway_url="https://gw.example.com", origin="inspected",
-                                           submitted_at=T0, status="SUCCESS", first_seen=T0, updated_at=T0))
+        conn.execute(
+            tasks.insert().values(
+                platform="suno",
+                task_id="kept",
+                gateway_name="team-gw",
+                gateway_url="https://gw.example.com",
+                origin="inspected",
+                submitted_at=T0,
+                status="SUCCESS",
+                first_seen=T0,
+                updated_at=T0,
+            )
+        )
     engine.dispose()
 
 
@@ -151,8 +177,11 @@ def test_a_version_1_library_is_upgraded_in_place(history_url):
     store.add_persona(PROFILE, persona_id="p-1", name="After upgrade")
     assert [p.name for p in store.personas(PROFILE)] == ["After upgrade"]
     with store.engine.connect() as conn:
-        versions = conn.execute(sa.select(history.schema_info.c.version)
-                                .order_by(history.schema_info.c.version)).scalars().all()
+        versions = (
+            conn.execute(sa.select(history.schema_info.c.version).order_by(history.schema_info.c.version))
+            .scalars()
+            .all()
+        )
     assert versions == [1, 2] and history.SCHEMA_VERSION == 2
     store.close()
     HistoryStore(history_url).close()  # a second start changes nothing

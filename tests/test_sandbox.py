@@ -4,6 +4,7 @@ It stands in for a new-api-derived gateway (reference ``shared/reference/gateway
 these tests pin down that it answers like one: envelopes, error shapes, lifecycle, media, and the
 control API tests and browser tests steer it with.
 """
+
 from __future__ import annotations
 
 import io
@@ -37,8 +38,9 @@ def http():
 
 
 def submit(http, sandbox, description: str = "a rainy night in the city") -> str:
-    response = http.post(f"{sandbox.url}/suno/submit/music",
-                         json={"gpt_description_prompt": description, "mv": "chirp-v4"})
+    response = http.post(
+        f"{sandbox.url}/suno/submit/music", json={"gpt_description_prompt": description, "mv": "chirp-v4"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["code"] == "success" and body["message"] == ""
@@ -63,6 +65,7 @@ def wav_info(data: bytes) -> tuple[float, int, int]:
 # --------------------------------------------------------------------------------------------
 # Lifecycle
 # --------------------------------------------------------------------------------------------
+
 
 def test_lifecycle_phases_follow_the_manual_clock(http, sandbox, clock):
     task_id = submit(http, sandbox)
@@ -142,8 +145,7 @@ def test_fail_marker_makes_the_task_fail(http, sandbox, clock):
     task = fetch(http, sandbox, task_id)
     assert task["status"] == "FAILURE" and task["progress"] == "100%"
     assert task["fail_reason"] == "Song Description flagged for moderation"
-    assert all(c["status"] == "error" and c["metadata"]["error_message"] == task["fail_reason"]
-               for c in task["data"])
+    assert all(c["status"] == "error" and c["metadata"]["error_message"] == task["fail_reason"] for c in task["data"])
     other = submit(http, sandbox, "sandbox:fail")
     clock.advance(PAST_DONE)
     assert fetch(http, sandbox, other)["fail_reason"] == "task failed"
@@ -152,10 +154,17 @@ def test_fail_marker_makes_the_task_fail(http, sandbox, clock):
 @pytest.mark.parametrize("dialect", ["nested", "flat"])
 def test_udio_dialects(http, sandbox, clock, dialect):
     sandbox.config.udio_dialect = dialect
-    response = http.post(f"{sandbox.url}/udio/submit/music",
-                         json={"gen_params": {"prompt": "jazz", "lyrics_type": "generate",
-                                              "model_type": "udio32-v1.5",
-                                              "config": {"mode": "regular"}}})
+    response = http.post(
+        f"{sandbox.url}/udio/submit/music",
+        json={
+            "gen_params": {
+                "prompt": "jazz",
+                "lyrics_type": "generate",
+                "model_type": "udio32-v1.5",
+                "config": {"mode": "regular"},
+            }
+        },
+    )
     task_id = response.json()["data"]
     clock.advance(PAST_DONE)
     task = fetch(http, sandbox, task_id, "udio")
@@ -169,6 +178,7 @@ def test_udio_dialects(http, sandbox, clock, dialect):
 # --------------------------------------------------------------------------------------------
 # Media
 # --------------------------------------------------------------------------------------------
+
 
 def test_final_audio_is_a_wav_of_the_clips_duration(http, sandbox, clock):
     task_id = submit(http, sandbox)
@@ -241,8 +251,13 @@ def test_head_range_and_unknown_media(http, sandbox, clock):
     beyond = requests.get(url, headers={"Range": f"bytes={len(full) + 10}-"})
     assert beyond.status_code == 416 and beyond.headers["Content-Range"] == f"bytes */{len(full)}"
 
-    for path in (f"/media/{uuid.uuid4()}.wav", f"/media/{uuid.uuid4()}-large.png", "/media/x.mp3",
-                 f"/audiopipe/?item_id={uuid.uuid4()}", "/audiopipe/"):
+    for path in (
+        f"/media/{uuid.uuid4()}.wav",
+        f"/media/{uuid.uuid4()}-large.png",
+        "/media/x.mp3",
+        f"/audiopipe/?item_id={uuid.uuid4()}",
+        "/audiopipe/",
+    ):
         assert requests.get(sandbox.url + path).status_code == 404, path
 
 
@@ -250,8 +265,10 @@ def test_head_range_and_unknown_media(http, sandbox, clock):
 # Authorization
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": ""}, {"Authorization": "Bearer "},
-                                     {"Authorization": "Bearer    "}])
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": ""}, {"Authorization": "Bearer "}, {"Authorization": "Bearer    "}]
+)
 def test_missing_key_is_401_in_openai_shape(sandbox, headers):
     response = requests.get(f"{sandbox.url}/suno/fetch/{uuid.uuid4()}", headers=headers)
     assert response.status_code == 401
@@ -264,8 +281,7 @@ def test_missing_key_is_401_in_openai_shape(sandbox, headers):
 
 @pytest.mark.parametrize("authorization", ["Bearer sk-anything", "bearer x", "sk-xxx", "plainkey"])
 def test_any_non_empty_key_is_accepted(sandbox, authorization):
-    response = requests.get(f"{sandbox.url}/suno/fetch/{uuid.uuid4()}",
-                            headers={"Authorization": authorization})
+    response = requests.get(f"{sandbox.url}/suno/fetch/{uuid.uuid4()}", headers={"Authorization": authorization})
     assert response.status_code == 400  # authorised; the task just does not exist
     assert response.json() == {"code": "task_not_exist", "message": "task_not_exist", "data": None}
 
@@ -274,8 +290,10 @@ def test_any_non_empty_key_is_accepted(sandbox, authorization):
 # Routes and errors
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [("GET", "/v1/models"), ("GET", "/suno/unknown"),
-                                          ("POST", "/suno/generate"), ("GET", "/")])
+
+@pytest.mark.parametrize(
+    "method, path", [("GET", "/v1/models"), ("GET", "/suno/unknown"), ("POST", "/suno/generate"), ("GET", "/")]
+)
 def test_unknown_route_is_a_200_html_page(http, sandbox, method, path):
     response = http.request(method, sandbox.url + path, json={} if method == "POST" else None)
     assert response.status_code == 200
@@ -294,12 +312,15 @@ def test_submit_action_is_case_insensitive(http, sandbox):
     assert response.status_code == 200 and sandbox.engine.task(response.json()["data"])
 
 
-@pytest.mark.parametrize("body, message", [
-    ({"mv": "chirp-v4"}, "prompt is empty"),
-    ({"task": "extend", "continue_clip_id": "x", "continue_at": 3}, "task id is empty"),
-    ({"task": "remix", "prompt": "x"}, "unsupported task remix"),
-    ([1, 2], "request body must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ({"mv": "chirp-v4"}, "prompt is empty"),
+        ({"task": "extend", "continue_clip_id": "x", "continue_at": 3}, "task id is empty"),
+        ({"task": "remix", "prompt": "x"}, "unsupported task remix"),
+        ([1, 2], "request body must be a JSON object"),
+    ],
+)
 def test_music_submit_validation(http, sandbox, body, message):
     response = http.post(f"{sandbox.url}/suno/submit/music", json=body)
     assert response.status_code == 400
@@ -307,16 +328,23 @@ def test_music_submit_validation(http, sandbox, body, message):
 
 
 def test_malformed_json_body_is_invalid_request(http, sandbox):
-    response = http.post(f"{sandbox.url}/suno/submit/music", data=b"{not json",
-                         headers={"Content-Type": "application/json"})
+    response = http.post(
+        f"{sandbox.url}/suno/submit/music", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and response.json()["code"] == "invalid_request"
 
 
-@pytest.mark.parametrize("status, shape, code", [
-    (401, "openai", ""), (403, "task", "insufficient_user_quota"), (429, "task", "upstream_error"),
-    (500, "task", "do_request_failed"), (502, "task", "fail_to_fetch_task"),
-    (503, "openai", "model_not_found"),
-])
+@pytest.mark.parametrize(
+    "status, shape, code",
+    [
+        (401, "openai", ""),
+        (403, "task", "insufficient_user_quota"),
+        (429, "task", "upstream_error"),
+        (500, "task", "do_request_failed"),
+        (502, "task", "fail_to_fetch_task"),
+        (503, "openai", "model_not_found"),
+    ],
+)
 def test_status_faults_use_the_gateways_error_shapes(http, sandbox, status, shape, code):
     sandbox.inject("status", status=status, retry_after=3 if status == 429 else None)
     response = http.get(f"{sandbox.url}/suno/fetch/{uuid.uuid4()}")
@@ -380,6 +408,7 @@ def test_act_routes_and_feed(http, sandbox, clock):
 # Request log and control API
 # --------------------------------------------------------------------------------------------
 
+
 def test_request_log_records_method_path_body_never_the_key(http, sandbox):
     submit(http, sandbox, "cats")
     http.get(f"{sandbox.url}/suno/fetch/abc")
@@ -392,7 +421,8 @@ def test_request_log_records_method_path_body_never_the_key(http, sandbox):
     ]
     over_http = requests.get(f"{sandbox.url}/_sandbox/requests").json()  # control API: no key
     assert [(r["method"], r["path"], r["body"]) for r in over_http] == [
-        (r["method"], r["path"], r["body"]) for r in log]
+        (r["method"], r["path"], r["body"]) for r in log
+    ]
     dump = json.dumps(log) + json.dumps(over_http)
     assert API_KEY not in dump and "sk-secret-123" not in dump and "Bearer" not in dump
     # control and media calls are not API traffic
@@ -406,9 +436,10 @@ def test_request_log_records_method_path_body_never_the_key(http, sandbox):
 
 
 def test_faults_over_http(http, sandbox):
-    response = requests.post(f"{sandbox.url}/_sandbox/faults",
-                             json={"kind": "status", "status": 503, "route": "/suno/fetch/",
-                                   "times": 1, "bogus": "ignored"})
+    response = requests.post(
+        f"{sandbox.url}/_sandbox/faults",
+        json={"kind": "status", "status": 503, "route": "/suno/fetch/", "times": 1, "bogus": "ignored"},
+    )
     assert response.status_code == 200
     [fault] = response.json()
     assert fault["kind"] == "status" and fault["status"] == 503 and fault["times"] == 1
@@ -427,13 +458,15 @@ def test_faults_over_http(http, sandbox):
 def test_config_over_http(http, sandbox, clock):
     config = requests.get(f"{sandbox.url}/_sandbox/config").json()
     assert config["udio_dialect"] == "nested" and config["offered"] == sorted(FEATURES)
-    changed = requests.post(f"{sandbox.url}/_sandbox/config",
-                            json={"udio_dialect": "flat", "offered": ["udio", "batch", "nonsense"],
-                                  "timeline": [0, 1, 2, 3]}).json()
+    changed = requests.post(
+        f"{sandbox.url}/_sandbox/config",
+        json={"udio_dialect": "flat", "offered": ["udio", "batch", "nonsense"], "timeline": [0, 1, 2, 3]},
+    ).json()
     assert changed["udio_dialect"] == "flat" and changed["offered"] == ["batch", "udio"]
     assert sandbox.config.udio_dialect == "flat" and sandbox.config.timeline == (0.0, 1.0, 2.0, 3.0)
-    response = http.post(f"{sandbox.url}/udio/submit/music",
-                         json={"gen_params": {"prompt": "jazz", "config": {"mode": "regular"}}})
+    response = http.post(
+        f"{sandbox.url}/udio/submit/music", json={"gen_params": {"prompt": "jazz", "config": {"mode": "regular"}}}
+    )
     clock.advance(PAST_DONE)
     task = fetch(http, sandbox, response.json()["data"], "udio")
     assert "songs" in task and "data" not in task
@@ -456,6 +489,7 @@ def test_control_helper(sandbox, http):
 # Batch fetch
 # --------------------------------------------------------------------------------------------
 
+
 def test_batch_fetch_omits_unknown_ids_and_is_not_in_request_order(http, sandbox, clock):
     ids = [submit(http, sandbox, f"song {i}") for i in range(4)]
     clock.advance(13)
@@ -474,8 +508,7 @@ def test_batch_fetch_omits_unknown_ids_and_is_not_in_request_order(http, sandbox
 
 
 def test_batch_fetch_leaves_out_udio_tasks(http, sandbox):
-    udio = http.post(f"{sandbox.url}/udio/submit/music",
-                     json={"gen_params": {"prompt": "jazz"}}).json()["data"]
+    udio = http.post(f"{sandbox.url}/udio/submit/music", json={"gen_params": {"prompt": "jazz"}}).json()["data"]
     suno = submit(http, sandbox)
     rows = http.post(f"{sandbox.url}/suno/fetch", json={"ids": [udio, suno]}).json()["data"]
     assert [r["task_id"] for r in rows] == [suno]
@@ -487,10 +520,16 @@ def test_batch_fetch_leaves_out_udio_tasks(http, sandbox):
 # Running on its own
 # --------------------------------------------------------------------------------------------
 
+
 def test_module_runs_as_a_subprocess(free_port):
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    process = subprocess.Popen([sys.executable, "-m", "lib.sandbox", "--port", str(free_port), "--fast"],
-                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "lib.sandbox", "--port", str(free_port), "--fast"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         url = f"http://127.0.0.1:{free_port}"
         deadline = time.monotonic() + 10
@@ -505,8 +544,7 @@ def test_module_runs_as_a_subprocess(free_port):
         assert health.status_code == 200 and health.json() == {"status": "ok"}
         config = requests.get(f"{url}/_sandbox/config").json()
         assert config["timeline"] == [0.0, 0.1, 0.2, 1.0]  # --fast
-        response = requests.post(f"{url}/suno/submit/lyrics", json={"prompt": "x"},
-                                 headers={"Authorization": "sk-xxx"})
+        response = requests.post(f"{url}/suno/submit/lyrics", json={"prompt": "x"}, headers={"Authorization": "sk-xxx"})
         assert response.status_code == 200 and response.json()["code"] == "success"
     finally:
         process.terminate()

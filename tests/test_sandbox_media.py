@@ -1,4 +1,5 @@
 """Sandbox media and text: real WAV/PNG decoding, musical sanity checks, determinism."""
+
 from __future__ import annotations
 
 import io
@@ -42,7 +43,7 @@ def test_song_is_wav_of_requested_duration_and_rate(duration, rate):
 
 def test_song_is_audible_and_not_clipped(song):
     audio, _ = decode(song)
-    assert np.sqrt(np.mean(audio ** 2)) > 0.05
+    assert np.sqrt(np.mean(audio**2)) > 0.05
     assert np.abs(audio).max() < 0.99
     assert np.abs(audio[:50]).max() < 0.05  # fade-in: no click at the start
     assert np.abs(audio[-50:]).max() < 0.05  # fade-out
@@ -50,7 +51,7 @@ def test_song_is_audible_and_not_clipped(song):
 
 def test_song_is_tonal_not_noise(song):
     audio, sr = decode(song)
-    frames = [audio[i:i + 4096] for i in range(sr, len(audio) - 4096, 4096)]
+    frames = [audio[i : i + 4096] for i in range(sr, len(audio) - 4096, 4096)]
     assert np.median([flatness(f) for f in frames]) < 0.05
     assert flatness(np.random.default_rng(0).standard_normal(4096)) > 0.4  # the metric works
 
@@ -98,7 +99,7 @@ def test_stems_sum_to_the_song(song):
     mix, _ = decode(song)
     assert len(vocals) == len(backing) == len(mix)
     assert np.corrcoef(vocals + backing, mix)[0, 1] > 0.9
-    assert np.sqrt(np.mean(vocals ** 2)) > 0.02 and np.sqrt(np.mean(backing ** 2)) > 0.02
+    assert np.sqrt(np.mean(vocals**2)) > 0.02 and np.sqrt(np.mean(backing**2)) > 0.02
     # The voice waits for the intro (where lyrics start), the band does not.
     intro = slice(0, int(0.07 * len(mix)))
     assert np.abs(vocals[intro]).max() < 0.01 < np.abs(backing[intro]).max()
@@ -143,8 +144,15 @@ LYRICS = "[Verse]\nfirst line\nsecond line\n\n[Chorus]\nhook line\n   \nlast lin
 
 def test_lyric_line_times_are_ordered_and_inside_the_song():
     times = media.lyric_line_times(LYRICS, 30.0)
-    assert [t for t, _, _ in times] == ["[Verse]", "first line", "second line", "[Chorus]",
-                                        "hook line", "last line", "[Outro]"]
+    assert [t for t, _, _ in times] == [
+        "[Verse]",
+        "first line",
+        "second line",
+        "[Chorus]",
+        "hook line",
+        "last line",
+        "[Outro]",
+    ]
     starts = [s for _, s, _ in times]
     assert starts == sorted(starts)
     for text, start, end in times:
@@ -178,8 +186,9 @@ def test_tags_count_and_genre_from_hint():
     assert len(content.make_tags("s", count=5)) == 5 == len(set(content.make_tags("s", count=5)))
     assert "jazz" in content.make_tags("s", "smooth jazz at midnight")
     assert "rock" in content.make_tags("s", "一首摇滚歌曲")
-    assert "female vocals" in content.make_tags("s", "female punk") and \
-        "male vocals" not in content.make_tags("s", "female punk")
+    assert "female vocals" in content.make_tags("s", "female punk") and "male vocals" not in content.make_tags(
+        "s", "female punk"
+    )
 
 
 def test_lyrics_sections_and_language():

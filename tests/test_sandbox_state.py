@@ -1,5 +1,6 @@
 """The sandbox's state file: tasks submitted before a restart can still be fetched, and their media
 is still served, by a new sandbox started on the same file. Real HTTP, manual clock, no sleeps."""
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,10 @@ def test_tasks_and_media_survive_a_restart(tmp_path, clock):
         udio_id = client.udio_generate("saxophone, lyrical, night")
         lyrics_id = client.submit_lyrics("dance all night")
         clock.advance(PAST_DONE)
-        before = {platform_id: client.fetch_task(*platform_id)
-                  for platform_id in ((suno_id, "suno"), (udio_id, "udio"), (lyrics_id, "suno"))}
+        before = {
+            platform_id: client.fetch_task(*platform_id)
+            for platform_id in ((suno_id, "suno"), (udio_id, "udio"), (lyrics_id, "suno"))
+        }
         media_before = {key: media_of(task) for key, task in before.items()}
     assert json.loads(state.read_text())["version"] == 1
 
@@ -60,8 +63,9 @@ def test_tasks_and_media_survive_a_restart(tmp_path, clock):
         for (task_id, platform), old in before.items():
             new = client.fetch_task(task_id, platform)
             assert new.status is TaskStatus.SUCCESS and new.action == old.action
-            assert [(s.id, s.title, s.tags, s.lyrics, s.duration) for s in new.songs] == \
-                   [(s.id, s.title, s.tags, s.lyrics, s.duration) for s in old.songs]
+            assert [(s.id, s.title, s.tags, s.lyrics, s.duration) for s in new.songs] == [
+                (s.id, s.title, s.tags, s.lyrics, s.duration) for s in old.songs
+            ]
             assert new.lyrics == old.lyrics
             assert new.submitted_at == old.submitted_at and new.finished_at == old.finished_at
         assert len(before[(suno_id, "suno")].songs) == len(before[(udio_id, "udio")].songs) == 2
@@ -72,7 +76,7 @@ def test_tasks_and_media_survive_a_restart(tmp_path, clock):
         assert all(task.status is TaskStatus.SUCCESS for task in batch.values())
         assert set(client.fetch_tasks([udio_id], "udio")) == {udio_id}
 
-        for key, task in before.items():
+        for key in before:
             after = media_of(client.fetch_task(*key))
             assert after == media_before[key]
             for path, (content_type, data) in after.items():
@@ -114,8 +118,17 @@ def test_a_running_task_continues_its_timeline_after_a_restart(tmp_path, clock):
         assert task.status is TaskStatus.SUCCESS and len(task.songs) == 2
 
 
-@pytest.mark.parametrize("text", ["", "   \n", "{not json", '{"version": 99, "tasks": [], "clips": []}',
-                                  '{"version": 1, "tasks": [{"task_id": 1}], "clips": []}', "[1, 2]"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n",
+        "{not json",
+        '{"version": 99, "tasks": [], "clips": []}',
+        '{"version": 1, "tasks": [{"task_id": 1}], "clips": []}',
+        "[1, 2]",
+    ],
+)
 def test_an_unusable_state_file_starts_an_empty_sandbox(tmp_path, clock, text):
     state = tmp_path / "sandbox.json"
     state.write_text(text)

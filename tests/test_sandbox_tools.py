@@ -3,6 +3,7 @@ it, Suno's clip history for extended / replaced clips, and the lyric timing rout
 
 Time moves with the manual ``clock`` fixture (``conftest.py``); nothing sleeps.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,10 @@ av = pytest.importorskip("av")  # the music video needs PyAV (requirements.txt)
 
 API_KEY = "test-key"  # the key the ``client`` fixture uses
 PAST_DONE = 40.0  # every default-timeline Suno task is done by then (24-36 s)
-LYRICS = ("[Verse]\nRain on the window, light on the floor\nI hear you knocking, I open the door\n"
-          "[Chorus]\nStay a little longer\nStay till the morning\n")
+LYRICS = (
+    "[Verse]\nRain on the window, light on the floor\nI hear you knocking, I open the door\n"
+    "[Chorus]\nStay a little longer\nStay till the morning\n"
+)
 
 
 def finished(client, clock, task_id: str):
@@ -31,8 +34,7 @@ def finished(client, clock, task_id: str):
 
 def raw_clips(sandbox, task_id: str) -> list[dict]:
     """The task's clips exactly as the gateway sends them."""
-    response = requests.get(f"{sandbox.url}/suno/fetch/{task_id}",
-                            headers={"Authorization": f"Bearer {API_KEY}"})
+    response = requests.get(f"{sandbox.url}/suno/fetch/{task_id}", headers={"Authorization": f"Bearer {API_KEY}"})
     assert response.status_code == 200
     return response.json()["data"]["data"]
 
@@ -62,6 +64,7 @@ def assert_follows_line_times(words, lyrics: str, duration: float) -> None:
 # --------------------------------------------------------------------------------------------
 # Music video
 # --------------------------------------------------------------------------------------------
+
 
 def test_mp4_url_after_conversion_and_the_file_is_a_streamable_music_video(client, sandbox, clock):
     task = finished(client, clock, client.generate("a rainy night in the city"))
@@ -109,6 +112,7 @@ def test_mp4_not_offered_is_an_unsupported_route(client, sandbox, clock):
 # Stems when the gateway lacks them
 # --------------------------------------------------------------------------------------------
 
+
 def test_gen_stem_is_an_invalid_action_when_stems_are_not_offered(client, sandbox, clock):
     task_id = client.generate("a song")
     clip = finished(client, clock, task_id).songs[0]
@@ -116,8 +120,11 @@ def test_gen_stem_is_an_invalid_action_when_stems_are_not_offered(client, sandbo
     with pytest.raises(errors.UnsupportedRouteError) as info:
         client.separate_stems(clip_id=clip.id, task_id=task_id)
     assert info.value.status == 400 and info.value.gateway_message == "invalid_action"
-    raw = requests.post(f"{sandbox.url}/suno/submit/music", headers={"Authorization": f"Bearer {API_KEY}"},
-                        json={"task": "gen_stem", "continue_clip_id": clip.id, "mv": "chirp-auk"})
+    raw = requests.post(
+        f"{sandbox.url}/suno/submit/music",
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        json={"task": "gen_stem", "continue_clip_id": clip.id, "mv": "chirp-auk"},
+    )
     assert raw.status_code == 400
     assert raw.json() == {"code": "invalid_request", "message": "invalid_action", "data": None}
     with pytest.raises(errors.UnsupportedRouteError):  # the older GET route: the console's HTML
@@ -128,6 +135,7 @@ def test_gen_stem_is_an_invalid_action_when_stems_are_not_offered(client, sandbo
 # Clip history
 # --------------------------------------------------------------------------------------------
 
+
 def test_extend_and_infill_clips_record_their_parent_in_history(client, sandbox, clock):
     origin = client.generate("a song")
     parent = finished(client, clock, origin).songs[0]
@@ -137,17 +145,14 @@ def test_extend_and_infill_clips_record_their_parent_in_history(client, sandbox,
     extended = client.extend(task_id=origin, clip_id=parent.id, continue_at=12.5, lyrics=LYRICS)
     finished(client, clock, extended)
     meta = raw_clips(sandbox, extended)[0]["metadata"]
-    assert meta["history"] == [{"id": parent.id, "continue_at": 12.5, "type": "gen", "source": "web",
-                                "infill": False}]
+    assert meta["history"] == [{"id": parent.id, "continue_at": 12.5, "type": "gen", "source": "web", "infill": False}]
     assert meta["task"] == "extend" and meta["type"] == "gen" and meta["infill"] is False
     assert client.fetch_task(extended).songs[0].continues == parent.id
 
-    replaced = client.replace_section(clip_id=parent.id, start_s=5, end_s=11.5, lyrics=LYRICS,
-                                      task_id=origin)
+    replaced = client.replace_section(clip_id=parent.id, start_s=5, end_s=11.5, lyrics=LYRICS, task_id=origin)
     finished(client, clock, replaced)
     meta = raw_clips(sandbox, replaced)[0]["metadata"]
-    assert meta["history"] == [{"id": parent.id, "continue_at": 5.0, "type": "gen", "source": "web",
-                                "infill": True}]
+    assert meta["history"] == [{"id": parent.id, "continue_at": 5.0, "type": "gen", "source": "web", "infill": True}]
     assert meta["task"] == "infill" and meta["infill"] is True and meta["type"] == "gen"
     assert (meta["infill_start_s"], meta["infill_end_s"]) == (5.0, 11.5)
     song = client.fetch_task(replaced).songs[0]
@@ -166,6 +171,7 @@ def test_extend_and_infill_clips_record_their_parent_in_history(client, sandbox,
 # Timing
 # --------------------------------------------------------------------------------------------
 
+
 def test_timing_ends_lines_with_newlines_on_the_lyric_line_times(client, sandbox, clock):
     origin = client.generate_custom(lyrics=LYRICS, title="Stay", tags="soft pop")
     clip = finished(client, clock, origin).songs[0]
@@ -183,15 +189,13 @@ def test_timing_ends_lines_with_newlines_on_the_lyric_line_times(client, sandbox
     assert_follows_line_times(client.timing(whole.id), joined, whole.duration)
 
     # stems: the vocals keep the lyrics' timing, the instrumental has no words
-    vocals, instrumental = finished(client, clock, client.separate_stems(clip_id=clip.id,
-                                                                         task_id=origin)).songs
+    vocals, instrumental = finished(client, clock, client.separate_stems(clip_id=clip.id, task_id=origin)).songs
     assert_follows_line_times(client.timing(vocals.id), LYRICS, vocals.duration)
     assert client.timing(instrumental.id) == []
 
 
 def test_instrumental_clip_has_no_aligned_words(client, sandbox, clock):
     clip = finished(client, clock, client.generate("a calm piano piece", instrumental=True)).songs[0]
-    response = requests.get(f"{sandbox.url}/suno/act/timing/{clip.id}",
-                            headers={"Authorization": f"Bearer {API_KEY}"})
+    response = requests.get(f"{sandbox.url}/suno/act/timing/{clip.id}", headers={"Authorization": f"Bearer {API_KEY}"})
     assert response.status_code == 200 and response.json()["aligned_words"] == []
     assert client.timing(clip.id) == []

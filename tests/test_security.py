@@ -4,6 +4,7 @@ into URLs as one checked path segment, and the server downloads only media a gat
 Real HTTP throughout: the app (AppTest) and ``GatewayClient`` talk to the sandbox gateway, and
 media downloads go to a small HTTP server in this process that counts what it is asked.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,15 +17,14 @@ from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-
-from tests.apptest import api_key_field
 from streamlit.testing.v1 import AppTest
 
 from lib.gateway.errors import GatewayConnectionError, GatewayError, InvalidInputError, ProtocolError
-from lib.library.store import HistoryStore
-from lib.library.import_export import export_csv, export_json
 from lib.gateway.ids import MAX_ID_LENGTH, validate_id
+from lib.library.import_export import export_csv, export_json
+from lib.library.store import HistoryStore
 from lib.studio.media_fetch import fetch_media, is_loopback_url, is_public_url
+from tests.apptest import api_key_field
 from tests.conftest import PAST_DONE
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -82,28 +82,40 @@ class Exposure:
     def leaks(self, needle: str) -> list[str]:
         """Places holding the key as it is, or escaped the way JSON, Python reprs or protobuf
         text write it (a key with a backslash or a quote otherwise hides in an export)."""
-        spellings = {needle, json.dumps(needle)[1:-1], json.dumps(needle, ensure_ascii=False)[1:-1],
-                     repr(needle)[1:-1], quote(needle, safe=""), quote_plus(needle)}
+        spellings = {
+            needle,
+            json.dumps(needle)[1:-1],
+            json.dumps(needle, ensure_ascii=False)[1:-1],
+            repr(needle)[1:-1],
+            quote(needle, safe=""),
+            quote_plus(needle),
+        }
         wanted = [s.encode() for s in spellings]
         # Markdown escaping (every punctuation mark gets a backslash) and JSON's \" and \\:
         # compare with all backslashes gone.
         bare = needle.replace("\\", "").encode()
-        return [place for place, data in self.places.items()
-                if any(w in data for w in wanted) or bare in data.replace(b"\\", b"")]
+        return [
+            place
+            for place, data in self.places.items()
+            if any(w in data for w in wanted) or bare in data.replace(b"\\", b"")
+        ]
 
 
 def _session(at: AppTest, *, without: tuple[str, ...] = ()) -> str:
     """What this session keeps (tasks with their raw answers, jobs, errors), but the export packs
     (searched as ZIPs) and the typed key field itself."""
+
     def shown(key: str) -> object:
         value = at.session_state[key]
         if key == "kept_values":  # the typed key's own kept value is the field's value
             value = {k: v for k, v in value.items() if not (without and k.startswith("api_key|"))}
         return value
 
-    return "\n".join(f"{key}={shown(key)!r}" for key in at.session_state.keys()
-                     if key not in ("export_packs", *without)
-                     and not (without and str(key).startswith("api_key|")))
+    return "\n".join(
+        f"{key}={shown(key)!r}"
+        for key in at.session_state.keys()
+        if key not in ("export_packs", *without) and not (without and str(key).startswith("api_key|"))
+    )
 
 
 def open_app(page: str | None = None, **query: str) -> AppTest:
@@ -184,8 +196,9 @@ def _zip(exposure: Exposure, place: str, data: bytes) -> None:
 
 
 @pytest.mark.parametrize("canary", CANARIES)
-def test_the_key_appears_only_in_the_authorization_header(canary, sandbox, clock, client, library,
-                                                          monkeypatch, caplog, capfd):
+def test_the_key_appears_only_in_the_authorization_header(
+    canary, sandbox, clock, client, library, monkeypatch, caplog, capfd
+):
     configured, needle = CANARIES[canary]
     full = canary == "plain"  # every tool once; the other spellings take the shorter journey
     monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
@@ -242,7 +255,7 @@ def test_the_key_appears_only_in_the_authorization_header(canary, sandbox, clock
 
 
 def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client, library, monkeypatch, caplog):
-    """"Custom gateway…": the typed key lives in the browser's password field, this session's
+    """ "Custom gateway…": the typed key lives in the browser's password field, this session's
     widget state and the client's header, and nowhere else (not the URL, any element sent to
     the browser, the library, the gateway's log, the log)."""
     for name in ("GATEWAY_BASE_URL", "GATEWAY_API_KEY", "GATEWAY_NAME"):
@@ -280,16 +293,39 @@ def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client,
 # --------------------------------------------------------------------------------------------
 
 REFUSED_IDS = {
-    "slash": "abc/def", "dot-dot": "..", "dot": ".", "climb": "../suno/fetch/x", "encoded slash": "a%2Fb",
-    "percent": "%2e%2e", "space": "a b", "query": "a?b=1", "fragment": "a#b", "backslash": "a\\b",
-    "unicode": "música", "chinese": "任务", "fullwidth": "ａｂｃ", "too long": "x" * (MAX_ID_LENGTH + 1),
-    "nul": "a\x00b", "unit separator": "abc\x1f", "escape": "\x1b[31m", "delete": "abc\x7f",
-    "newline inside": "a\nb", "zero-width space": "a\u200bb", "bidi override": "\u202eabc",
-    "leading dash": "-abc", "empty": "", "blank": " \t ",
+    "slash": "abc/def",
+    "dot-dot": "..",
+    "dot": ".",
+    "climb": "../suno/fetch/x",
+    "encoded slash": "a%2Fb",
+    "percent": "%2e%2e",
+    "space": "a b",
+    "query": "a?b=1",
+    "fragment": "a#b",
+    "backslash": "a\\b",
+    "unicode": "música",
+    "chinese": "任务",
+    "fullwidth": "ａｂｃ",
+    "too long": "x" * (MAX_ID_LENGTH + 1),
+    "nul": "a\x00b",
+    "unit separator": "abc\x1f",
+    "escape": "\x1b[31m",
+    "delete": "abc\x7f",
+    "newline inside": "a\nb",
+    "zero-width space": "a\u200bb",
+    "bidi override": "\u202eabc",
+    "leading dash": "-abc",
+    "empty": "",
+    "blank": " \t ",
 }
 ALLOWED_IDS = {
-    "uuid": "0b8f8a3c-5d2e-4a7f-9f4e-1c2d3e4f5a6b", "hex": "a" * 32, "numeric": "1234567890123456789",
-    "public": "task_01J8ZQ9X7Y", "dots inside": "a..b", "colon": "suno:clip:42", "longest": "z" * MAX_ID_LENGTH,
+    "uuid": "0b8f8a3c-5d2e-4a7f-9f4e-1c2d3e4f5a6b",
+    "hex": "a" * 32,
+    "numeric": "1234567890123456789",
+    "public": "task_01J8ZQ9X7Y",
+    "dots inside": "a..b",
+    "colon": "suno:clip:42",
+    "longest": "z" * MAX_ID_LENGTH,
 }
 
 
@@ -297,10 +333,17 @@ ALLOWED_IDS = {
 def test_malformed_ids_are_refused_before_any_request(value, sandbox, client):
     with pytest.raises(InvalidInputError):
         validate_id(value)
-    for call in (lambda: client.fetch_task(value), lambda: client.fetch_task(value, "udio"),
-                 lambda: client.fetch_tasks(["fine-id", value]), lambda: client.wav_url(value),
-                 lambda: client.mp4_url(value), lambda: client.timing(value), lambda: client.concat(value),
-                 lambda: client.fetch_clips(["fine-id", value]), lambda: client.request_stems(value)):
+    for call in (
+        lambda: client.fetch_task(value),
+        lambda: client.fetch_task(value, "udio"),
+        lambda: client.fetch_tasks(["fine-id", value]),
+        lambda: client.wav_url(value),
+        lambda: client.mp4_url(value),
+        lambda: client.timing(value),
+        lambda: client.concat(value),
+        lambda: client.fetch_clips(["fine-id", value]),
+        lambda: client.request_stems(value),
+    ):
         with pytest.raises(InvalidInputError):
             call()
     assert sandbox.requests == []
@@ -309,9 +352,11 @@ def test_malformed_ids_are_refused_before_any_request(value, sandbox, client):
 @pytest.mark.parametrize("value", list(ALLOWED_IDS.values()), ids=list(ALLOWED_IDS))
 def test_allowed_ids_reach_the_gateway_as_exactly_one_segment(value, sandbox, client):
     segment = quote(value, safe="")
-    for call, prefix in ((lambda: client.fetch_task(value), "/suno/fetch/"),
-                         (lambda: client.fetch_task(value, "udio"), "/udio/fetch/"),
-                         (lambda: client.timing(value), "/suno/act/timing/")):
+    for call, prefix in (
+        (lambda: client.fetch_task(value), "/suno/fetch/"),
+        (lambda: client.fetch_task(value, "udio"), "/udio/fetch/"),
+        (lambda: client.timing(value), "/suno/act/timing/"),
+    ):
         sandbox.clear_requests()
         with pytest.raises(GatewayError):  # no such task or clip; what matters is the path
             call()
@@ -336,6 +381,7 @@ def test_a_hand_edited_link_with_a_path_is_refused_on_the_task_page(on_sandbox):
 # --------------------------------------------------------------------------------------------
 # 4. Server-side media downloads
 # --------------------------------------------------------------------------------------------
+
 
 class MediaHost:
     """A loopback HTTP server whose routes misbehave on purpose (as a media host, or as a
@@ -363,7 +409,7 @@ class MediaHost:
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path
         if path.startswith("/redirect/"):  # /redirect/<n>/... : n more hops, then /file
-            rest = path[len("/redirect/"):]
+            rest = path[len("/redirect/") :]
             count, _, tail = rest.partition("/")
             target = f"/redirect/{int(count) - 1}/{tail}" if int(count) > 1 else f"/{tail}"
             return self._redirect(handler, target)
@@ -487,10 +533,21 @@ def test_a_slow_drip_is_cut_off_by_the_time_cap(media_host):
 
 
 def test_addresses_of_the_servers_neighbourhood_are_not_public():
-    for url in ("http://127.0.0.1/x", "http://localhost/x", "http://10.0.0.8/x", "http://192.168.1.1/x",
-                "http://169.254.169.254/latest/meta-data/", "http://[::1]/x", "http://[::ffff:127.0.0.1]/x",
-                "http://0.0.0.0/x", "http://100.64.0.1/x", "http://[fd00::1]/x", "http://no-such-host.invalid/x",
-                "file:///etc/passwd", "javascript:alert(1)"):
+    for url in (
+        "http://127.0.0.1/x",
+        "http://localhost/x",
+        "http://10.0.0.8/x",
+        "http://192.168.1.1/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://0.0.0.0/x",
+        "http://100.64.0.1/x",
+        "http://[fd00::1]/x",
+        "http://no-such-host.invalid/x",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+    ):
         assert not is_public_url(url), url
     assert is_public_url("http://8.8.8.8/x") and is_public_url("https://[2606:4700:4700::1111]/x")
     assert is_loopback_url("http://127.0.0.1:9/x") and not is_loopback_url("ftp://127.0.0.1/x")
@@ -501,11 +558,18 @@ def test_addresses_of_the_servers_neighbourhood_are_not_public():
 
 
 def _pasted(media_host) -> str:
-    clip = {"id": "pasted-clip", "title": "Pasted", "status": "complete", "duration": 10,
-            "audio_url": f"{media_host.url}/pasted/audio.wav", "image_url": f"{media_host.url}/pasted/cover.png",
-            "video_url": f"{media_host.url}/pasted/video.mp4"}
-    return json.dumps({"code": "success", "message": "",
-                       "data": {"task_id": "pasted-task", "status": "SUCCESS", "data": [clip]}})
+    clip = {
+        "id": "pasted-clip",
+        "title": "Pasted",
+        "status": "complete",
+        "duration": 10,
+        "audio_url": f"{media_host.url}/pasted/audio.wav",
+        "image_url": f"{media_host.url}/pasted/cover.png",
+        "video_url": f"{media_host.url}/pasted/video.mp4",
+    }
+    return json.dumps(
+        {"code": "success", "message": "", "data": {"task_id": "pasted-task", "status": "SUCCESS", "data": [clip]}}
+    )
 
 
 def test_a_pasted_response_is_shown_without_the_server_fetching_its_media(on_sandbox, media_host):

@@ -1,4 +1,5 @@
 """Settings: gateway profiles from the environment and secrets, and the one settings object."""
+
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,25 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 def test_environment_profile_comes_first():
-    profiles = load_profiles({"GATEWAY_BASE_URL": "https://api.uniapi.io/", "GATEWAY_API_KEY": " sk-1 "},
-                             {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai", "api_key": "sk-2"}}})
+    profiles = load_profiles(
+        {"GATEWAY_BASE_URL": "https://api.uniapi.io/", "GATEWAY_API_KEY": " sk-1 "},
+        {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai", "api_key": "sk-2"}}},
+    )
     assert [(p.name, p.base_url, p.api_key) for p in profiles] == [
-        ("env", "https://api.uniapi.io/", "sk-1"), ("bltcy", "https://api.bltcy.ai", "sk-2")]
+        ("env", "https://api.uniapi.io/", "sk-1"),
+        ("bltcy", "https://api.bltcy.ai", "sk-2"),
+    ]
 
 
 def test_named_sections_and_single_gateway_section():
-    secrets = {"gateways": {"a": {"base_url": "https://a.example"}, "broken": {"api_key": "x"},
-                            "sandbox": {"base_url": "https://s.example"}},
-               "gateway": {"base_url": "https://d.example", "api_key": "k"}}
+    secrets = {
+        "gateways": {
+            "a": {"base_url": "https://a.example"},
+            "broken": {"api_key": "x"},
+            "sandbox": {"base_url": "https://s.example"},
+        },
+        "gateway": {"base_url": "https://d.example", "api_key": "k"},
+    }
     names = [p.name for p in load_profiles({}, secrets)]
     assert names == ["a", "sandbox-2", "default"]  # no base_url: skipped; reserved names renamed
 
@@ -39,6 +49,7 @@ def test_key_is_hidden_from_repr_and_fingerprinted():
 
 # --- The settings object: read once, checked, the bad setting named ----------------------------
 
+
 def test_defaults_with_nothing_configured(tmp_path):
     settings = load_settings({"MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path)}, {})
     assert settings.gateways == ()
@@ -50,11 +61,19 @@ def test_defaults_with_nothing_configured(tmp_path):
 
 
 def test_every_setting_is_read():
-    settings = load_settings({"GATEWAY_BASE_URL": "https://api.example.com", "GATEWAY_API_KEY": "sk-1",
-                              "GATEWAY_READ_TIMEOUT": "12.5", "GATEWAY_SUBMIT_TIMEOUT": "60",
-                              "HISTORY_DATABASE_URL": "postgresql+psycopg://u@db/mts", "SANDBOX_PORT": "9100",
-                              "SANDBOX_FAST": "yes", "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug"},
-                             {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}})
+    settings = load_settings(
+        {
+            "GATEWAY_BASE_URL": "https://api.example.com",
+            "GATEWAY_API_KEY": "sk-1",
+            "GATEWAY_READ_TIMEOUT": "12.5",
+            "GATEWAY_SUBMIT_TIMEOUT": "60",
+            "HISTORY_DATABASE_URL": "postgresql+psycopg://u@db/mts",
+            "SANDBOX_PORT": "9100",
+            "SANDBOX_FAST": "yes",
+            "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug",
+        },
+        {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}},
+    )
     assert [p.name for p in settings.gateways] == ["env", "bltcy"]
     assert (settings.read_timeout_s, settings.submit_timeout_s) == (12.5, 60.0)
     assert settings.database_url == "postgresql+psycopg://u@db/mts"
@@ -62,18 +81,21 @@ def test_every_setting_is_read():
     assert settings.log_level == "DEBUG"
 
 
-@pytest.mark.parametrize(("environ", "secrets", "named"), [
-    ({"GATEWAY_READ_TIMEOUT": "thirty"}, {}, "GATEWAY_READ_TIMEOUT"),
-    ({"GATEWAY_READ_TIMEOUT": "0"}, {}, "GATEWAY_READ_TIMEOUT"),
-    ({"GATEWAY_SUBMIT_TIMEOUT": "-5"}, {}, "GATEWAY_SUBMIT_TIMEOUT"),
-    ({"SANDBOX_PORT": "http"}, {}, "SANDBOX_PORT"),
-    ({"SANDBOX_PORT": "70000"}, {}, "SANDBOX_PORT"),
-    ({"SANDBOX_FAST": "maybe"}, {}, "SANDBOX_FAST"),
-    ({"MUSIC_TASK_STUDIO_LOG_LEVEL": "LOUD"}, {}, "MUSIC_TASK_STUDIO_LOG_LEVEL"),
-    ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
-    ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
-    ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
-])
+@pytest.mark.parametrize(
+    ("environ", "secrets", "named"),
+    [
+        ({"GATEWAY_READ_TIMEOUT": "thirty"}, {}, "GATEWAY_READ_TIMEOUT"),
+        ({"GATEWAY_READ_TIMEOUT": "0"}, {}, "GATEWAY_READ_TIMEOUT"),
+        ({"GATEWAY_SUBMIT_TIMEOUT": "-5"}, {}, "GATEWAY_SUBMIT_TIMEOUT"),
+        ({"SANDBOX_PORT": "http"}, {}, "SANDBOX_PORT"),
+        ({"SANDBOX_PORT": "70000"}, {}, "SANDBOX_PORT"),
+        ({"SANDBOX_FAST": "maybe"}, {}, "SANDBOX_FAST"),
+        ({"MUSIC_TASK_STUDIO_LOG_LEVEL": "LOUD"}, {}, "MUSIC_TASK_STUDIO_LOG_LEVEL"),
+        ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
+        ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
+        ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
+    ],
+)
 def test_a_bad_setting_is_named(environ, secrets, named):
     with pytest.raises(SettingsError) as caught:
         load_settings(environ, secrets)

@@ -1,5 +1,6 @@
-""""Copy as code": the generated Python script and curl snippet run for real against a fast
+""" "Copy as code": the generated Python script and curl snippet run for real against a fast
 sandbox gateway, send exactly the previewed body, wait for the task and show its songs."""
+
 from __future__ import annotations
 
 import ast
@@ -23,7 +24,7 @@ from lib.studio.snippets import KEY_VARIABLE, curl_command, python_script
 from lib.studio.submit import Submission
 
 CANARY = "canary-key-123"
-TRICKY = "a song with \"quotes\", $dollars, `backticks` and 中文"
+TRICKY = 'a song with "quotes", $dollars, `backticks` and 中文'
 # Everything a shell or a heredoc could trip over, including a line that is just the terminator.
 NASTY_LYRICS = "line one\nJSON\n$(echo injected) `id` 'single' \"double\" \\n ${HOME} 中文歌词 ')"
 
@@ -42,18 +43,22 @@ def inspiration() -> Submission:
 
 
 def udio() -> Submission:
-    return Submission("udio", "udio-generate", "/udio/submit/music",
-                      bodies.udio_music("sea shanty", lyrics_type="instrumental"))
+    return Submission(
+        "udio", "udio-generate", "/udio/submit/music", bodies.udio_music("sea shanty", lyrics_type="instrumental")
+    )
 
 
-def lyrics(prompt: str = "a ballad about \"rain\" on $5 umbrellas, 中文") -> Submission:
+def lyrics(prompt: str = 'a ballad about "rain" on $5 umbrellas, 中文') -> Submission:
     return Submission("suno", "lyrics", "/suno/submit/lyrics", {"prompt": prompt})
 
 
 def persona(root_clip_id: str) -> Submission:
-    return Submission("suno", "persona", "/suno/persona/create/",
-                      bodies.suno_persona(root_clip_id=root_clip_id, name="Rain \"Singer\" 雨",
-                                          description="warm alto, $weet"))
+    return Submission(
+        "suno",
+        "persona",
+        "/suno/persona/create/",
+        bodies.suno_persona(root_clip_id=root_clip_id, name='Rain "Singer" 雨', description="warm alto, $weet"),
+    )
 
 
 def a_clip(gw: SandboxGateway) -> str:
@@ -65,16 +70,29 @@ def a_clip(gw: SandboxGateway) -> str:
 
 
 def env(**extra: str) -> dict[str, str]:
-    values = {**os.environ, KEY_VARIABLE: CANARY, "POLL_SECONDS": "0.2",
-              "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", **extra}
+    values = {
+        **os.environ,
+        KEY_VARIABLE: CANARY,
+        "POLL_SECONDS": "0.2",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+        **extra,
+    }
     return {k: v for k, v in values.items() if v is not None}
 
 
 def run_python(tmp_path, text: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
     path = tmp_path / "submit.py"
     path.write_text(text, encoding="utf-8")
-    return subprocess.run([sys.executable, str(path)], env=environ, timeout=60, capture_output=True,
-                          text=True, encoding="utf-8", cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, str(path)],
+        env=environ,
+        timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=tmp_path,
+    )
 
 
 def run_bash(tmp_path, text: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
@@ -82,8 +100,9 @@ def run_bash(tmp_path, text: str, environ: dict[str, str]) -> subprocess.Complet
         pytest.skip("curl is not installed: the curl snippet cannot be run here")
     if not shutil.which("python3"):
         pytest.skip("python3 is not on PATH: the curl snippet reads the JSON with it")
-    return subprocess.run(["bash", "-c", text], env=environ, timeout=60, capture_output=True,
-                          text=True, encoding="utf-8", cwd=tmp_path)
+    return subprocess.run(
+        ["bash", "-c", text], env=environ, timeout=60, capture_output=True, text=True, encoding="utf-8", cwd=tmp_path
+    )
 
 
 def posts(gw: SandboxGateway) -> list[dict]:
@@ -106,6 +125,7 @@ def assert_ok(done: subprocess.CompletedProcess) -> None:
 
 
 # --- the Python script ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("make", [inspiration, udio], ids=["suno", "udio"])
 def test_the_python_script_submits_the_exact_body_and_prints_every_song(gw, tmp_path, make):
@@ -142,8 +162,9 @@ def test_the_python_script_prints_the_persona_id_and_polls_nothing(gw, tmp_path)
 
 
 def test_a_failed_task_ends_the_python_script_with_its_reason(gw, tmp_path):
-    submission = Submission("suno", "inspiration", "/suno/submit/music",
-                            bodies.suno_inspiration("sandbox:fail=moderation please"))
+    submission = Submission(
+        "suno", "inspiration", "/suno/submit/music", bodies.suno_inspiration("sandbox:fail=moderation please")
+    )
     done = run_python(tmp_path, python_script(gw.url, submission), env())
     assert done.returncode == 1
     assert "The task failed:" in done.stderr and gw.engine.task(task_id_in(done.stdout)).fail_reason in done.stderr
@@ -164,9 +185,11 @@ def test_a_refused_submit_ends_the_python_script_with_the_gateways_words(gw, tmp
     assert fetched(gw) == []
 
 
-@pytest.mark.parametrize("make", [inspiration, udio, lyrics, lambda: lyrics(NASTY_LYRICS),
-                                  lambda: persona("clip-1")],
-                         ids=["suno", "udio", "lyrics", "nasty", "persona"])
+@pytest.mark.parametrize(
+    "make",
+    [inspiration, udio, lyrics, lambda: lyrics(NASTY_LYRICS), lambda: persona("clip-1")],
+    ids=["suno", "udio", "lyrics", "nasty", "persona"],
+)
 def test_the_scripts_body_is_exactly_the_submission_body(gw, tmp_path, make):
     submission = make()
     path = tmp_path / "as_module.py"
@@ -188,25 +211,30 @@ def test_the_python_script_reads_udios_flat_answer_too(tmp_path):
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.text(), JSON_VALUES, max_size=6))
 def test_any_json_body_becomes_the_same_python_literal(body):
     script = python_script("https://gw.example", Submission("suno", "custom", "/suno/submit/music", body))
-    [assignment] = [node for node in ast.parse(script).body if isinstance(node, ast.Assign)
-                    and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["BODY"]]
+    [assignment] = [
+        node
+        for node in ast.parse(script).body
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["BODY"]
+    ]
     assert ast.literal_eval(assignment.value) == body
 
 
 # --- the curl snippet ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [inspiration, udio, lyrics, lambda: lyrics(NASTY_LYRICS)],
-                         ids=["suno", "udio", "lyrics", "nasty"])
+
+@pytest.mark.parametrize(
+    "make", [inspiration, udio, lyrics, lambda: lyrics(NASTY_LYRICS)], ids=["suno", "udio", "lyrics", "nasty"]
+)
 def test_the_curl_snippet_submits_the_exact_body_and_waits_for_the_task(gw, tmp_path, make):
     submission = make()
     done = run_bash(tmp_path, curl_command(gw.url, submission), env())
@@ -235,14 +263,14 @@ def test_without_the_key_the_curl_snippet_explains_and_sends_nothing(gw, tmp_pat
 
 
 def test_a_failed_task_ends_the_curl_snippet_non_zero(gw, tmp_path):
-    submission = Submission("suno", "inspiration", "/suno/submit/music",
-                            bodies.suno_inspiration("sandbox:fail please"))
+    submission = Submission("suno", "inspiration", "/suno/submit/music", bodies.suno_inspiration("sandbox:fail please"))
     done = run_bash(tmp_path, curl_command(gw.url, submission), env())
     assert done.returncode == 1 and "Status: FAILURE" in done.stderr
     assert '"status": "FAILURE"' in done.stdout
 
 
 # --- what the snippets contain -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("snippet", [curl_command, python_script])
 def test_the_snippets_name_the_variable_and_never_take_a_key(snippet):

@@ -1,21 +1,32 @@
 """Song tools over real HTTP to the sandbox, time driven by hand: success, slow conversion,
 failure and "not offered" for each tool, and what the capability probe learns."""
+
 from __future__ import annotations
 
-import requests
 import pytest
+import requests
 
-from lib.studio import capabilities
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import AuthenticationError, GatewayTimeoutError, ServerError, UnsupportedRouteError
-from lib.library.store import HistoryStore
-from lib.gateway.profiles import GatewayProfile
-from lib.studio.lyrics_sync import synced_lines, to_lrc
 from lib.gateway.models import Song, Task, TaskStatus
+from lib.gateway.profiles import GatewayProfile
+from lib.library.store import HistoryStore
 from lib.sandbox import FEATURES
-from lib.studio.song_jobs import (CONVERSION_LIMIT_S, advance_conversion, advance_followed, conversion_delay,
-                            full_song_submission, not_offered, persona_submission, start_conversion,
-                            stems_submission, tools_for, FollowedTask)
+from lib.studio import capabilities
+from lib.studio.lyrics_sync import synced_lines, to_lrc
+from lib.studio.song_jobs import (
+    CONVERSION_LIMIT_S,
+    FollowedTask,
+    advance_conversion,
+    advance_followed,
+    conversion_delay,
+    full_song_submission,
+    not_offered,
+    persona_submission,
+    start_conversion,
+    stems_submission,
+    tools_for,
+)
 from lib.studio.submit import submit_recorded
 from tests.conftest import PAST_DONE
 
@@ -46,6 +57,7 @@ def run_conversion(job, client, clock, *, step: float = 0.5, limit: int = 400):
 
 # --- which tools a song gets -------------------------------------------------------------------
 
+
 def test_a_finished_suno_song_gets_every_tool_but_the_full_song(finished):
     assert tools_for(finished.songs[0], finished) == ("wav", "mp4", "timing", "stems", "persona")
 
@@ -62,6 +74,7 @@ def test_segments_get_the_full_song_and_stems_or_udio_get_less():
 
 
 # --- WAV and MP4 ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind, suffix", [("wav", ".wav"), ("mp4", ".mp4")])
 def test_conversion_polls_until_the_file_exists(kind, suffix, client, clock, finished):
@@ -96,8 +109,7 @@ def test_slow_conversion_backs_off_and_shows_progress(sandbox, client, clock, fi
 
 def test_a_conversion_that_never_ends_gives_up(sandbox, client, clock, finished):
     sandbox.config.conversion_seconds = 10 * CONVERSION_LIMIT_S
-    job = run_conversion(start_conversion("wav", finished.songs[0].id, clock()), client, clock,
-                         step=5, limit=1000)
+    job = run_conversion(start_conversion("wav", finished.songs[0].id, clock()), client, clock, step=5, limit=1000)
     assert isinstance(job.error, GatewayTimeoutError) and job.url is None
 
 
@@ -123,12 +135,12 @@ def test_a_gateway_without_the_route_says_not_offered(sandbox, client, clock, fi
 
 # --- synced lyrics ----------------------------------------------------------------------------
 
+
 def test_synced_lyrics_follow_the_songs_lines(client, finished):
     song = finished.songs[0]
     lines = synced_lines(client.timing(song.id), song.lyrics)
     sung = [line for line in lines if not line.is_heading]
-    expected = [line.strip() for line in song.lyrics.splitlines()
-                if line.strip() and not line.strip().startswith("[")]
+    expected = [line.strip() for line in song.lyrics.splitlines() if line.strip() and not line.strip().startswith("[")]
     assert [line.text for line in sung] == expected
     starts = [line.start_s for line in sung]
     assert starts == sorted(starts) and 0 < starts[0] < starts[-1] < song.duration
@@ -144,6 +156,7 @@ def test_synced_lyrics_not_offered(sandbox, client, finished):
 
 
 # --- stems and the full song: paid tasks, then followed ---------------------------------------
+
 
 def follow(client, clock, task_id: str, tool: str = "stems") -> FollowedTask:
     job = FollowedTask(tool, "clip", task_id, clock())
@@ -178,8 +191,14 @@ def test_stems_not_offered_is_refused_before_any_task(sandbox, client, finished)
 
 def test_an_extension_is_a_segment_and_concat_makes_the_whole_song(client, clock, finished):
     first = finished.songs[0]
-    extended_id = client.extend(task_id=finished.task_id, clip_id=first.id, continue_at=20,
-                                lyrics="[Verse 2]\nstill raining", tags="synthwave", title=first.title)
+    extended_id = client.extend(
+        task_id=finished.task_id,
+        clip_id=first.id,
+        continue_at=20,
+        lyrics="[Verse 2]\nstill raining",
+        tags="synthwave",
+        title=first.title,
+    )
     clock.advance(PAST_DONE)
     segment = client.fetch_task(extended_id).songs[0]
     assert segment.is_segment and segment.continues == first.id and not segment.infill
@@ -194,8 +213,15 @@ def test_an_extension_is_a_segment_and_concat_makes_the_whole_song(client, clock
 
 def test_a_replaced_section_concatenates_as_infill(client, clock, finished):
     song = finished.songs[0]
-    infill_id = client.replace_section(task_id=finished.task_id, clip_id=song.id, start_s=5, end_s=10,
-                                       lyrics="[Verse]\nnew words here", tags="pop", title=song.title)
+    infill_id = client.replace_section(
+        task_id=finished.task_id,
+        clip_id=song.id,
+        start_s=5,
+        end_s=10,
+        lyrics="[Verse]\nnew words here",
+        tags="pop",
+        title=song.title,
+    )
     clock.advance(PAST_DONE)
     segment = client.fetch_task(infill_id).songs[0]
     assert segment.is_segment and segment.infill
@@ -223,6 +249,7 @@ def test_following_a_task_that_vanished_reports_it(client, clock):
 
 # --- persona ----------------------------------------------------------------------------------
 
+
 def test_persona_from_a_song(sandbox, client, finished):
     submission = persona_submission(finished.songs[0], "  Harbour voice ", "warm alto", True)
     assert submission.body["name"] == "Harbour voice" and submission.body["clips"] == [finished.songs[0].id]
@@ -234,6 +261,7 @@ def test_persona_from_a_song(sandbox, client, finished):
 
 
 # --- capabilities -----------------------------------------------------------------------------
+
 
 def test_probe_finds_what_the_sandbox_offers(sandbox, client):
     assert capabilities.probe(client).found == {name: capabilities.OFFERED for name in capabilities.GET_PROBES}

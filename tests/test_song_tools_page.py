@@ -1,5 +1,6 @@
 """Song tools, the export pack and the capabilities panel on the Task page, through AppTest, with
 real HTTP to a sandbox whose clock the test moves."""
+
 from __future__ import annotations
 
 import io
@@ -106,8 +107,14 @@ def test_stems_are_followed_into_two_players(finished, clock, client):
 
 def test_full_song_only_for_an_extension(finished, client, clock):
     first = finished.songs[0]
-    extended = client.extend(task_id=finished.task_id, clip_id=first.id, continue_at=15,
-                             lyrics="[Verse 2]\nstill raining", title=first.title, tags="synthwave")
+    extended = client.extend(
+        task_id=finished.task_id,
+        clip_id=first.id,
+        continue_at=15,
+        lyrics="[Verse 2]\nstill raining",
+        title=first.title,
+        tags="synthwave",
+    )
     clock.advance(PAST_DONE)
     at = open_task(finished.task_id)
     assert not [b for b in at.button if b.key and b.key.startswith("tool-start-full_song-")]
@@ -116,8 +123,9 @@ def test_full_song_only_for_an_extension(finished, client, clock):
     job = next(v for k, v in at.session_state["song_tool_jobs"].items() if k[1] == "full_song")
     clock.advance(PAST_DONE)
     tick(at, 2.1)
-    whole = at.session_state["song_tool_jobs"][next(k for k in at.session_state["song_tool_jobs"]
-                                                    if k[1] == "full_song")].task
+    whole = at.session_state["song_tool_jobs"][
+        next(k for k in at.session_state["song_tool_jobs"] if k[1] == "full_song")
+    ].task
     assert whole.task_id == job.task_id and whole.songs[0].kind == "concat"
 
 
@@ -136,7 +144,10 @@ def test_a_persona_is_remembered_and_offered_on_the_create_page(finished):
     picker = later.selectbox(key="cf_persona_pick")
     assert picker.options and "Harbour voice" in picker.options[0]
     picker.select_index(0).run()
-    assert later.session_state["cf_suno_persona_id::en"] and later.session_state["cf_suno_artist_clip_id::en"] == finished.songs[0].id
+    assert (
+        later.session_state["cf_suno_persona_id::en"]
+        and later.session_state["cf_suno_artist_clip_id::en"] == finished.songs[0].id
+    )
 
 
 def test_export_pack_is_built_with_every_file(finished):
@@ -205,8 +216,14 @@ def test_a_failing_timing_route_shows_the_error_and_recovers(finished, sandbox):
 
 def test_full_song_on_a_gateway_without_concat(finished, client, clock, sandbox):
     first = finished.songs[0]
-    extended = client.extend(task_id=finished.task_id, clip_id=first.id, continue_at=15,
-                             lyrics="[Verse 2]\nstill raining", title=first.title, tags="synthwave")
+    extended = client.extend(
+        task_id=finished.task_id,
+        clip_id=first.id,
+        continue_at=15,
+        lyrics="[Verse 2]\nstill raining",
+        title=first.title,
+        tags="synthwave",
+    )
     clock.advance(PAST_DONE)
     sandbox.config.offered = frozenset(FEATURES) - {"concat"}
     at = open_task(extended)

@@ -1,12 +1,13 @@
 """Submits recorded around the real POST to the sandbox: accepted, refused, and never answered."""
+
 from __future__ import annotations
 
 import pytest
 
 from lib.gateway import bodies
 from lib.gateway.client import GatewayClient
-from lib.gateway.profiles import GatewayProfile
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.gateway.profiles import GatewayProfile
 from lib.library.store import OUTCOME_UNKNOWN, REJECTED, HistoryStore
 from lib.studio.submit import Submission, submit_recorded
 from tests.conftest import API_KEY

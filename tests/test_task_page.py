@@ -1,4 +1,5 @@
 """The Task page through AppTest, talking real HTTP to a sandbox driven by a manual clock."""
+
 from pathlib import Path
 
 import pytest
@@ -117,10 +118,10 @@ def test_udio_in_both_dialects_found_without_a_platform(on_sandbox, client, cloc
     assert paths[:2] == [f"/suno/fetch/{task_id}", f"/udio/fetch/{task_id}"]
 
 
-@pytest.mark.parametrize("status, title, words", [
-    (401, "did not accept the API key", "无效的令牌"),
-    (403, "Not enough quota", "用户额度不足"),
-])
+@pytest.mark.parametrize(
+    "status, title, words",
+    [(401, "did not accept the API key", "无效的令牌"), (403, "Not enough quota", "用户额度不足")],
+)
 def test_gateway_errors_are_explained_not_thrown(on_sandbox, client, status, title, words):
     task_id = client.generate("x")
     on_sandbox.inject("status", status=status, times=None)
@@ -163,7 +164,9 @@ def test_refused_connection(monkeypatch, free_port):
 def test_hostile_text_is_escaped(on_sandbox, client, clock):
     task_id = client.generate_custom(
         lyrics="[Verse]\n[x](javascript:alert(1)) ![i](http://evil.invalid/x.png)\n<script>alert(1)</script>",
-        title="<img src=x onerror=alert(1)>", tags=":red[boom], **bold**")
+        title="<img src=x onerror=alert(1)>",
+        tags=":red[boom], **bold**",
+    )
     clock.advance(PAST_DONE)
     at = open_task(task_id)
     text = markdown(at)

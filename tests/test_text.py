@@ -1,13 +1,23 @@
 import pytest
 
-from lib.gateway.ids import split_ids, validate_id
 from lib.gateway.errors import InvalidInputError
+from lib.gateway.ids import split_ids, validate_id
 from lib.text import escape_markdown, is_http_url
 
 
-@pytest.mark.parametrize("text", ["[x](javascript:alert(1))", "![img](http://evil/x.png)",
-                                  "<img src=x onerror=alert(1)>", ":red[boom] :material/home:",
-                                  "$x^2$", "**bold** _it_ `code`", "# heading", "drum]n[bass"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1))",
+        "![img](http://evil/x.png)",
+        "<img src=x onerror=alert(1)>",
+        ":red[boom] :material/home:",
+        "$x^2$",
+        "**bold** _it_ `code`",
+        "# heading",
+        "drum]n[bass",
+    ],
+)
 def test_escaped_text_has_no_unescaped_markup(text):
     escaped = escape_markdown(text)
     # every punctuation character is preceded by a backslash

@@ -2,6 +2,7 @@
 never reaches a log record or an error in any spelling. Everything talks real HTTP on 127.0.0.1:
 to the sandbox gateway, or to a tiny ``http.server`` that echoes the key back in many spellings.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,6 +35,7 @@ def api_requests(sandbox, method: str, path: str) -> list[dict]:
 # --------------------------------------------------------------------------------------------
 # Retry decisions in the log
 # --------------------------------------------------------------------------------------------
+
 
 def test_a_get_retry_is_logged_with_attempt_and_delay(client, sandbox, caplog):
     task_id = client.generate("a song")
@@ -152,11 +154,13 @@ class _EchoGateway(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, status: int) -> None:
-        key = (self.headers.get("Authorization") or "")[len("Bearer "):]
+        key = (self.headers.get("Authorization") or "")[len("Bearer ") :]
         parts = [json.dumps(s) for s in spellings(key).values()]  # each one a valid JSON string
         partly = "".join(f"\\u{ord(c):04x}" if i % 3 == 0 else json.dumps(c)[1:-1] for i, c in enumerate(key))
-        text = ('{"code": "upstream_error", "message": "bad key: ' + partly + '", "data": null, '
-                '"echo": [' + ", ".join(parts) + "]}")
+        text = (
+            '{"code": "upstream_error", "message": "bad key: ' + partly + '", "data": null, '
+            '"echo": [' + ", ".join(parts) + "]}"
+        )
         data = text.encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -224,14 +228,24 @@ def test_the_sandboxs_echoed_key_is_kept_out_of_debug_logs(client, sandbox, capl
 # The route table
 # --------------------------------------------------------------------------------------------
 
+
 def test_routes_are_frozen_and_submit_routes_are_the_paid_posts():
     with pytest.raises(dataclasses.FrozenInstanceError):
         routes.SUNO_MUSIC.path = "/elsewhere"  # type: ignore[misc]
     paid = {route for route in routes.ROUTES.values() if route.paid}
     assert all(route.method == "POST" for route in paid)
-    assert routes.SUBMIT_ROUTES == {route.path for route in paid} == {
-        "/suno/submit/music", "/suno/submit/lyrics", "/suno/submit/concat", "/suno/uploads/audio-url",
-        "/suno/persona/create/", "/udio/submit/music"}
+    assert (
+        routes.SUBMIT_ROUTES
+        == {route.path for route in paid}
+        == {
+            "/suno/submit/music",
+            "/suno/submit/lyrics",
+            "/suno/submit/concat",
+            "/suno/uploads/audio-url",
+            "/suno/persona/create/",
+            "/udio/submit/music",
+        }
+    )
     assert not routes.SUNO_BATCH_FETCH.paid and routes.SUNO_BATCH_FETCH.method == "POST"
     assert all(routes.ROUTES[name].name == name for name in routes.ROUTES)
 
@@ -243,8 +257,9 @@ def test_route_templates_fill_each_placeholder_as_one_segment():
 
 
 def test_every_request_the_client_makes_is_in_the_route_table(client, sandbox, clock):
-    templates = [re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$")
-                 for route in routes.ROUTES.values()]
+    templates = [
+        re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(route.path)) + "$") for route in routes.ROUTES.values()
+    ]
     task_id = client.generate("a song")
     clock.advance(40)
     clip = client.fetch_task(task_id).songs[0]
@@ -262,6 +277,9 @@ def test_every_request_the_client_makes_is_in_the_route_table(client, sandbox, c
     seen = {(r["method"], r["path"]) for r in sandbox.requests}
     assert len(seen) >= 14
     for method, path in seen:
-        matching = [route for route, pattern in zip(routes.ROUTES.values(), templates)
-                    if pattern.match(path) and route.method == method]
+        matching = [
+            route
+            for route, pattern in zip(routes.ROUTES.values(), templates)
+            if pattern.match(path) and route.method == method
+        ]
         assert matching, (method, path)

@@ -3,6 +3,7 @@
 ``mv`` stays free text in the UI (gateways disagree on names), so everything here is a preset:
 an unknown ``mv`` gets the newer models' generous limits and is left for the gateway to judge.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,27 +30,38 @@ class SunoModel:
     purpose: str = ""  # "" for general models
 
 
-def _model(mv: str, version: str, since: str, limits: tuple[int, int], max_length: str, *,
-           offline: bool = False, purpose: str = "") -> SunoModel:
+def _model(
+    mv: str,
+    version: str,
+    since: str,
+    limits: tuple[int, int],
+    max_length: str,
+    *,
+    offline: bool = False,
+    purpose: str = "",
+) -> SunoModel:
     return SunoModel(mv, version, since, *limits, max_length, offline, purpose)
 
 
 _TAU, _UPLOAD = "cover/infill/persona", "legacy upload-extend"
 
-SUNO_MODELS: dict[str, SunoModel] = {m.mv: m for m in (
-    _model("chirp-v3-0", "v3.0", "", _OLD_LIMITS, "120 s", offline=True),
-    _model("chirp-v3-5", "v3.5", "", _OLD_LIMITS, "120 s (4 min with extend)", offline=True),
-    _model("chirp-v4", "v4", "2024-12-17", _OLD_LIMITS, "150 s"),
-    _model("chirp-auk", "v4.5", "2025-05-03", _NEW_LIMITS, "4 min"),
-    _model("chirp-auk-turbo", "v4.5-all", "2026-02", _NEW_LIMITS, "4 min"),
-    _model("chirp-bluejay", "v4.5+", "2025-07-17", _NEW_LIMITS, "8 min"),
-    _model("chirp-crow", "v5", "2025-09-23", _NEW_LIMITS, "8 min"),
-    _model("chirp-fenix", "v5.5", "2026-03-27", _NEW_LIMITS, "8 min"),
-    _model("chirp-v3-5-tau", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_TAU),
-    _model("chirp-v4-tau", "v4", "", _OLD_LIMITS, "150 s", purpose=_TAU),
-    _model("chirp-v3-5-upload", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_UPLOAD),
-    _model("chirp-v4-upload", "v4", "", _OLD_LIMITS, "150 s", purpose=_UPLOAD),
-)}
+SUNO_MODELS: dict[str, SunoModel] = {
+    m.mv: m
+    for m in (
+        _model("chirp-v3-0", "v3.0", "", _OLD_LIMITS, "120 s", offline=True),
+        _model("chirp-v3-5", "v3.5", "", _OLD_LIMITS, "120 s (4 min with extend)", offline=True),
+        _model("chirp-v4", "v4", "2024-12-17", _OLD_LIMITS, "150 s"),
+        _model("chirp-auk", "v4.5", "2025-05-03", _NEW_LIMITS, "4 min"),
+        _model("chirp-auk-turbo", "v4.5-all", "2026-02", _NEW_LIMITS, "4 min"),
+        _model("chirp-bluejay", "v4.5+", "2025-07-17", _NEW_LIMITS, "8 min"),
+        _model("chirp-crow", "v5", "2025-09-23", _NEW_LIMITS, "8 min"),
+        _model("chirp-fenix", "v5.5", "2026-03-27", _NEW_LIMITS, "8 min"),
+        _model("chirp-v3-5-tau", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_TAU),
+        _model("chirp-v4-tau", "v4", "", _OLD_LIMITS, "150 s", purpose=_TAU),
+        _model("chirp-v3-5-upload", "v3.5", "", _OLD_LIMITS, "120 s", purpose=_UPLOAD),
+        _model("chirp-v4-upload", "v4", "", _OLD_LIMITS, "150 s", purpose=_UPLOAD),
+    )
+}
 _ALIASES = {"chirp-v3.0": "chirp-v3-0", "chirp-v3.5": "chirp-v3-5"}  # spellings seen in docs
 
 # Offline models stay selectable (a gateway may still serve them) but go last.
@@ -59,8 +71,13 @@ _STEMS = ["chirp-auk"] + [mv for mv in _GENERAL if mv != "chirp-auk"]
 
 # The first choice of each mode is its default, the same as lib/bodies' builder defaults.
 _CHOICES: dict[str, list[str]] = {
-    "inspiration": _GENERAL, "custom": _GENERAL, "extend": _GENERAL,
-    "cover": _REMIX, "replace": _REMIX, "persona_song": _REMIX, "stems": _STEMS,
+    "inspiration": _GENERAL,
+    "custom": _GENERAL,
+    "extend": _GENERAL,
+    "cover": _REMIX,
+    "replace": _REMIX,
+    "persona_song": _REMIX,
+    "stems": _STEMS,
 }
 DEFAULT_SUNO_MODEL: dict[str, str] = {mode: choices[0] for mode, choices in _CHOICES.items()}
 
@@ -88,6 +105,16 @@ def suno_models_for(mode: str) -> list[str]:
 
 def models_frame() -> list[dict[str, Any]]:
     """One row per Suno model, for a pandas table."""
-    return [{"mv": m.mv, "version": m.version, "since": m.since, "prompt_limit": m.prompt_limit,
-             "tags_limit": m.tags_limit, "max_length": m.max_length, "purpose": m.purpose,
-             "offline": m.offline} for m in SUNO_MODELS.values()]
+    return [
+        {
+            "mv": m.mv,
+            "version": m.version,
+            "since": m.since,
+            "prompt_limit": m.prompt_limit,
+            "tags_limit": m.tags_limit,
+            "max_length": m.max_length,
+            "purpose": m.purpose,
+            "offline": m.offline,
+        }
+        for m in SUNO_MODELS.values()
+    ]

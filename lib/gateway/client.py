@@ -4,6 +4,7 @@
 body, and what its answer means. How a call travels — timeouts, retries (never for a paid POST),
 decoding and keeping the key out of everything — is ``lib.gateway.transport``'s alone.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,9 +48,17 @@ class GatewayClient:
         self.max_workers = max(1, max_workers)
         self._sleep = sleep
         self._transport = Transport(
-            base_url, api_key, timeout=timeout, submit_timeout=submit_timeout, max_retries=max_retries,
-            backoff=backoff, max_backoff=max_backoff, max_retry_after=max_retry_after,
-            pool_size=self.max_workers, sleep=sleep)
+            base_url,
+            api_key,
+            timeout=timeout,
+            submit_timeout=submit_timeout,
+            max_retries=max_retries,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+            pool_size=self.max_workers,
+            sleep=sleep,
+        )
 
     @property
     def base_url(self) -> str:
@@ -87,8 +96,9 @@ class GatewayClient:
     def fetch_task(self, task_id: str, platform: str = "suno") -> Task:
         task_id = validate_id(task_id, "task ID")
         route = r.FETCH[_platform(platform)]
-        return self._call(route, route.format(task_id=task_id),
-                          parse=lambda b: parse_task(b, platform, task_id=task_id))
+        return self._call(
+            route, route.format(task_id=task_id), parse=lambda b: parse_task(b, platform, task_id=task_id)
+        )
 
     def fetch_tasks(self, task_ids: Iterable[str], platform: str = "suno") -> dict[str, Task]:
         """Many tasks at once; IDs the gateway does not return are absent from the result."""
@@ -105,9 +115,8 @@ class GatewayClient:
     def _fetch_suno_batches(self, ids: list[str]) -> dict[str, Task]:
         wanted, found = set(ids), {}
         for start in range(0, len(ids), self.batch_size):
-            chunk = ids[start:start + self.batch_size]
-            tasks = self._call(r.SUNO_BATCH_FETCH, json={"ids": chunk},
-                               parse=lambda b: parse_task_list(b, "suno"))
+            chunk = ids[start : start + self.batch_size]
+            tasks = self._call(r.SUNO_BATCH_FETCH, json={"ids": chunk}, parse=lambda b: parse_task_list(b, "suno"))
             for task in tasks:
                 if task.task_id in wanted:
                     found[task.task_id] = task
@@ -147,7 +156,8 @@ class GatewayClient:
             if clock() + delay > deadline:
                 log.info("task %s still %s after %.0f s: no longer waited for", task_id, task.status.value, timeout)
                 raise errors.GatewayTimeoutError(
-                    f"task {task_id} still {task.status.value} after {timeout:.0f} s", route=task_id)
+                    f"task {task_id} still {task.status.value} after {timeout:.0f} s", route=task_id
+                )
             self._sleep(delay)
             delay = min(max_interval, delay * 1.25)  # new-api refreshes upstream every ~15 s
 
@@ -197,7 +207,7 @@ class GatewayClient:
         return self._submit(r.SUNO_CONCAT, body)
 
     def upload_audio_url(self, url: str) -> str:
-        if not urlsplit(url or "").scheme in ("http", "https"):
+        if urlsplit(url or "").scheme not in ("http", "https"):
             raise errors.InvalidInputError("the audio to upload needs a public http(s) URL")
         return self._submit(r.SUNO_UPLOAD, {"url": url})
 
@@ -213,11 +223,16 @@ class GatewayClient:
     def udio_generate(self, prompt: str, **options: Any) -> str:
         return self.submit_udio_music(bodies.udio_music(prompt, **options))
 
-    def udio_continue(self, song_id: str, prompt: str, *, position: float = 0.4,
-                      precede: bool = False, **options: Any) -> str:
-        body = bodies.udio_music(prompt, mode="precede" if precede else "continuation",
-                                 song_id=validate_id(song_id, "song ID"),
-                                 song_section_start=position, **options)
+    def udio_continue(
+        self, song_id: str, prompt: str, *, position: float = 0.4, precede: bool = False, **options: Any
+    ) -> str:
+        body = bodies.udio_music(
+            prompt,
+            mode="precede" if precede else "continuation",
+            song_id=validate_id(song_id, "song ID"),
+            song_section_start=position,
+            **options,
+        )
         return self.submit_udio_music(body)
 
     # --- Suno act routes (GET; the gateway converts on first call) -------------------------
@@ -234,10 +249,17 @@ class GatewayClient:
         words = body.get("aligned_words") if isinstance(body, Mapping) else None
         if not isinstance(words, list):
             raise errors.ProtocolError("the gateway's timing answer has no aligned_words")
-        return [AlignedWord(word=str(w.get("word", "")), start_s=float(w.get("start_s") or 0),
-                            end_s=float(w.get("end_s") or 0), success=bool(w.get("success", True)),
-                            p_align=w.get("p_align"))
-                for w in words if isinstance(w, Mapping)]
+        return [
+            AlignedWord(
+                word=str(w.get("word", "")),
+                start_s=float(w.get("start_s") or 0),
+                end_s=float(w.get("end_s") or 0),
+                success=bool(w.get("success", True)),
+                p_align=w.get("p_align"),
+            )
+            for w in words
+            if isinstance(w, Mapping)
+        ]
 
     def request_stems(self, clip_id: str) -> list[Song]:
         """The older GET stems route: two new clips to follow with ``fetch_clips``."""
@@ -262,8 +284,13 @@ class GatewayClient:
             self._call(Route(_PROBE, "GET", route), route, retry=False)
         except errors.UnsupportedRouteError:
             return False
-        except (errors.AuthenticationError, errors.QuotaError, errors.GatewayConnectionError,
-                errors.ServerError, errors.RateLimitError):
+        except (
+            errors.AuthenticationError,
+            errors.QuotaError,
+            errors.GatewayConnectionError,
+            errors.ServerError,
+            errors.RateLimitError,
+        ):
             raise
         except errors.GatewayError:
             return True
@@ -311,7 +338,10 @@ def _find_url(body: Any, suffix: str, keys: tuple[str, ...]) -> str | None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str) and item.startswith(("http://", "https://")) \
-                and urlsplit(item).path.lower().endswith(suffix):
+        elif (
+            isinstance(item, str)
+            and item.startswith(("http://", "https://"))
+            and urlsplit(item).path.lower().endswith(suffix)
+        ):
             return item
     return None

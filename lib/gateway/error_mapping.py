@@ -5,6 +5,7 @@ Two error envelopes exist on new-api-derived gateways: the task layer's
 ``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. Some
 gateways answer business errors with HTTP 200, so the body decides as much as the status.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,13 +15,30 @@ from lib.gateway import errors
 
 _SUCCESS_CODES = {"success", "ok", "200", "0", "1", "true"}
 _NOT_FOUND = ("task_not_exist", "task not exist", "task_origin_not_exist", "task not found")
-_QUOTA = ("insufficient_user_quota", "quota_not_enough", "pre_consume_token_quota_failed",
-          "insufficient_quota", "额度不足", "额度已用尽", "余额不足", "quota is not enough")
+_QUOTA = (
+    "insufficient_user_quota",
+    "quota_not_enough",
+    "pre_consume_token_quota_failed",
+    "insufficient_quota",
+    "额度不足",
+    "额度已用尽",
+    "余额不足",
+    "quota is not enough",
+)
 _UNSUPPORTED = ("invalid_action",)
 _RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁")
 _BAD_REQUEST = ("invalid_request", "bad_request", "prompt_empty", "read_request_body_failed")
-_AUTH = ("无效的令牌", "未提供令牌", "令牌已过期", "令牌状态不可用", "invalid token", "invalid_token",
-         "unauthorized", "invalid api key", "invalid_api_key")
+_AUTH = (
+    "无效的令牌",
+    "未提供令牌",
+    "令牌已过期",
+    "令牌状态不可用",
+    "invalid token",
+    "invalid_token",
+    "unauthorized",
+    "invalid api key",
+    "invalid_api_key",
+)
 
 
 def error_from_body(
@@ -40,8 +58,9 @@ def error_from_body(
     if message is None and text:
         message = text.strip()[:500]
     cls = _classify(status, code, message or "")
-    kwargs = dict(status=status, code=None if code is None else str(code),
-                  request_id=request_id, body=text, route=route)
+    kwargs = dict(
+        status=status, code=None if code is None else str(code), request_id=request_id, body=text, route=route
+    )
     if cls is errors.RateLimitError:
         return errors.RateLimitError(message or "", retry_after=retry_after, **kwargs)
     return cls(message or "", **kwargs)

@@ -4,6 +4,7 @@ Every error keeps the gateway's own words (``gateway_message``, often Chinese), 
 the gateway's ``code`` and the request id when there is one, so the UI can show them verbatim and
 add a hint in the user's language keyed on ``kind``.
 """
+
 from __future__ import annotations
 
 import re

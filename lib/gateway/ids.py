@@ -1,4 +1,5 @@
 """Task, clip and song IDs: opaque strings, but only of the shapes gateways hand out."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,7 @@ def validate_id(value: object, what: str = "ID") -> str:
     if len(text) > MAX_ID_LENGTH:
         raise InvalidInputError(f"the {what} is longer than {MAX_ID_LENGTH} characters")
     if not _ID.fullmatch(text):
-        raise InvalidInputError(
-            f"the {what} may only hold letters, digits and . _ : - (got {text[:40]!r})")
+        raise InvalidInputError(f"the {what} may only hold letters, digits and . _ : - (got {text[:40]!r})")
     return text
 
 

@@ -3,6 +3,7 @@
 Frozen dataclasses: cheap, picklable (safe for ``st.cache_data``) and explicit. The parser in
 ``lib.gateway.parser`` builds them; nothing here knows about HTTP or JSON shapes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

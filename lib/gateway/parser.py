@@ -5,15 +5,16 @@ Gateways wrap the same Suno/Udio objects in different envelopes and spellings (r
 body with nothing task-like is a ``ProtocolError`` rather than an empty task, and an error
 envelope raises the matching ``GatewayError``.
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from lib.gateway.errors import ProtocolError
 from lib.gateway.error_mapping import error_from_body
+from lib.gateway.errors import ProtocolError
 from lib.gateway.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
 from lib.text import is_http_url
 
@@ -50,8 +51,18 @@ _CLIP_STATUS_OF_TASK = {
     TaskStatus.FAILURE: "error",
 }
 _PERCENT = re.compile(r"-?\d+(?:\.\d+)?")
-_TASK_KEYS = ("task_id", "taskId", "status", "state", "progress", "submit_time", "submitTime",
-              "fail_reason", "failReason", "action")
+_TASK_KEYS = (
+    "task_id",
+    "taskId",
+    "status",
+    "state",
+    "progress",
+    "submit_time",
+    "submitTime",
+    "fail_reason",
+    "failReason",
+    "action",
+)
 
 
 def status_from_word(word: Any) -> TaskStatus | None:
@@ -86,8 +97,9 @@ def parse_task_list(body: Any, platform: str = "suno") -> list[Task]:
         return []
     if not isinstance(rows, list):
         raise ProtocolError("the gateway's batch answer is not a list of tasks")
-    return [_build_task(row, platform, None, raw=row) for row in rows
-            if isinstance(row, Mapping) and _looks_like_task(row)]
+    return [
+        _build_task(row, platform, None, raw=row) for row in rows if isinstance(row, Mapping) and _looks_like_task(row)
+    ]
 
 
 def extract_task_id(body: Any) -> str:
@@ -109,6 +121,7 @@ def extract_task_id(body: Any) -> str:
 
 
 # --- envelope -----------------------------------------------------------------------------
+
 
 def _raise_for_envelope(body: Any, status: int | None = None) -> None:
     error = error_from_body(status, body)
@@ -140,8 +153,11 @@ def _looks_like_task(obj: Any) -> bool:
     if isinstance(obj.get("songs"), list) or isinstance(obj.get("clips"), (list, Mapping)):
         return True
     inner = obj.get("data")
-    return isinstance(inner, list) and any(isinstance(x, Mapping) for x in inner) or (
-        isinstance(inner, Mapping) and (isinstance(inner.get("songs"), list) or "text" in inner))
+    return (
+        isinstance(inner, list)
+        and any(isinstance(x, Mapping) for x in inner)
+        or (isinstance(inner, Mapping) and (isinstance(inner.get("songs"), list) or "text" in inner))
+    )
 
 
 def _is_scalar(value: Any) -> bool:
@@ -149,6 +165,7 @@ def _is_scalar(value: Any) -> bool:
 
 
 # --- task -----------------------------------------------------------------------------------
+
 
 def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> Task:
     payload = obj.get("data")
@@ -166,15 +183,17 @@ def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> T
     if status is TaskStatus.FAILURE and not fail_reason:
         fail_reason = next((s.error for s in songs if s.error), "")
     return Task(
-        task_id=_text(_first(obj, "task_id", "taskId")) or task_id or _id_from_songs(raw_songs)
-        or _text(obj.get("id")) or "",
+        task_id=_text(_first(obj, "task_id", "taskId"))
+        or task_id
+        or _id_from_songs(raw_songs)
+        or _text(obj.get("id"))
+        or "",
         platform=platform if platform in PLATFORMS else ("udio" if is_udio else "suno"),
         status=status,
         action=action or ("LYRICS" if lyrics else ""),
         progress=_progress(_first(obj, "progress")),
         fail_reason=fail_reason,
-        submitted_at=_time(_first(obj, "submit_time", "submitTime", "created_at", "createdAt",
-                                  "create_time")),
+        submitted_at=_time(_first(obj, "submit_time", "submitTime", "created_at", "createdAt", "create_time")),
         started_at=_time(_first(obj, "start_time", "startTime")),
         finished_at=_time(_first(obj, "finish_time", "finishTime")),
         songs=songs,
@@ -187,8 +206,9 @@ def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> T
 def _song_objects(obj: Mapping, payload: Any) -> list[Mapping]:
     for candidate in (obj.get("songs"), obj.get("clips")):
         if isinstance(candidate, Mapping):  # GoAPI-style: clips keyed by clip ID
-            candidate = [dict(clip, id=clip.get("id") or key) for key, clip in candidate.items()
-                         if isinstance(clip, Mapping)]
+            candidate = [
+                dict(clip, id=clip.get("id") or key) for key, clip in candidate.items() if isinstance(clip, Mapping)
+            ]
         if isinstance(candidate, list):
             return [s for s in candidate if isinstance(s, Mapping)]
     if isinstance(payload, Mapping):
@@ -225,6 +245,7 @@ def _id_from_songs(songs: list[Mapping]) -> str:
 
 # --- songs ----------------------------------------------------------------------------------
 
+
 def _is_udio_song(song: Mapping, platform_is_udio: bool) -> bool:
     return "song_path" in song or "finished" in song or (platform_is_udio and "audio_url" not in song)
 
@@ -238,22 +259,25 @@ def _suno_song(clip: Mapping) -> Song:
         done = _progress(clip.get("progress")) == 100
         has_audio = _url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl"))
         status = "complete" if done and has_audio else "streaming" if has_audio else "queued"
-    error = _text(_first(meta, "error_message") or _first(clip, "error_message", "errorMessage")
-                  or (clip.get("msg") if status == "error" else None))
+    error = _text(
+        _first(meta, "error_message")
+        or _first(clip, "error_message", "errorMessage")
+        or (clip.get("msg") if status == "error" else None)
+    )
     return Song(
         id=_text(_first(clip, "id", "clip_id", "clipId")),
         title=_text(clip.get("title")),
         tags=_tags(_first(meta, "tags") if meta.get("tags") not in (None, "") else clip.get("tags")),
-        lyrics=_text(_first(meta, "prompt") if meta.get("prompt") not in (None, "") else
-                     _first(clip, "prompt", "lyric", "lyrics")),
+        lyrics=_text(
+            _first(meta, "prompt")
+            if meta.get("prompt") not in (None, "")
+            else _first(clip, "prompt", "lyric", "lyrics")
+        ),
         description=_text(_first(meta, "gpt_description_prompt") or clip.get("gpt_description_prompt")),
-        audio_url=_url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl", "stream_audio_url",
-                              "streamAudioUrl")),
-        image_url=_url(_first(clip, "image_large_url", "imageLargeUrl", "image_url", "imageUrl",
-                              "cld2ImageUrl")),
+        audio_url=_url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl", "stream_audio_url", "streamAudioUrl")),
+        image_url=_url(_first(clip, "image_large_url", "imageLargeUrl", "image_url", "imageUrl", "cld2ImageUrl")),
         video_url=_url(_first(clip, "video_url", "videoUrl", "cld2VideoUrl")),
-        duration=_number(_first(meta, "duration") if meta.get("duration") is not None
-                         else clip.get("duration")),
+        duration=_number(_first(meta, "duration") if meta.get("duration") is not None else clip.get("duration")),
         model=_text(_first(clip, "model_name", "modelName", "mv", "model", "major_model_version")),
         status=status,
         error=error,
@@ -314,11 +338,11 @@ def _is_lyrics_payload(payload: Any) -> bool:
 
 
 def _lyrics(payload: Mapping) -> Lyrics:
-    return Lyrics(title=_text(payload.get("title")), text=_text(payload.get("text")),
-                  tags=_tags(payload.get("tags")))
+    return Lyrics(title=_text(payload.get("title")), text=_text(payload.get("text")), tags=_tags(payload.get("tags")))
 
 
 # --- scalars --------------------------------------------------------------------------------
+
 
 def _first(obj: Mapping, *keys: str) -> Any:
     for key in keys:
@@ -387,12 +411,12 @@ def _time(value: Any) -> datetime | None:
             except ValueError:
                 return None
             if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)
-            return parsed.astimezone(timezone.utc)
+                parsed = parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC)
     if not isinstance(value, (int, float)) or value <= 0:
         return None
     try:
         seconds = value / 1000 if value > 1e12 else value  # a huge int overflows the division
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None

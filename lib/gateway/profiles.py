@@ -1,5 +1,6 @@
 """Gateway profiles from the environment and ``.streamlit/secrets.toml`` (no Streamlit here:
 the caller passes the secrets as a plain mapping)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,6 +46,7 @@ def load_profiles(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> lis
             continue
         if any(p.name == name for p in profiles) or name in (SANDBOX, CUSTOM):
             name = f"{name}-2"
-        profiles.append(GatewayProfile(str(name), str(section["base_url"]).strip(),
-                                       str(section.get("api_key") or "").strip()))
+        profiles.append(
+            GatewayProfile(str(name), str(section["base_url"]).strip(), str(section.get("api_key") or "").strip())
+        )
     return profiles

@@ -5,6 +5,7 @@ everything free (GETs and the batch fetch POST) may be repeated. The Create form
 the submit record and the "copy as code" snippets take their paths and methods from here, so a
 route is spelled in one place only.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ class Route:
 
     @property
     def platform(self) -> str:
-        """"suno" or "udio": the path's first segment."""
+        """ "suno" or "udio": the path's first segment."""
         return self.path.split("/")[1]
 
     @property
@@ -32,6 +33,7 @@ class Route:
     def format(self, **params: str | Sequence[str]) -> str:
         """The path with each placeholder filled, percent-encoded as one segment; a sequence is
         joined with commas (the feed route takes several clip IDs)."""
+
         def segment(value: str | Sequence[str]) -> str:
             if isinstance(value, str):
                 return quote(value, safe="")
@@ -64,11 +66,26 @@ SUNO_TIMING = Route("suno.act.timing", "GET", "/suno/act/timing/{clip_id}")
 SUNO_STEMS = Route("suno.act.stems", "GET", "/suno/act/stems/{clip_id}")
 SUNO_MIDI = Route("suno.act.midi", "GET", "/suno/act/midi/{clip_id}")
 
-ROUTES: dict[str, Route] = {route.name: route for route in (
-    SUNO_MUSIC, SUNO_LYRICS, SUNO_CONCAT, SUNO_UPLOAD, SUNO_PERSONA, UDIO_MUSIC,
-    SUNO_FETCH, UDIO_FETCH, SUNO_BATCH_FETCH, SUNO_FEED,
-    SUNO_WAV, SUNO_MP4, SUNO_TIMING, SUNO_STEMS, SUNO_MIDI,
-)}
+ROUTES: dict[str, Route] = {
+    route.name: route
+    for route in (
+        SUNO_MUSIC,
+        SUNO_LYRICS,
+        SUNO_CONCAT,
+        SUNO_UPLOAD,
+        SUNO_PERSONA,
+        UDIO_MUSIC,
+        SUNO_FETCH,
+        UDIO_FETCH,
+        SUNO_BATCH_FETCH,
+        SUNO_FEED,
+        SUNO_WAV,
+        SUNO_MP4,
+        SUNO_TIMING,
+        SUNO_STEMS,
+        SUNO_MIDI,
+    )
+}
 FETCH = {"suno": SUNO_FETCH, "udio": UDIO_FETCH}
 SUBMITS: dict[str, Route] = {route.path: route for route in ROUTES.values() if route.paid}
 SUBMIT_ROUTES = frozenset(SUBMITS)  # the paths a previewed body may be POSTed to

@@ -11,6 +11,7 @@ Rules (reference §6.4, DEVELOPERS.md):
 - every call has (connect, read) timeouts — a paid POST a longer read timeout — and a body cap.
   There is no overall deadline per call: the read timeout bounds each wait for bytes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,8 +36,7 @@ log = logging.getLogger(__name__)
 USER_AGENT = "MusicTaskStudio/0.1 (+https://github.com/)"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRYABLE = (errors.GatewayConnectionError, errors.RateLimitError, errors.ServerError)
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n",
-                 "\r": "\\r", "\t": "\\t"}
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -111,10 +111,17 @@ def key_spellings(key: str) -> tuple[str, ...]:
     escaped = json.dumps(key)[1:-1]
     units = _utf16_units(key)
     raw = key.encode()
-    forms = {key, escaped, escaped.replace("/", "\\/"), key.replace("/", "\\/"),
-             json.dumps(key, ensure_ascii=False)[1:-1],
-             "".join(f"\\u{u:04x}" for u in units), "".join(f"\\u{u:04X}" for u in units),
-             "".join(f"%{b:02X}" for b in raw), "".join(f"%{b:02x}" for b in raw)}
+    forms = {
+        key,
+        escaped,
+        escaped.replace("/", "\\/"),
+        key.replace("/", "\\/"),
+        json.dumps(key, ensure_ascii=False)[1:-1],
+        "".join(f"\\u{u:04x}" for u in units),
+        "".join(f"\\u{u:04X}" for u in units),
+        "".join(f"%{b:02X}" for b in raw),
+        "".join(f"%{b:02x}" for b in raw),
+    }
     for encoded in (quote(key, safe=""), quote(key), quote_plus(key, safe="")):
         forms |= {encoded, re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), encoded)}
     for core in _base64_cores(raw):
@@ -125,7 +132,7 @@ def key_spellings(key: str) -> tuple[str, ...]:
 def _utf16_units(text: str) -> list[int]:
     """What JSON's ``\\uXXXX`` escapes spell ``text`` with (surrogate pairs beyond the BMP)."""
     data = text.encode("utf-16-be", "surrogatepass")
-    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+    return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
 
 
 def _base64_cores(raw: bytes) -> set[str]:
@@ -133,7 +140,7 @@ def _base64_cores(raw: bytes) -> set[str]:
     cores = set()
     for offset in range(3):
         encoded = base64.b64encode(bytes(offset) + raw).decode()
-        cores.add(encoded[-(-8 * offset // 6):8 * (offset + len(raw)) // 6])
+        cores.add(encoded[-(-8 * offset // 6) : 8 * (offset + len(raw)) // 6])
     return cores
 
 
@@ -181,8 +188,15 @@ class Transport:
     def host(self) -> str:
         return urlsplit(self.base_url).netloc
 
-    def call(self, route: Route, path: str | None = None, *, json: Any = None, retry: bool | None = None,
-             parse: Callable[[Any], Any] | None = None) -> Any:
+    def call(
+        self,
+        route: Route,
+        path: str | None = None,
+        *,
+        json: Any = None,
+        retry: bool | None = None,
+        parse: Callable[[Any], Any] | None = None,
+    ) -> Any:
         """One call of ``route`` (at ``path``, its filled template); ``parse`` turns the body into
         the result, and an error it raises keeps the answer's HTTP status, request id and path.
         Free routes retry unless ``retry=False``; a paid route never does."""
@@ -224,8 +238,9 @@ class Transport:
 
     # --- retries ---------------------------------------------------------------------------
 
-    def _retry_delay(self, route: Route, path: str, attempt: int, error: errors.GatewayError,
-                     retry: bool) -> float | None:
+    def _retry_delay(
+        self, route: Route, path: str, attempt: int, error: errors.GatewayError, retry: bool
+    ) -> float | None:
         """The pause before the next attempt, or None (logged with why) when there is none."""
         if route.paid:
             why = "a paid request is sent once and never retried automatically"
@@ -241,10 +256,19 @@ class Transport:
             elif delay is None:
                 why = f"Retry-After {retry_after:g} s is over the {self.max_retry_after:g} s cap"
             else:
-                self._log(logging.INFO, "%s %s [%s] attempt %d of %d failed (%s: %s); retrying in %.2f s%s",
-                          route.method, path, route.name, attempt + 1, self.max_retries + 1,
-                          type(error).__name__, error, delay,
-                          " (Retry-After)" if retry_after is not None else "")
+                self._log(
+                    logging.INFO,
+                    "%s %s [%s] attempt %d of %d failed (%s: %s); retrying in %.2f s%s",
+                    route.method,
+                    path,
+                    route.name,
+                    attempt + 1,
+                    self.max_retries + 1,
+                    type(error).__name__,
+                    error,
+                    delay,
+                    " (Retry-After)" if retry_after is not None else "",
+                )
                 return delay
         self._failed(route, path, attempt, error, why)
         return None
@@ -253,12 +277,21 @@ class Transport:
         retry_after = getattr(error, "retry_after", None)
         if retry_after is not None:
             return retry_after if retry_after <= self.max_retry_after else None
-        delay = min(self.max_backoff, self.backoff * 2 ** attempt)
+        delay = min(self.max_backoff, self.backoff * 2**attempt)
         return delay * random.uniform(0.75, 1.0)
 
     def _failed(self, route: Route, path: str, attempt: int, error: errors.GatewayError, why: str) -> None:
-        self._log(logging.INFO, "%s %s [%s] attempt %d failed (%s: %s); not retried: %s",
-                  route.method, path, route.name, attempt + 1, type(error).__name__, error, why)
+        self._log(
+            logging.INFO,
+            "%s %s [%s] attempt %d failed (%s: %s); not retried: %s",
+            route.method,
+            path,
+            route.name,
+            attempt + 1,
+            type(error).__name__,
+            error,
+            why,
+        )
 
     def _log(self, level: int, message: str, *args: Any) -> None:
         """Logs the formatted, scrubbed text only (no headers, no key in any spelling)."""
@@ -272,21 +305,23 @@ class Transport:
         paid = route.paid
         try:
             timeout = (self.timeout[0], self.submit_timeout) if paid else self.timeout
-            response = self._session.request(route.method, url, json=payload, timeout=timeout,
-                                             stream=True, allow_redirects=not paid)
+            response = self._session.request(
+                route.method, url, json=payload, timeout=timeout, stream=True, allow_redirects=not paid
+            )
             try:
                 content = _read_capped(response)
             finally:
                 response.close()
         except requests.ConnectTimeout:
             raise errors.GatewayTimeoutError(
-                f"could not connect to {self.host} within {self.timeout[0]:g} s", route=path) from None
+                f"could not connect to {self.host} within {self.timeout[0]:g} s", route=path
+            ) from None
         except (requests.ReadTimeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             reached = not _never_connected(exc)
             if paid and reached:
                 raise errors.OutcomeUnknownError(
-                    f"no answer from {self.host} after the request was sent: it may have been "
-                    "accepted", route=path) from None
+                    f"no answer from {self.host} after the request was sent: it may have been accepted", route=path
+                ) from None
             cls = errors.GatewayTimeoutError if isinstance(exc, requests.ReadTimeout) else errors.GatewayConnectionError
             raise cls(f"{_describe(exc)} ({self.host})", route=path) from None
         except requests.RequestException as exc:
@@ -312,14 +347,24 @@ class Transport:
         if looks_html and body is None and (status < 400 or status in (404, 405)):
             raise errors.UnsupportedRouteError(
                 "the gateway answered a web page instead of JSON: it does not offer this route",
-                status=status, request_id=request_id, body=text[:2000], route=route)
-        error = error_from_body(status, body, request_id=request_id, route=route,
-                                text=text[:2000], retry_after=_retry_after(response))
+                status=status,
+                request_id=request_id,
+                body=text[:2000],
+                route=route,
+            )
+        error = error_from_body(
+            status, body, request_id=request_id, route=route, text=text[:2000], retry_after=_retry_after(response)
+        )
         if error is not None:
             raise error
         if body is None:
-            raise errors.ProtocolError("the gateway's answer is not readable JSON", status=status,
-                                       request_id=request_id, body=text[:2000], route=route)
+            raise errors.ProtocolError(
+                "the gateway's answer is not readable JSON",
+                status=status,
+                request_id=request_id,
+                body=text[:2000],
+                route=route,
+            )
         return body
 
 
@@ -332,7 +377,12 @@ def _unread_success(error: errors.GatewayError) -> errors.GatewayError:
     return errors.OutcomeUnknownError(
         f"the gateway answered HTTP {error.status}, but its answer could not be read "
         f"({error.gateway_message}): the request may have been accepted",
-        status=error.status, code=error.code, request_id=error.request_id, body=error.body, route=error.route)
+        status=error.status,
+        code=error.code,
+        request_id=error.request_id,
+        body=error.body,
+        route=error.route,
+    )
 
 
 def _read_capped(response: requests.Response) -> bytes:
@@ -342,7 +392,9 @@ def _read_capped(response: requests.Response) -> bytes:
         if size > MAX_BODY_BYTES:
             raise errors.ProtocolError(
                 f"the gateway's answer is larger than {MAX_BODY_BYTES // 2**20} MB",
-                status=response.status_code, request_id=_request_id(response))
+                status=response.status_code,
+                request_id=_request_id(response),
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -367,22 +419,33 @@ def _retry_after(response: requests.Response) -> float | None:
 
 def _never_connected(exc: Exception) -> bool:
     text = repr(exc)
-    return any(s in text for s in ("NewConnectionError", "NameResolutionError", "Connection refused",
-                                   "ConnectTimeout", "Failed to resolve", "SSLError"))
+    return any(
+        s in text
+        for s in (
+            "NewConnectionError",
+            "NameResolutionError",
+            "Connection refused",
+            "ConnectTimeout",
+            "Failed to resolve",
+            "SSLError",
+        )
+    )
 
 
 def _describe(exc: Exception) -> str:
     text = repr(exc)
-    for needle, words in (("Connection refused", "connection refused"),
-                          ("NameResolution", "host name could not be resolved"),
-                          ("Failed to resolve", "host name could not be resolved"),
-                          ("SSL", "TLS handshake failed"),
-                          ("ReadTimeout", "no answer in time"),
-                          ("Read timed out", "no answer in time"),
-                          ("RemoteDisconnected", "the gateway closed the connection"),
-                          ("reset by peer", "the gateway closed the connection"),
-                          ("IncompleteRead", "the answer was cut off"),
-                          ("InvalidChunkLength", "the answer was cut off")):
+    for needle, words in (
+        ("Connection refused", "connection refused"),
+        ("NameResolution", "host name could not be resolved"),
+        ("Failed to resolve", "host name could not be resolved"),
+        ("SSL", "TLS handshake failed"),
+        ("ReadTimeout", "no answer in time"),
+        ("Read timed out", "no answer in time"),
+        ("RemoteDisconnected", "the gateway closed the connection"),
+        ("reset by peer", "the gateway closed the connection"),
+        ("IncompleteRead", "the answer was cut off"),
+        ("InvalidChunkLength", "the answer was cut off"),
+    ):
         if needle in text:
             return words
     return "network error"

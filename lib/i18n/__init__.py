@@ -4,6 +4,7 @@
 back to English, and a test keeps both catalogs' keys and placeholders identical. The catalogs
 are read once, at import.
 """
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 
 Written out so every key appears literally in the source (a test checks no key is unused).
 """
+
 from __future__ import annotations
 
 # TaskStatus values plus the history library's submit states (lib.library.store.ALL_STATUSES).

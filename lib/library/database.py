@@ -4,6 +4,7 @@ driver errors into ``HistoryUnavailable``.
 What makes SQLite safe for several processes at once (WAL, BEGIN IMMEDIATE, the busy timeout)
 lives here, so the store only ever says "read" or "write".
 """
+
 from __future__ import annotations
 
 import sqlite3

@@ -4,13 +4,14 @@ the statuses a row can hold, and the values a fetched task or a submit writes in
 Nothing here touches the database, so these conversions can be read (and tested) on their own;
 the table definitions live in ``schema``, the reading and writing in ``store``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,8 +25,7 @@ REJECTED = "REJECTED"
 SUBMIT_STATUSES = (SENDING, OUTCOME_UNKNOWN, REJECTED)
 ALL_STATUSES = tuple(s.value for s in TaskStatus) + SUBMIT_STATUSES
 # A row in one of these will not change by fetching it again.
-FINAL_STATUSES = frozenset({TaskStatus.SUCCESS.value, TaskStatus.FAILURE.value,
-                            TaskStatus.UNKNOWN.value, REJECTED})
+FINAL_STATUSES = frozenset({TaskStatus.SUCCESS.value, TaskStatus.FAILURE.value, TaskStatus.UNKNOWN.value, REJECTED})
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ _PERSONA_FIELDS = tuple(f.name for f in fields(Persona))
 
 # --- rows -> records -----------------------------------------------------------------------------
 
+
 def entry_from_row(row: Mapping[str, Any]) -> HistoryEntry:
     values = {name: row[name] for name in _ENTRY_FIELDS}
     for name in ("submitted_at", "first_seen", "updated_at"):
@@ -100,6 +101,7 @@ def persona_from_row(row: Mapping[str, Any]) -> Persona:
 
 
 # --- what gets written ---------------------------------------------------------------------------
+
 
 def task_row_values(task: Task, now: datetime) -> dict[str, Any]:
     """The columns a fetch fills in from the gateway's answer (the first song stands for all)."""
@@ -139,6 +141,7 @@ def safe_url(url: str) -> str:
 
 # A submit's row shows what was asked for until the first fetch shows what was made.
 
+
 def request_title(body: Any) -> str:
     return str(body.get("title") or "")[:500] if isinstance(body, Mapping) else ""
 
@@ -147,8 +150,7 @@ def request_prompt(body: Any) -> str:
     if not isinstance(body, Mapping):
         return ""
     params = body.get("gen_params") if isinstance(body.get("gen_params"), Mapping) else {}
-    for value in (body.get("gpt_description_prompt"), body.get("prompt"), params.get("prompt"),
-                  params.get("lyrics")):
+    for value in (body.get("gpt_description_prompt"), body.get("prompt"), params.get("prompt"), params.get("lyrics")):
         if value:
             return str(value)[:4000]
     return ""
@@ -160,12 +162,13 @@ def request_tags(body: Any) -> str:
 
 # --- time ----------------------------------------------------------------------------------------
 
+
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything stored is UTC."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

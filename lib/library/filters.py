@@ -1,9 +1,10 @@
 """What the History page asks the library for: ``HistoryFilter`` and its translation into SQL
 conditions on the tasks table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,11 +44,16 @@ def sql_conditions(filters: HistoryFilter) -> list[Any]:
         found.append(tasks.c.starred.is_(True))
     text = filters.text.strip()
     if text:
-        found.append(sa.or_(*(column.icontains(text, autoescape=True) for column in
-                              (tasks.c.title, tasks.c.prompt, tasks.c.tags, tasks.c.task_id,
-                               tasks.c.note))))
+        found.append(
+            sa.or_(
+                *(
+                    column.icontains(text, autoescape=True)
+                    for column in (tasks.c.title, tasks.c.prompt, tasks.c.tags, tasks.c.task_id, tasks.c.note)
+                )
+            )
+        )
     return found
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)

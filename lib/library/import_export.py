@@ -3,6 +3,7 @@
 No Streamlit here. Exports carry the key's fingerprint at most, never the key: ``HistoryEntry``
 has no key to leak, and nothing here adds one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from lib.gateway.errors import InvalidInputError
@@ -23,10 +24,31 @@ from lib.library.entries import HistoryEntry
 EXPORT_FORMAT = "music-task-studio/history"
 EXPORT_VERSION = 1
 EXPORT_COLUMNS = (
-    "task_id", "platform", "status", "title", "model", "duration", "song_count", "progress",
-    "fail_reason", "submitted_at", "first_seen", "updated_at", "gateway_name", "gateway_url",
-    "key_fingerprint", "origin", "action", "route", "prompt", "tags", "cover_url", "starred",
-    "note", "submit_error", "request_body",
+    "task_id",
+    "platform",
+    "status",
+    "title",
+    "model",
+    "duration",
+    "song_count",
+    "progress",
+    "fail_reason",
+    "submitted_at",
+    "first_seen",
+    "updated_at",
+    "gateway_name",
+    "gateway_url",
+    "key_fingerprint",
+    "origin",
+    "action",
+    "route",
+    "prompt",
+    "tags",
+    "cover_url",
+    "starred",
+    "note",
+    "submit_error",
+    "request_body",
 )
 DEFAULT_IMPORT_LIMIT = 500
 
@@ -40,6 +62,7 @@ _DELIMITERS = (",", "\t", ";")
 
 
 # --- export ------------------------------------------------------------------------------------
+
 
 def export_csv(entries: Iterable[HistoryEntry]) -> bytes:
     """UTF-8 with a BOM: without it Excel reads the file as the local code page and garbles
@@ -59,8 +82,12 @@ def export_json(entries: Iterable[HistoryEntry], *, now: datetime | None = None)
         task["request_body"] = _parsed(entry.request_body)
         task["last_body"] = _parsed(entry.last_body)
         tasks.append(task)
-    document = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
-                "exported_at": _iso(now or datetime.now(timezone.utc)), "tasks": tasks}
+    document = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": _iso(now or datetime.now(UTC)),
+        "tasks": tasks,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -81,7 +108,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 def _parsed(text: str | None) -> Any:
@@ -94,6 +121,7 @@ def _parsed(text: str | None) -> Any:
 
 
 # --- import ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ImportedIds:
@@ -128,10 +156,9 @@ def parse_import(data: bytes, filename: str = "", limit: int = DEFAULT_IMPORT_LI
     if not found.ids:
         invalid = f" ({found.skipped} entries were not valid IDs)" if found.skipped else ""
         raise InvalidInputError(f"found no valid task ID in {name}{invalid}")
-    ids = tuple(found.ids)[:max(1, limit)]
+    ids = tuple(found.ids)[: max(1, limit)]
     platforms = {task_id: found.ids[task_id] for task_id in ids if found.ids[task_id]}
-    return ImportedIds(ids=ids, platforms=platforms, skipped=found.skipped,
-                       truncated=len(found.ids) > len(ids))
+    return ImportedIds(ids=ids, platforms=platforms, skipped=found.skipped, truncated=len(found.ids) > len(ids))
 
 
 class _Found:
@@ -194,11 +221,14 @@ def _collect_json(document: Any, found: _Found) -> None:
     items = document
     if isinstance(document, dict):
         keys = _lower_keys(document)
-        items = next((keys[k] for k in ("tasks", "task_ids", "ids") if isinstance(keys.get(k), list)),
-                     [document] if _id_of(document) is not None else None)  # one task on its own
+        items = next(
+            (keys[k] for k in ("tasks", "task_ids", "ids") if isinstance(keys.get(k), list)),
+            [document] if _id_of(document) is not None else None,
+        )  # one task on its own
         if items is None:
-            raise InvalidInputError('found no task IDs in the JSON: expected a list of IDs or '
-                                    'an object with "tasks", "task_ids" or "ids"')
+            raise InvalidInputError(
+                'found no task IDs in the JSON: expected a list of IDs or an object with "tasks", "task_ids" or "ids"'
+            )
     for item in items:
         if isinstance(item, dict):
             found.add(_id_of(item), _lower_keys(item).get("platform"))

@@ -3,6 +3,7 @@
 Kept apart from the store so that callers needing only a path (the session showing where files
 go, tests pointing the app at a temporary directory) need not think about SQLAlchemy.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,4 +29,5 @@ def data_dir(environ: Mapping[str, str] = os.environ) -> Path:
         return Path(configured).expanduser()
     # Imported late: only the default path needs it.
     from platformdirs import user_data_path
+
     return user_data_path(APP_DIR_NAME, appauthor=False)

@@ -1,4 +1,5 @@
 """Re-fetching library rows: each through the gateway it came from, Suno in batch calls."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -6,8 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.gateway.profiles import GatewayProfile
 from lib.gateway.errors import GatewayError
+from lib.gateway.profiles import GatewayProfile
 from lib.library.store import HistoryEntry, HistoryStore
 
 # (gateway name, base URL) -> a client and the profile rows are recorded under, or None when this

@@ -3,6 +3,7 @@
 ``SCHEMA_VERSION`` is recorded in ``mts_schema``; every change to the tables below needs a step in
 ``_MIGRATIONS`` so that libraries written by an older build keep opening.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,13 +18,15 @@ SCHEMA_VERSION = 2
 metadata = sa.MetaData()
 
 schema_info = sa.Table(
-    "mts_schema", metadata,
+    "mts_schema",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 tasks = sa.Table(
-    "mts_tasks", metadata,
+    "mts_tasks",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("platform", sa.String(16), nullable=False),
     sa.Column("task_id", sa.String(128)),  # empty until the gateway answers a submit
@@ -61,7 +64,8 @@ tasks = sa.Table(
 # Added in schema version 2. Keyed by gateway (name and safe URL), not by key: see
 # HistoryStore.personas().
 personas = sa.Table(
-    "mts_personas", metadata,
+    "mts_personas",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("persona_id", sa.String(128), nullable=False),
     sa.Column("gateway_name", sa.String(120), nullable=False),
@@ -77,9 +81,7 @@ personas = sa.Table(
 
 # Each step upgrades the schema from the version before it. Version 1 was mts_schema and
 # mts_tasks; a new database gets every table above at once and records only SCHEMA_VERSION.
-_MIGRATIONS: dict[int, Any] = {
-    2: lambda conn: personas.create(conn, checkfirst=True),
-}
+_MIGRATIONS: dict[int, Any] = {2: lambda conn: personas.create(conn, checkfirst=True)}
 
 
 def migrate(conn: sa.Connection) -> None:
@@ -92,7 +94,8 @@ def migrate(conn: sa.Connection) -> None:
     if current > SCHEMA_VERSION:
         raise HistoryUnavailable(
             f"the history database has schema version {current}, newer than this app "
-            f"({SCHEMA_VERSION}); upgrade the app")
+            f"({SCHEMA_VERSION}); upgrade the app"
+        )
     if current == 0:
         metadata.create_all(conn, checkfirst=True)
         conn.execute(schema_info.insert().values(version=SCHEMA_VERSION, applied_at=utc_now()))

@@ -10,6 +10,7 @@ the database is), ``database`` (the engine and ``HistoryUnavailable``), ``schema
 upgrades), ``entries`` (records and row values) and ``filters`` (what a search asks for). The
 names callers used from here before the split are re-exported, so they still import from here.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,25 +47,47 @@ from lib.library.entries import (
 )
 from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
-from lib.library.schema import (
-    SCHEMA_VERSION,
-    metadata,
-    migrate,
-    personas,
-    schema_info,
-    tasks,
-)
+from lib.library.schema import SCHEMA_VERSION, metadata, migrate, personas, schema_info, tasks
 
 __all__ = [
-    "ALL_STATUSES", "APP_DIR_NAME", "OUTCOME_UNKNOWN", "REJECTED", "SCHEMA_VERSION", "SENDING",
-    "SUBMIT_STATUSES", "HistoryEntry", "HistoryFilter", "HistoryStore", "HistoryUnavailable",
-    "Persona", "data_dir", "default_database_url", "metadata", "personas", "schema_info", "tasks",
+    "ALL_STATUSES",
+    "APP_DIR_NAME",
+    "OUTCOME_UNKNOWN",
+    "REJECTED",
+    "SCHEMA_VERSION",
+    "SENDING",
+    "SUBMIT_STATUSES",
+    "HistoryEntry",
+    "HistoryFilter",
+    "HistoryStore",
+    "HistoryUnavailable",
+    "Persona",
+    "data_dir",
+    "default_database_url",
+    "metadata",
+    "personas",
+    "schema_info",
+    "tasks",
 ]
 
 # What a fetch may change; the user's star and note and the submit's own record stay as they are.
-_FETCHED = ("gateway_url", "key_fingerprint", "status", "progress", "fail_reason", "title",
-            "cover_url", "song_count", "model", "duration", "prompt", "tags", "last_body",
-            "body_digest", "updated_at")
+_FETCHED = (
+    "gateway_url",
+    "key_fingerprint",
+    "status",
+    "progress",
+    "fail_reason",
+    "title",
+    "cover_url",
+    "song_count",
+    "model",
+    "duration",
+    "prompt",
+    "tags",
+    "last_body",
+    "body_digest",
+    "updated_at",
+)
 
 # The default search: no conditions, the whole library. One shared (frozen) instance, as the
 # default argument always was.
@@ -114,55 +137,92 @@ class HistoryStore:
             if self._digests.get(cache_key) == digest:
                 return False
         now = now or utc_now()
-        values = {**task_row_values(task, now), "body_digest": digest, "updated_at": now,
-                  "gateway_url": safe_url(profile.base_url), "key_fingerprint": profile.key_fingerprint}
+        values = {
+            **task_row_values(task, now),
+            "body_digest": digest,
+            "updated_at": now,
+            "gateway_url": safe_url(profile.base_url),
+            "key_fingerprint": profile.key_fingerprint,
+        }
         with self._write() as conn:
-            stored = conn.execute(sa.select(tasks.c.body_digest).where(
-                tasks.c.gateway_name == profile.name, tasks.c.platform == task.platform,
-                tasks.c.task_id == task.task_id)).scalar()
+            stored = conn.execute(
+                sa.select(tasks.c.body_digest).where(
+                    tasks.c.gateway_name == profile.name,
+                    tasks.c.platform == task.platform,
+                    tasks.c.task_id == task.task_id,
+                )
+            ).scalar()
             wrote = stored != digest
             if wrote:
-                self._upsert(conn, {
-                    **values, "platform": task.platform, "task_id": task.task_id,
-                    "gateway_name": profile.name, "origin": "inspected",
-                    "action": task.action or "", "first_seen": now,
-                    "submitted_at": as_utc(task.submitted_at) or now,
-                })
+                self._upsert(
+                    conn,
+                    {
+                        **values,
+                        "platform": task.platform,
+                        "task_id": task.task_id,
+                        "gateway_name": profile.name,
+                        "origin": "inspected",
+                        "action": task.action or "",
+                        "first_seen": now,
+                        "submitted_at": as_utc(task.submitted_at) or now,
+                    },
+                )
         with self._digest_lock:
             if len(self._digests) > 20_000:
                 self._digests.clear()
             self._digests[cache_key] = digest
         return wrote
 
-    def begin_submit(self, profile: GatewayProfile, *, platform: str, action: str, route: str,
-                     body: Any, now: datetime | None = None) -> int:
+    def begin_submit(
+        self, profile: GatewayProfile, *, platform: str, action: str, route: str, body: Any, now: datetime | None = None
+    ) -> int:
         """Written before the POST goes out, so an attempt is never lost. Returns the row id."""
         now = now or utc_now()
         request = dict(body) if isinstance(body, Mapping) else body
         with self._write() as conn:
-            return conn.execute(tasks.insert().values(
-                platform=platform, task_id=None, gateway_name=profile.name,
-                gateway_url=safe_url(profile.base_url), key_fingerprint=profile.key_fingerprint,
-                origin="submitted", action=action, route=route,
-                request_body=json.dumps(request, ensure_ascii=False, sort_keys=True),
-                submitted_at=now, status=SENDING, progress=0, first_seen=now, updated_at=now,
-                title=request_title(request), prompt=request_prompt(request),
-                tags=request_tags(request),
-            )).inserted_primary_key[0]
+            return conn.execute(
+                tasks.insert().values(
+                    platform=platform,
+                    task_id=None,
+                    gateway_name=profile.name,
+                    gateway_url=safe_url(profile.base_url),
+                    key_fingerprint=profile.key_fingerprint,
+                    origin="submitted",
+                    action=action,
+                    route=route,
+                    request_body=json.dumps(request, ensure_ascii=False, sort_keys=True),
+                    submitted_at=now,
+                    status=SENDING,
+                    progress=0,
+                    first_seen=now,
+                    updated_at=now,
+                    title=request_title(request),
+                    prompt=request_prompt(request),
+                    tags=request_tags(request),
+                )
+            ).inserted_primary_key[0]
 
     def complete_submit(self, row_id: int, task_id: str) -> None:
         with self._write() as conn:
-            row = conn.execute(sa.select(tasks.c.gateway_name, tasks.c.platform)
-                               .where(tasks.c.id == row_id)).one_or_none()
+            row = conn.execute(
+                sa.select(tasks.c.gateway_name, tasks.c.platform).where(tasks.c.id == row_id)
+            ).one_or_none()
             if row is None:
                 return
             # A fetch that raced ahead of this answer may already hold the task: keep one row.
-            conn.execute(tasks.delete().where(
-                tasks.c.gateway_name == row.gateway_name, tasks.c.platform == row.platform,
-                tasks.c.task_id == task_id, tasks.c.id != row_id))
-            conn.execute(tasks.update().where(tasks.c.id == row_id).values(
-                task_id=task_id, status=TaskStatus.NOT_START.value, submit_error="",
-                updated_at=utc_now()))
+            conn.execute(
+                tasks.delete().where(
+                    tasks.c.gateway_name == row.gateway_name,
+                    tasks.c.platform == row.platform,
+                    tasks.c.task_id == task_id,
+                    tasks.c.id != row_id,
+                )
+            )
+            conn.execute(
+                tasks.update()
+                .where(tasks.c.id == row_id)
+                .values(task_id=task_id, status=TaskStatus.NOT_START.value, submit_error="", updated_at=utc_now())
+            )
 
     def mark_outcome_unknown(self, row_id: int, message: str) -> None:
         self._end_submit(row_id, OUTCOME_UNKNOWN, message)
@@ -181,8 +241,9 @@ class HistoryStore:
         if not ids:
             return 0
         with self._write() as conn:
-            keys = conn.execute(sa.select(tasks.c.gateway_name, tasks.c.platform, tasks.c.task_id)
-                                .where(tasks.c.id.in_(ids))).all()
+            keys = conn.execute(
+                sa.select(tasks.c.gateway_name, tasks.c.platform, tasks.c.task_id).where(tasks.c.id.in_(ids))
+            ).all()
             deleted = conn.execute(tasks.delete().where(tasks.c.id.in_(ids))).rowcount
         with self._digest_lock:
             for key in keys:
@@ -191,24 +252,40 @@ class HistoryStore:
 
     # --- personas --------------------------------------------------------------------------
 
-    def add_persona(self, profile: GatewayProfile, *, persona_id: str, name: str, description: str = "",
-                    root_clip_id: str = "", root_title: str = "", now: datetime | None = None) -> Persona:
+    def add_persona(
+        self,
+        profile: GatewayProfile,
+        *,
+        persona_id: str,
+        name: str,
+        description: str = "",
+        root_clip_id: str = "",
+        root_title: str = "",
+        now: datetime | None = None,
+    ) -> Persona:
         """Remember a persona the gateway created. Adding it again renames it (name and
         description) and keeps its first creation time and origin."""
         persona_id = persona_id.strip()
         if not persona_id:
             raise ValueError("a persona needs the ID the gateway returned")
-        key = {"gateway_name": profile.name, "gateway_url": safe_url(profile.base_url),
-               "persona_id": persona_id[:128]}
+        key = {"gateway_name": profile.name, "gateway_url": safe_url(profile.base_url), "persona_id": persona_id[:128]}
         renamed = {"name": name[:200], "description": description[:4000]}
-        values = {**key, **renamed, "key_fingerprint": profile.key_fingerprint,
-                  "root_clip_id": root_clip_id[:128], "root_title": root_title[:500],
-                  "created_at": now or utc_now()}
+        values = {
+            **key,
+            **renamed,
+            "key_fingerprint": profile.key_fingerprint,
+            "root_clip_id": root_clip_id[:128],
+            "root_title": root_title[:500],
+            "created_at": now or utc_now(),
+        }
         with self._write() as conn:
             dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.dialect)
             if dialect is not None:
-                conn.execute(dialect.insert(personas).values(**values)
-                             .on_conflict_do_update(index_elements=list(key), set_=renamed))
+                conn.execute(
+                    dialect.insert(personas)
+                    .values(**values)
+                    .on_conflict_do_update(index_elements=list(key), set_=renamed)
+                )
             elif conn.execute(personas.update().where(*_persona_match(key)).values(**renamed)).rowcount == 0:
                 conn.execute(personas.insert().values(**values))
             row = conn.execute(sa.select(personas).where(*_persona_match(key))).mappings().one()
@@ -218,16 +295,20 @@ class HistoryStore:
         """The profile's personas, newest first. Matched on the gateway's name and URL, not the
         key: keys get rotated while the persona stays with the gateway account, and which account
         a key belongs to is something we cannot know, so every key of the profile sees them."""
-        query = (sa.select(personas)
-                 .where(personas.c.gateway_name == profile.name,
-                        personas.c.gateway_url == safe_url(profile.base_url))
-                 .order_by(personas.c.created_at.desc(), personas.c.id.desc()))
+        query = (
+            sa.select(personas)
+            .where(personas.c.gateway_name == profile.name, personas.c.gateway_url == safe_url(profile.base_url))
+            .order_by(personas.c.created_at.desc(), personas.c.id.desc())
+        )
         with self._read() as conn:
             return [persona_from_row(row) for row in conn.execute(query).mappings()]
 
     def delete_persona(self, profile: GatewayProfile, persona_id: str) -> bool:
-        key = {"gateway_name": profile.name, "gateway_url": safe_url(profile.base_url),
-               "persona_id": persona_id.strip()}
+        key = {
+            "gateway_name": profile.name,
+            "gateway_url": safe_url(profile.base_url),
+            "persona_id": persona_id.strip(),
+        }
         with self._write() as conn:
             return conn.execute(personas.delete().where(*_persona_match(key))).rowcount > 0
 
@@ -245,11 +326,14 @@ class HistoryStore:
         rows = self._select(query.order_by(tasks.c.updated_at.desc()).limit(1))
         return rows[0] if rows else None
 
-    def search(self, filters: HistoryFilter = _EVERYTHING, *, offset: int = 0,
-               limit: int = 100) -> list[HistoryEntry]:
-        query = (sa.select(tasks).where(*sql_conditions(filters))
-                 .order_by(tasks.c.submitted_at.desc(), tasks.c.id.desc())
-                 .offset(max(0, offset)).limit(max(1, limit)))
+    def search(self, filters: HistoryFilter = _EVERYTHING, *, offset: int = 0, limit: int = 100) -> list[HistoryEntry]:
+        query = (
+            sa.select(tasks)
+            .where(*sql_conditions(filters))
+            .order_by(tasks.c.submitted_at.desc(), tasks.c.id.desc())
+            .offset(max(0, offset))
+            .limit(max(1, limit))
+        )
         return self._select(query)
 
     def count(self, filters: HistoryFilter = _EVERYTHING) -> int:
@@ -262,8 +346,12 @@ class HistoryStore:
 
     def unfinished(self, filters: HistoryFilter = _EVERYTHING, limit: int = 1000) -> list[HistoryEntry]:
         """Tasks a fetch could still move on: they have an ID and are not in a final state."""
-        query = (sa.select(tasks).where(*sql_conditions(filters), *UNFINISHED)
-                 .order_by(tasks.c.submitted_at.desc()).limit(limit))
+        query = (
+            sa.select(tasks)
+            .where(*sql_conditions(filters), *UNFINISHED)
+            .order_by(tasks.c.submitted_at.desc())
+            .limit(limit)
+        )
         return self._select(query)
 
     def count_unfinished(self, filters: HistoryFilter = _EVERYTHING) -> int:
@@ -311,8 +399,7 @@ class HistoryStore:
         ids = list(row_ids)
         if ids:
             with self._write() as conn:
-                conn.execute(tasks.update().where(tasks.c.id.in_(ids))
-                             .values(**values, updated_at=utc_now()))
+                conn.execute(tasks.update().where(tasks.c.id.in_(ids)).values(**values, updated_at=utc_now()))
 
     def _select(self, query: sa.Select) -> list[HistoryEntry]:
         with self._read() as conn:

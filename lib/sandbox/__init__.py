@@ -1,13 +1,15 @@
 """The sandbox gateway: a real HTTP server on loopback that speaks the gateways' Suno and Udio
 routes with synthesized music, so the app works offline and tests talk real HTTP."""
+
 from __future__ import annotations
 
 import json
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 from lib.sandbox.faults import Fault
@@ -39,11 +41,18 @@ class SandboxGateway:
     so task IDs (and their media) outlive a restart.
     """
 
-    def __init__(self, config: SandboxConfig | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0, clock: Callable[[], float] = time.time,
-                 state_path: Path | str | None = None) -> None:
-        self.engine = SandboxEngine(config or SandboxConfig(), clock,
-                                    Path(state_path) if state_path is not None else None)
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+        state_path: Path | str | None = None,
+    ) -> None:
+        self.engine = SandboxEngine(
+            config or SandboxConfig(), clock, Path(state_path) if state_path is not None else None
+        )
         self._server = SandboxServer((host, port), self.engine)
         self._thread: threading.Thread | None = None
 
@@ -59,9 +68,9 @@ class SandboxGateway:
     def start(self) -> SandboxGateway:
         if self._thread is None:
             # stop() waits up to one poll interval; tests start and stop a sandbox each.
-            self._thread = threading.Thread(target=self._server.serve_forever,
-                                            kwargs={"poll_interval": 0.01},
-                                            name="sandbox-gateway", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, name="sandbox-gateway", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -102,8 +111,11 @@ class SandboxGateway:
 def control(base_url: str, route: str, body: Any = None, method: str | None = None) -> Any:
     """Steer a sandbox running in another process (browser tests): ``control(url, "faults", {...})``."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(f"{base_url.rstrip('/')}/_sandbox/{route}", data=data,
-                                     method=method or ("POST" if data else "GET"),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base_url.rstrip('/')}/_sandbox/{route}",
+        data=data,
+        method=method or ("POST" if data else "GET"),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read() or b"null")

@@ -1,4 +1,5 @@
 """``python -m lib.sandbox --port 8765 [--state FILE]``: run the sandbox gateway on its own."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,10 +16,15 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="tasks finish in about a second")
     parser.add_argument("--udio-dialect", choices=("nested", "flat"), default="nested")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
-    parser.add_argument("--state", type=Path, metavar="FILE",
-                        help="keep tasks in this JSON file so they survive a restart")
-    parser.add_argument("--lack", default="", metavar="FEATURES",
-                        help=f"comma-separated features to answer like a gateway without them: {', '.join(FEATURES)}")
+    parser.add_argument(
+        "--state", type=Path, metavar="FILE", help="keep tasks in this JSON file so they survive a restart"
+    )
+    parser.add_argument(
+        "--lack",
+        default="",
+        metavar="FEATURES",
+        help=f"comma-separated features to answer like a gateway without them: {', '.join(FEATURES)}",
+    )
     args = parser.parse_args()
     config = SandboxConfig.fast() if args.fast else SandboxConfig()
     config.udio_dialect, config.latency = args.udio_dialect, args.latency

@@ -5,6 +5,7 @@ synthesize the same song twice.
 No HTTP here: ``asset_for`` answers with bytes and a content type (or ``NoSuchAsset``), and the
 handler in ``routes`` writes them out with range support.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,7 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
             raise NoSuchAsset("no such clip")
         # While the task runs, the stream holds only the part "generated" so far.
         fraction = engine.stream_fraction(task) if task else 1.0
-        return Asset(media.wav_prefix(_song(clip.seed, clip.duration), fraction), "audio/wav",
-                     cache=False)
+        return Asset(media.wav_prefix(_song(clip.seed, clip.duration), fraction), "audio/wav", cache=False)
     match = _MEDIA.match(path)
     clip = engine.clip(match.group(1)) if match else None
     if clip is None:
@@ -100,8 +100,7 @@ def _video(seed: str, title: str, model: str, duration: float, stem: str | None)
 
 @lru_cache(maxsize=8)  # ~0.5–1 MB each
 def _rendered_video(seed: str, title: str, model: str, duration: float, stem: str | None) -> bytes:
-    return video.render_music_video(_cover(seed, title, 512, model), _audio(seed, duration, stem),
-                                    duration)
+    return video.render_music_video(_cover(seed, title, 512, model), _audio(seed, duration, stem), duration)
 
 
 def _cover(seed: str, title: str, size: int, model: str) -> bytes:

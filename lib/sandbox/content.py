@@ -4,6 +4,7 @@ Choices come from ``random.Random`` seeded with SHA-256 of the inputs (never the
 ``hash()``), so a task shows the same words on every run. Words from the user's description steer
 the result when they match the small vocabularies below; anything else is simply ignored.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,87 +13,307 @@ import re
 
 # Description word -> theme keyword. Chinese entries match as substrings (no word breaks).
 _THEMES = {
-    "rain": "rain", "rainy": "rain", "night": "night", "midnight": "night", "city": "city",
-    "love": "love", "ocean": "ocean", "sea": "ocean", "summer": "summer", "winter": "winter",
-    "dream": "dream", "dreams": "dream", "star": "stars", "stars": "stars", "fire": "fire",
-    "road": "road", "home": "home", "moon": "moon", "sun": "sun", "snow": "snow", "river": "river",
-    "雨": "rain", "夜": "night", "城市": "city", "爱": "love", "海": "ocean", "夏": "summer",
-    "冬": "winter", "梦": "dream", "星": "stars", "火": "fire", "路": "road", "家": "home",
-    "月": "moon", "阳光": "sun", "雪": "snow", "河": "river",
+    "rain": "rain",
+    "rainy": "rain",
+    "night": "night",
+    "midnight": "night",
+    "city": "city",
+    "love": "love",
+    "ocean": "ocean",
+    "sea": "ocean",
+    "summer": "summer",
+    "winter": "winter",
+    "dream": "dream",
+    "dreams": "dream",
+    "star": "stars",
+    "stars": "stars",
+    "fire": "fire",
+    "road": "road",
+    "home": "home",
+    "moon": "moon",
+    "sun": "sun",
+    "snow": "snow",
+    "river": "river",
+    "雨": "rain",
+    "夜": "night",
+    "城市": "city",
+    "爱": "love",
+    "海": "ocean",
+    "夏": "summer",
+    "冬": "winter",
+    "梦": "dream",
+    "星": "stars",
+    "火": "fire",
+    "路": "road",
+    "家": "home",
+    "月": "moon",
+    "阳光": "sun",
+    "雪": "snow",
+    "河": "river",
 }
-_THEME_ZH = {"rain": "雨", "night": "夜", "city": "城市", "love": "爱", "ocean": "海",
-             "summer": "夏天", "winter": "冬天", "dream": "梦", "stars": "星星", "fire": "火焰",
-             "road": "路", "home": "家", "moon": "月亮", "sun": "阳光", "snow": "雪", "river": "河流"}
+_THEME_ZH = {
+    "rain": "雨",
+    "night": "夜",
+    "city": "城市",
+    "love": "爱",
+    "ocean": "海",
+    "summer": "夏天",
+    "winter": "冬天",
+    "dream": "梦",
+    "stars": "星星",
+    "fire": "火焰",
+    "road": "路",
+    "home": "家",
+    "moon": "月亮",
+    "sun": "阳光",
+    "snow": "雪",
+    "river": "河流",
+}
 _NO_ARTICLE = {"love", "home", "summer", "winter"}  # "Waiting for Home", not "for the Home"
 _GENRES = {
-    "jazz": "jazz", "rock": "rock", "punk": "punk rock", "piano": "piano ballad", "pop": "pop",
-    "lofi": "lo-fi", "lo-fi": "lo-fi", "hip hop": "hip hop", "hip-hop": "hip hop", "rap": "hip hop",
-    "electronic": "electronic", "edm": "edm", "synth": "synthwave", "folk": "folk",
-    "metal": "metal", "acoustic": "acoustic", "blues": "blues", "country": "country",
-    "soul": "soul", "r&b": "r&b",
-    "classical": "orchestral", "orchestral": "orchestral", "ambient": "ambient", "funk": "funk",
-    "disco": "disco", "reggae": "reggae", "female": "female vocals", "male": "male vocals",
-    "爵士": "jazz", "摇滚": "rock", "朋克": "punk rock", "钢琴": "piano ballad", "流行": "pop",
-    "电子": "electronic", "民谣": "folk", "说唱": "hip hop", "嘻哈": "hip hop", "金属": "metal",
-    "古典": "orchestral", "蓝调": "blues", "乡村": "country", "女声": "female vocals",
-    "男声": "male vocals", "中国风": "chinese traditional",
+    "jazz": "jazz",
+    "rock": "rock",
+    "punk": "punk rock",
+    "piano": "piano ballad",
+    "pop": "pop",
+    "lofi": "lo-fi",
+    "lo-fi": "lo-fi",
+    "hip hop": "hip hop",
+    "hip-hop": "hip hop",
+    "rap": "hip hop",
+    "electronic": "electronic",
+    "edm": "edm",
+    "synth": "synthwave",
+    "folk": "folk",
+    "metal": "metal",
+    "acoustic": "acoustic",
+    "blues": "blues",
+    "country": "country",
+    "soul": "soul",
+    "r&b": "r&b",
+    "classical": "orchestral",
+    "orchestral": "orchestral",
+    "ambient": "ambient",
+    "funk": "funk",
+    "disco": "disco",
+    "reggae": "reggae",
+    "female": "female vocals",
+    "male": "male vocals",
+    "爵士": "jazz",
+    "摇滚": "rock",
+    "朋克": "punk rock",
+    "钢琴": "piano ballad",
+    "流行": "pop",
+    "电子": "electronic",
+    "民谣": "folk",
+    "说唱": "hip hop",
+    "嘻哈": "hip hop",
+    "金属": "metal",
+    "古典": "orchestral",
+    "蓝调": "blues",
+    "乡村": "country",
+    "女声": "female vocals",
+    "男声": "male vocals",
+    "中国风": "chinese traditional",
 }
-_STYLE_POOL = ("dream pop", "indie pop", "synthwave", "lo-fi", "city pop", "indie folk",
-               "chillwave", "alt rock", "neo soul", "electropop", "bedroom pop", "trip hop")
-_MOODS = ("melancholic", "uplifting", "dreamy", "nostalgic", "energetic", "warm", "bittersweet",
-          "euphoric", "intimate", "moody")
+_STYLE_POOL = (
+    "dream pop",
+    "indie pop",
+    "synthwave",
+    "lo-fi",
+    "city pop",
+    "indie folk",
+    "chillwave",
+    "alt rock",
+    "neo soul",
+    "electropop",
+    "bedroom pop",
+    "trip hop",
+)
+_MOODS = (
+    "melancholic",
+    "uplifting",
+    "dreamy",
+    "nostalgic",
+    "energetic",
+    "warm",
+    "bittersweet",
+    "euphoric",
+    "intimate",
+    "moody",
+)
 _VOICES = ("female vocals", "male vocals", "airy vocals", "duet")
-_INSTRUMENTS = ("analog synth", "warm pads", "fingerpicked guitar", "rhodes", "808 bass",
-                "string section", "brushed drums", "glassy arpeggios")
+_INSTRUMENTS = (
+    "analog synth",
+    "warm pads",
+    "fingerpicked guitar",
+    "rhodes",
+    "808 bass",
+    "string section",
+    "brushed drums",
+    "glassy arpeggios",
+)
 
-_ADJECTIVES = ("Neon", "Golden", "Silver", "Electric", "Quiet", "Paper", "Velvet", "Crimson",
-               "Endless", "Fading", "Hollow", "Wild", "Lonely", "Burning", "Distant", "Midnight")
-_NOUNS = ("Hearts", "Lights", "Echoes", "Satellites", "Skyline", "Horizon", "Shadows", "Streets",
-          "Memories", "Waves", "Fireflies", "Gardens", "Highways", "Mirrors")
+_ADJECTIVES = (
+    "Neon",
+    "Golden",
+    "Silver",
+    "Electric",
+    "Quiet",
+    "Paper",
+    "Velvet",
+    "Crimson",
+    "Endless",
+    "Fading",
+    "Hollow",
+    "Wild",
+    "Lonely",
+    "Burning",
+    "Distant",
+    "Midnight",
+)
+_NOUNS = (
+    "Hearts",
+    "Lights",
+    "Echoes",
+    "Satellites",
+    "Skyline",
+    "Horizon",
+    "Shadows",
+    "Streets",
+    "Memories",
+    "Waves",
+    "Fireflies",
+    "Gardens",
+    "Highways",
+    "Mirrors",
+)
 _VERBS = ("Chasing", "Dancing Through", "Waiting for", "Running from", "Dreaming of", "Holding")
-_TITLE_PATTERNS = ("{A} {K}", "The {A} {K}", "{K} {N}", "{N} of the {K}", "{V} the {K}",
-                   "{K} in the {N}", "Under the {A} {K}", "{A} {N}")
+_TITLE_PATTERNS = (
+    "{A} {K}",
+    "The {A} {K}",
+    "{K} {N}",
+    "{N} of the {K}",
+    "{V} the {K}",
+    "{K} in the {N}",
+    "Under the {A} {K}",
+    "{A} {N}",
+)
 
 _EN = {
-    "verse": ("Streetlights hum a song about the {k}", "I keep your letters folded in my coat",
-              "We were younger than the {k} back then", "Counting every window glowing gold",
-              "Footsteps echo where the {k} used to be", "You said the {k} would carry us home",
-              "Radio static and a half-remembered tune", "Coffee going cold beside the phone",
-              "Every crowded room feels empty without you", "Painting our names across the {k}",
-              "The clocks are slow and the sky is wide", "I hear your laughter in the {k}",
-              "Trains roll by like they know my name", "Your shadow dances on the kitchen wall",
-              "Holding on to something I can't see", "The {k} remembers what we tried to say"),
-    "hook": ("{title}, light me up tonight", "Oh, {title}, don't fade away",
-             "We are {title}, we are alive", "Sing it loud, {title}"),
-    "chorus": ("Hold me close until the {k} is gone", "We'll run until the morning breaks",
-               "Turn it up and let the {k} come down", "Every heartbeat brings me back to you",
-               "Don't let go, don't let go", "We're shining brighter than the {k}",
-               "Say my name like it's the only song", "Forever starts right here tonight"),
-    "bridge": ("And if the {k} should fall apart", "I'd build it back with just my heart",
-               "Maybe we're just echoes in the dark", "Maybe that's enough to start"),
-    "outro": ("{title}... {title}", "Fading slowly with the {k}", "Just you and me and the {k}",
-              "Goodnight, goodnight"),
+    "verse": (
+        "Streetlights hum a song about the {k}",
+        "I keep your letters folded in my coat",
+        "We were younger than the {k} back then",
+        "Counting every window glowing gold",
+        "Footsteps echo where the {k} used to be",
+        "You said the {k} would carry us home",
+        "Radio static and a half-remembered tune",
+        "Coffee going cold beside the phone",
+        "Every crowded room feels empty without you",
+        "Painting our names across the {k}",
+        "The clocks are slow and the sky is wide",
+        "I hear your laughter in the {k}",
+        "Trains roll by like they know my name",
+        "Your shadow dances on the kitchen wall",
+        "Holding on to something I can't see",
+        "The {k} remembers what we tried to say",
+    ),
+    "hook": (
+        "{title}, light me up tonight",
+        "Oh, {title}, don't fade away",
+        "We are {title}, we are alive",
+        "Sing it loud, {title}",
+    ),
+    "chorus": (
+        "Hold me close until the {k} is gone",
+        "We'll run until the morning breaks",
+        "Turn it up and let the {k} come down",
+        "Every heartbeat brings me back to you",
+        "Don't let go, don't let go",
+        "We're shining brighter than the {k}",
+        "Say my name like it's the only song",
+        "Forever starts right here tonight",
+    ),
+    "bridge": (
+        "And if the {k} should fall apart",
+        "I'd build it back with just my heart",
+        "Maybe we're just echoes in the dark",
+        "Maybe that's enough to start",
+    ),
+    "outro": (
+        "{title}... {title}",
+        "Fading slowly with the {k}",
+        "Just you and me and the {k}",
+        "Goodnight, goodnight",
+    ),
 }
 _ZH = {
-    "verse": ("街灯下我想起你的脸", "{k}落在窗前没有声音", "旧照片里我们还在笑",
-              "走过熟悉的那条小巷", "风吹过{k}带走了昨天", "咖啡凉了你还没回来",
-              "夜色温柔像一首老歌", "我把思念写进{k}里", "车窗外的风景慢慢后退",
-              "时间太快来不及说再见", "你的声音在耳边回响", "每一盏灯都在等一个人",
-              "{k}里藏着我们的秘密", "我数着星星等天亮", "心事说给{k}听", "一个人走在回家的路上"),
-    "hook": ("{title}，别让我一个人", "啊{title}，请你不要走远", "{title}，我们一起唱",
-             "唱吧{title}，直到天亮"),
-    "chorus": ("抱紧我直到{k}停下", "我们奔跑直到黎明", "让{k}带走所有的忧伤", "每次心跳都是为你",
-               "不要放手不要放手", "我们比{k}更闪亮", "把回忆唱成一首歌", "永远就从今夜开始"),
-    "bridge": ("如果{k}终将散去", "我会用心把它拾起", "也许我们只是黑暗中的回声",
-               "也许这样就已足够"),
+    "verse": (
+        "街灯下我想起你的脸",
+        "{k}落在窗前没有声音",
+        "旧照片里我们还在笑",
+        "走过熟悉的那条小巷",
+        "风吹过{k}带走了昨天",
+        "咖啡凉了你还没回来",
+        "夜色温柔像一首老歌",
+        "我把思念写进{k}里",
+        "车窗外的风景慢慢后退",
+        "时间太快来不及说再见",
+        "你的声音在耳边回响",
+        "每一盏灯都在等一个人",
+        "{k}里藏着我们的秘密",
+        "我数着星星等天亮",
+        "心事说给{k}听",
+        "一个人走在回家的路上",
+    ),
+    "hook": ("{title}，别让我一个人", "啊{title}，请你不要走远", "{title}，我们一起唱", "唱吧{title}，直到天亮"),
+    "chorus": (
+        "抱紧我直到{k}停下",
+        "我们奔跑直到黎明",
+        "让{k}带走所有的忧伤",
+        "每次心跳都是为你",
+        "不要放手不要放手",
+        "我们比{k}更闪亮",
+        "把回忆唱成一首歌",
+        "永远就从今夜开始",
+    ),
+    "bridge": ("如果{k}终将散去", "我会用心把它拾起", "也许我们只是黑暗中的回声", "也许这样就已足够"),
     "outro": ("{title}……{title}", "和{k}一起慢慢消失", "只有你和我还有{k}", "晚安，晚安"),
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_UDIO_WORDS = ("Traditional", "Electric", "Vintage", "Acoustic", "Midnight", "Golden", "Silent",
-               "Cosmic", "Velvet", "Urban", "Lunar", "Analog")
-_UDIO_INSTRUMENTS = ("Tabla", "Sitar", "Cello", "Banjo", "Synth", "Koto", "Oud", "Harp",
-                     "Violin", "Marimba", "Kalimba", "Saxophone", "Ukulele", "Theremin",
-                     "Accordion", "Erhu")
+_UDIO_WORDS = (
+    "Traditional",
+    "Electric",
+    "Vintage",
+    "Acoustic",
+    "Midnight",
+    "Golden",
+    "Silent",
+    "Cosmic",
+    "Velvet",
+    "Urban",
+    "Lunar",
+    "Analog",
+)
+_UDIO_INSTRUMENTS = (
+    "Tabla",
+    "Sitar",
+    "Cello",
+    "Banjo",
+    "Synth",
+    "Koto",
+    "Oud",
+    "Harp",
+    "Violin",
+    "Marimba",
+    "Kalimba",
+    "Saxophone",
+    "Ukulele",
+    "Theremin",
+    "Accordion",
+    "Erhu",
+)
 
 
 def _rng(*parts: str) -> random.Random:
@@ -131,8 +352,7 @@ def make_title(seed: str, hint: str = "") -> str:
     pattern = r.choice(patterns)
     if theme in _NO_ARTICLE:
         pattern = pattern.replace("the {A} {K}", "{A} {K}").replace("the {K}", "{K}")
-    words = {"A": r.choice(_ADJECTIVES), "N": r.choice(_NOUNS), "V": r.choice(_VERBS),
-             "K": theme.title()}
+    words = {"A": r.choice(_ADJECTIVES), "N": r.choice(_NOUNS), "V": r.choice(_VERBS), "K": theme.title()}
     return pattern.format(**words)
 
 
@@ -158,13 +378,13 @@ def make_lyrics(seed: str, hint: str = "", title: str = "") -> str:
     r = _rng(seed, "lyrics", hint, title)
     verses = r.sample(pools["verse"], 8)
     chorus = [r.choice(pools["hook"])] + r.sample(pools["chorus"], 3)
-    sections = [("[Verse]", verses[:4]), ("[Chorus]", chorus), ("[Verse 2]", verses[4:]),
-                ("[Chorus]", chorus)]
+    sections = [("[Verse]", verses[:4]), ("[Chorus]", chorus), ("[Verse 2]", verses[4:]), ("[Chorus]", chorus)]
     if r.random() < 0.6:
         sections += [("[Bridge]", list(pools["bridge"])), ("[Chorus]", chorus)]
     sections.append(("[Outro]", r.sample(pools["outro"], 2)))
-    blocks = [heading + "\n" + "\n".join(line.format(k=keyword, title=name) for line in lines)
-              for heading, lines in sections]
+    blocks = [
+        heading + "\n" + "\n".join(line.format(k=keyword, title=name) for line in lines) for heading, lines in sections
+    ]
     return "\n\n".join(blocks)
 
 

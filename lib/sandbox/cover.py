@@ -1,4 +1,5 @@
 """Deterministic cover art for the sandbox: a seed-coloured abstract image with the title on it."""
+
 from __future__ import annotations
 
 import colorsys
@@ -11,12 +12,21 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from lib.sandbox.media import _rng
 
-_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-          "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+)
 # Tried first for titles with CJK; DejaVu has no Han glyphs (boxes are acceptable, not pretty).
-_CJK_FONTS = tuple("/usr/share/fonts/" + p for p in (
-    "opentype/noto/NotoSansCJK-Bold.ttc", "truetype/wqy/wqy-zenhei.ttc",
-    "truetype/wqy/wqy-microhei.ttc", "truetype/droid/DroidSansFallbackFull.ttf"))
+_CJK_FONTS = tuple(
+    "/usr/share/fonts/" + p
+    for p in (
+        "opentype/noto/NotoSansCJK-Bold.ttc",
+        "truetype/wqy/wqy-zenhei.ttc",
+        "truetype/wqy/wqy-microhei.ttc",
+        "truetype/droid/DroidSansFallbackFull.ttf",
+    )
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -34,17 +44,16 @@ def render_cover(seed: str, title: str, size: int = 512, subtitle: str = "") -> 
 
 def _palette(r: np.random.Generator) -> list[tuple[int, int, int]]:
     hue = float(r.random())
-    offsets = ((0, .08, .16), (0, .5, .58), (0, .33, .66), (0, -.1, .45))[int(r.integers(4))]
+    offsets = ((0, 0.08, 0.16), (0, 0.5, 0.58), (0, 0.33, 0.66), (0, -0.1, 0.45))[int(r.integers(4))]
     sat, val = r.uniform(0.45, 0.85, 3), r.uniform(0.35, 0.95, 3)
-    return [tuple(int(255 * c) for c in colorsys.hsv_to_rgb((hue + o) % 1, s, v))
-            for o, s, v in zip(offsets, sat, val)]
+    return [tuple(int(255 * c) for c in colorsys.hsv_to_rgb((hue + o) % 1, s, v)) for o, s, v in zip(offsets, sat, val)]
 
 
 def _gradient(palette, size: int, angle: float) -> np.ndarray:
     yy, xx = np.mgrid[0:size, 0:size] / max(size - 1, 1) - 0.5
     t = 0.5 + (xx * np.cos(angle) + yy * np.sin(angle)) / (abs(np.cos(angle)) + abs(np.sin(angle)))
-    rgb = np.stack([np.interp(t, (0, .5, 1), [c[k] for c in palette]) for k in range(3)], axis=-1)
-    vignette = 1 - 0.45 * (xx ** 2 + yy ** 2)  # darker corners frame the artwork
+    rgb = np.stack([np.interp(t, (0, 0.5, 1), [c[k] for c in palette]) for k in range(3)], axis=-1)
+    vignette = 1 - 0.45 * (xx**2 + yy**2)  # darker corners frame the artwork
     return np.clip(rgb * vignette[..., None], 0, 255).astype(np.uint8)
 
 
@@ -61,14 +70,17 @@ def _shapes(r: np.random.Generator, palette, size: int) -> Image.Image:
     cx, cy = r.uniform(0.25, 0.75, 2) * size
     for k in range(int(r.integers(2, 5))):  # concentric rings give the piece a focal point
         rad = size * (0.12 + 0.07 * k)
-        draw.ellipse((cx - rad, cy - rad, cx + rad, cy + rad), outline=(255, 255, 255, 70),
-                     width=stroke)
+        draw.ellipse((cx - rad, cy - rad, cx + rad, cy + rad), outline=(255, 255, 255, 70), width=stroke)
     xs = np.linspace(0, size, 96)
     for _ in range(int(r.integers(3, 6))):  # sound-wave lines, a nod to the music
-        amp, cycles, phase, base = r.uniform((.02, 1, 0, .2), (.08, 4, 6.3, .7))
+        amp, cycles, phase, base = r.uniform((0.02, 1, 0, 0.2), (0.08, 4, 6.3, 0.7))
         ys = size * (base + amp * np.sin(2 * np.pi * cycles * xs / size + phase))
-        draw.line(list(zip(xs.tolist(), ys.tolist())), width=stroke, joint="curve",
-                  fill=(255, 255, 255, int(r.integers(60, 140))))
+        draw.line(
+            list(zip(xs.tolist(), ys.tolist())),
+            width=stroke,
+            joint="curve",
+            fill=(255, 255, 255, int(r.integers(60, 140))),
+        )
     return layer
 
 
@@ -102,7 +114,7 @@ def _wrap(text: str, font, width: float) -> list[str]:
 def _fit_title(title: str, width: float, size: int):
     """Largest font (shrinking 12% a step) that wraps the title into at most three lines."""
     cjk, font, lines = bool(_CJK.search(title)), None, []
-    for px in (max(int(size * 0.11 * 0.88 ** k), 8) for k in range(8)):
+    for px in (max(int(size * 0.11 * 0.88**k), 8) for k in range(8)):
         font = _font(px, cjk)
         lines = _wrap(title, font, width) if title else []
         if len(lines) <= 3:

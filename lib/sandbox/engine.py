@@ -3,15 +3,17 @@
 Status is computed from the clock at read time (NOT_START → SUBMITTED → QUEUED → IN_PROGRESS →
 SUCCESS/FAILURE), so a test can drive time with a manual clock and nothing runs in the background.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from lib.sandbox import content, persistence, video
 from lib.sandbox.media import song_duration_for
@@ -23,8 +25,7 @@ FAIL_REASONS = {
     "quota": "insufficient credits on the upstream account",
     "upstream": "task failed",
 }
-FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch",
-            "wav", "mp4", "timing", "stems", "midi", "feed")
+FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp4", "timing", "stems", "midi", "feed")
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
 DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
@@ -88,8 +89,7 @@ def stable_seed(*parts: Any) -> str:
 
 
 class SandboxEngine:
-    def __init__(self, config: SandboxConfig, clock: Callable[[], float],
-                 state_path: Path | None = None) -> None:
+    def __init__(self, config: SandboxConfig, clock: Callable[[], float], state_path: Path | None = None) -> None:
         self.config = config
         self.clock = clock
         self.state_path = Path(state_path) if state_path is not None else None
@@ -169,9 +169,14 @@ class SandboxEngine:
         prompt = str(body.get("prompt", ""))
         seed = stable_seed("lyrics", prompt, task.task_id)
         title = content.make_title(seed, prompt)
-        task.lyrics = {"id": task.task_id, "title": title, "status": "complete",
-                       "text": content.make_lyrics(seed, prompt, title),
-                       "tags": content.make_tags(seed, prompt), "error_message": ""}
+        task.lyrics = {
+            "id": task.task_id,
+            "title": title,
+            "status": "complete",
+            "text": content.make_lyrics(seed, prompt, title),
+            "tags": content.make_tags(seed, prompt),
+            "error_message": "",
+        }
         return self._store(task)
 
     def submit_concat(self, body: dict[str, Any]) -> SandboxTask:
@@ -179,21 +184,41 @@ class SandboxEngine:
         chain = self._ancestry(last)
         task = self._new_task("suno", "MUSIC", body)
         total = sum(c.duration for c in chain)
-        task.clips = [Clip(id=str(uuid.uuid4()), seed=chain[0].seed, title=last.title, tags=last.tags,
-                           lyrics="\n\n".join(c.lyrics for c in chain if c.lyrics),
-                           description=chain[0].description, duration=round(min(total, 240.0), 2),
-                           model=last.model, kind="concat", parent=last.id,
-                           created_at=task.submitted)]
+        task.clips = [
+            Clip(
+                id=str(uuid.uuid4()),
+                seed=chain[0].seed,
+                title=last.title,
+                tags=last.tags,
+                lyrics="\n\n".join(c.lyrics for c in chain if c.lyrics),
+                description=chain[0].description,
+                duration=round(min(total, 240.0), 2),
+                model=last.model,
+                kind="concat",
+                parent=last.id,
+                created_at=task.submitted,
+            )
+        ]
         return self._store(task)
 
     def submit_upload(self, url: str) -> SandboxTask:
-        task = self._new_task("suno", "MUSIC", {"url": url},
-                              finish_after=max(self.config.conversion_seconds, 0.0))
+        task = self._new_task("suno", "MUSIC", {"url": url}, finish_after=max(self.config.conversion_seconds, 0.0))
         name = url.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0] or "upload"
         seed = stable_seed("upload", url)
-        task.clips = [Clip(id=str(uuid.uuid4()), seed=seed, title=name, tags=[], lyrics="",
-                           description="", duration=song_duration_for(seed), model="",
-                           kind="upload", created_at=task.submitted)]
+        task.clips = [
+            Clip(
+                id=str(uuid.uuid4()),
+                seed=seed,
+                title=name,
+                tags=[],
+                lyrics="",
+                description="",
+                duration=song_duration_for(seed),
+                model="",
+                kind="upload",
+                created_at=task.submitted,
+            )
+        ]
         return self._store(task)
 
     def submit_udio(self, body: dict[str, Any]) -> SandboxTask:
@@ -205,23 +230,43 @@ class SandboxEngine:
         for index in range(2):
             seed = stable_seed("udio", task.task_id, index, prompt, params.get("seed"))
             title = content.make_title(seed, prompt)
-            lyrics = ("" if params.get("lyrics_type") == "instrumental" else
-                      str(params.get("lyrics") or "") if params.get("lyrics_type") == "user"
-                      else content.make_lyrics(seed, prompt, title))
-            task.clips.append(Clip(id=str(uuid.uuid4()), seed=seed, title=title,
-                                   tags=content.make_tags(seed, prompt, count=5), lyrics=lyrics,
-                                   description=prompt, duration=song_duration_for(seed, *length),
-                                   model=model, created_at=task.submitted))
+            lyrics = (
+                ""
+                if params.get("lyrics_type") == "instrumental"
+                else str(params.get("lyrics") or "")
+                if params.get("lyrics_type") == "user"
+                else content.make_lyrics(seed, prompt, title)
+            )
+            task.clips.append(
+                Clip(
+                    id=str(uuid.uuid4()),
+                    seed=seed,
+                    title=title,
+                    tags=content.make_tags(seed, prompt, count=5),
+                    lyrics=lyrics,
+                    description=prompt,
+                    duration=song_duration_for(seed, *length),
+                    model=model,
+                    created_at=task.submitted,
+                )
+            )
         return self._store(task)
 
     def create_persona(self, body: dict[str, Any]) -> dict[str, Any]:
         root = self._clips[body["root_clip_id"]]
         persona_id = str(uuid.uuid4())
-        return {"id": persona_id, "name": body.get("name", ""), "description": body.get("description", ""),
-                "root_clip_id": root.id, "clip": {"id": root.id, "title": root.title},
-                "persona_clips": [{"clip": {"id": root.id, "title": root.title}, "id": self._next()}],
-                "user_display_name": "Sandbox", "user_handle": "sandbox", "user_image_url": "",
-                "is_public": bool(body.get("is_public", True))}
+        return {
+            "id": persona_id,
+            "name": body.get("name", ""),
+            "description": body.get("description", ""),
+            "root_clip_id": root.id,
+            "clip": {"id": root.id, "title": root.title},
+            "persona_clips": [{"clip": {"id": root.id, "title": root.title}, "id": self._next()}],
+            "user_display_name": "Sandbox",
+            "user_handle": "sandbox",
+            "user_image_url": "",
+            "is_public": bool(body.get("is_public", True)),
+        }
 
     def add_stem_clips(self, source: Clip) -> list[Clip]:
         """The older GET stems route: two clips without a task, followed through the feed route."""
@@ -241,14 +286,16 @@ class SandboxEngine:
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _new_task(self, platform: str, action: str, body: dict[str, Any],
-                  finish_after: float | None = None) -> SandboxTask:
+    def _new_task(
+        self, platform: str, action: str, body: dict[str, Any], finish_after: float | None = None
+    ) -> SandboxTask:
         task_id = str(uuid.uuid4())
         seed = stable_seed(task_id)
         jitter = 0.8 + 0.4 * (int(seed[:4], 16) / 0xFFFF)  # 24–36 s around the 30 s default
         finish = self.config.timeline[3] * jitter if finish_after is None else finish_after
-        task = SandboxTask(task_id=task_id, platform=platform, action=action, body=body,
-                           submitted=self.clock(), finish_after=finish)
+        task = SandboxTask(
+            task_id=task_id, platform=platform, action=action, body=body, submitted=self.clock(), finish_after=finish
+        )
         task.fail_reason = _fail_reason(body)
         return task
 
@@ -271,25 +318,46 @@ class SandboxEngine:
             lyrics = str(body["prompt"])
         else:
             lyrics = content.make_lyrics(seed, hint, title)
-        tags = ([t.strip() for t in str(body["tags"]).split(",") if t.strip()] if body.get("tags")
-                else content.make_tags(seed, hint))
+        tags = (
+            [t.strip() for t in str(body["tags"]).split(",") if t.strip()]
+            if body.get("tags")
+            else content.make_tags(seed, hint)
+        )
         parent = body.get("continue_clip_id") or body.get("cover_clip_id")
         kind = str(body.get("task") or "gen")
         at = body.get("infill_start_s") if kind == "infill" else body.get("continue_at")
-        return Clip(id=str(uuid.uuid4()), seed=seed, title=title, tags=tags, lyrics=lyrics,
-                    description=description, duration=song_duration_for(seed),
-                    model=str(body.get("mv") or "chirp-v3-0"), parent=parent,
-                    kind=kind, created_at=task.submitted, continue_at=_seconds(at),
-                    infill_end=_seconds(body.get("infill_end_s")) if kind == "infill" else None)
+        return Clip(
+            id=str(uuid.uuid4()),
+            seed=seed,
+            title=title,
+            tags=tags,
+            lyrics=lyrics,
+            description=description,
+            duration=song_duration_for(seed),
+            model=str(body.get("mv") or "chirp-v3-0"),
+            parent=parent,
+            kind=kind,
+            created_at=task.submitted,
+            continue_at=_seconds(at),
+            infill_end=_seconds(body.get("infill_end_s")) if kind == "infill" else None,
+        )
 
-    def _stem_clip(self, task: SandboxTask | None, source: Clip, part: str,
-                   created: float | None = None) -> Clip:
+    def _stem_clip(self, task: SandboxTask | None, source: Clip, part: str, created: float | None = None) -> Clip:
         label = "Vocals" if part == "vocals" else "Instrumental"
-        return Clip(id=str(uuid.uuid4()), seed=source.seed, title=f"{source.title} - {label}",
-                    tags=source.tags, lyrics=source.lyrics if part == "vocals" else "",
-                    description="", duration=source.duration, model="chirp-auk", kind="stem",
-                    stem=part, parent=source.id,
-                    created_at=task.submitted if task else (created or self.clock()))
+        return Clip(
+            id=str(uuid.uuid4()),
+            seed=source.seed,
+            title=f"{source.title} - {label}",
+            tags=source.tags,
+            lyrics=source.lyrics if part == "vocals" else "",
+            description="",
+            duration=source.duration,
+            model="chirp-auk",
+            kind="stem",
+            stem=part,
+            parent=source.id,
+            created_at=task.submitted if task else (created or self.clock()),
+        )
 
     def _ancestry(self, clip: Clip) -> list[Clip]:
         chain = [clip]
@@ -322,12 +390,13 @@ class SandboxEngine:
         with self._save_lock:  # snapshot and write in one go, so files land in order
             with self._lock:
                 tasks = sorted(self._tasks.values(), key=lambda t: t.submitted)
-                kept, dropped = tasks[-persistence.MAX_TASKS:], tasks[:-persistence.MAX_TASKS]
+                kept, dropped = tasks[-persistence.MAX_TASKS :], tasks[: -persistence.MAX_TASKS]
                 gone = {c.id for t in dropped for c in t.clips}
-                state = {"counter": self._counter,
-                         "tasks": [dataclasses.asdict(t) for t in kept],
-                         "clips": [dataclasses.asdict(c) for c in self._clips.values()
-                                   if c.id not in gone]}
+                state = {
+                    "counter": self._counter,
+                    "tasks": [dataclasses.asdict(t) for t in kept],
+                    "clips": [dataclasses.asdict(c) for c in self._clips.values() if c.id not in gone],
+                }
             try:
                 persistence.save(self.state_path, state)
             except OSError as exc:  # log it and keep serving from memory
@@ -368,7 +437,7 @@ def _fail_reason(body: dict[str, Any]) -> str:
     at = text.find(FAIL_MARKER)
     if at < 0:
         return ""
-    rest = text[at + len(FAIL_MARKER):]
+    rest = text[at + len(FAIL_MARKER) :]
     kind = rest[1:].split()[0].strip(".,;") if rest.startswith("=") and rest[1:].split() else "upstream"
     return FAIL_REASONS.get(kind, FAIL_REASONS["upstream"])
 

@@ -7,6 +7,7 @@ new-api answers unknown routes), ``timeout`` (answer only after ``delay`` second
 ``wrong_shape`` (valid JSON with nothing task-like), ``data_null`` (success envelope, null data),
 ``unknown_status`` (a task whose status word nobody knows).
 """
+
 from __future__ import annotations
 
 import threading
@@ -14,8 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("status", "html", "timeout", "reset", "truncated", "large", "wrong_shape", "data_null",
-         "unknown_status")
+KINDS = ("status", "html", "timeout", "reset", "truncated", "large", "wrong_shape", "data_null", "unknown_status")
 
 NEW_API_HTML = """<!doctype html><html lang="zh"><head><meta charset="utf-8" />
 <title>New API</title></head><body><noscript>You need to enable JavaScript to run this app.
@@ -28,8 +28,9 @@ def request_id() -> str:
 
 def openai_error(message: str, code: str = "", rid: str | None = None) -> dict[str, Any]:
     """The auth/routing layer's error shape; its message ends with the request id."""
-    return {"error": {"message": f"{message} (request id: {rid or request_id()})",
-                      "type": "new_api_error", "code": code}}
+    return {
+        "error": {"message": f"{message} (request id: {rid or request_id()})", "type": "new_api_error", "code": code}
+    }
 
 
 def task_error(code: str, message: str) -> dict[str, Any]:
@@ -47,8 +48,9 @@ def error_body(status: int, message: str | None = None, rid: str | None = None) 
     if status == 429:
         return task_error("upstream_error", message or "当前分组上游负载已饱和，请稍后再试")
     if status == 503:
-        return openai_error(message or "当前分组 default 下对于模型 suno_music 无可用渠道",
-                            code="model_not_found", rid=rid)
+        return openai_error(
+            message or "当前分组 default 下对于模型 suno_music 无可用渠道", code="model_not_found", rid=rid
+        )
     if status == 502:
         return task_error("fail_to_fetch_task", message or "bad gateway: upstream returned 502")
     return task_error("do_request_failed", message or "请求上游地址失败")

@@ -5,6 +5,7 @@ sandbox task yields the same bytes on every run. Audio is built from monophonic 
 sounds at a time), which lets a whole line render with a handful of array operations and a single
 wavetable lookup: a 40 s song costs tens of milliseconds rather than seconds.
 """
+
 from __future__ import annotations
 
 import functools
@@ -25,20 +26,33 @@ _MINOR = (0, 2, 3, 5, 7, 8, 10)
 _MAJOR_PROGS = ((0, 4, 5, 3), (5, 3, 0, 4), (0, 5, 3, 4), (0, 3, 5, 4))
 _MINOR_PROGS = ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 4), (5, 6, 0, 0))
 # Harmonic amplitudes: soft saw, hollow (odd harmonics), organ-ish, bright pluck.
-_TIMBRES = ((1, .5, .33, .25, .2, .16), (1, 0, .33, 0, .2, 0, .14), (1, .6, .1, .3, 0, .15),
-            (1, .8, .6, .4, .3, .2, .1))
+_TIMBRES = (
+    (1, 0.5, 0.33, 0.25, 0.2, 0.16),
+    (1, 0, 0.33, 0, 0.2, 0, 0.14),
+    (1, 0.6, 0.1, 0.3, 0, 0.15),
+    (1, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1),
+)
 _ARP_SHAPES = ((0, 1, 2, 1), (0, 1, 2, 3), (0, 2, 1, 3), (3, 2, 1, 0))  # 3 = root an octave up
 # Bass rhythms in eighths: (start, length, chord tone index 0=root 2=fifth).
-_BASS = (((0, 4, 0), (4, 4, 0)), ((0, 3, 0), (3, 1, 0), (4, 3, 2), (7, 1, 0)),
-         tuple((i, 1, 0) for i in range(8)), ((0, 6, 0), (6, 2, 2)))
+_BASS = (
+    ((0, 4, 0), (4, 4, 0)),
+    ((0, 3, 0), (3, 1, 0), (4, 3, 2), (7, 1, 0)),
+    tuple((i, 1, 0) for i in range(8)),
+    ((0, 6, 0), (6, 2, 2)),
+)
 # Melody rhythms per bar in eighths (start, length); cadences close a 4-bar phrase.
-_RHYTHMS = (((0, 2), (2, 1), (3, 1), (4, 3)), ((0, 1), (1, 1), (2, 2), (5, 1), (6, 2)),
-            ((0, 3), (3, 1), (4, 2), (6, 2)), ((1, 1), (2, 1), (3, 2), (6, 1), (7, 1)))
+_RHYTHMS = (
+    ((0, 2), (2, 1), (3, 1), (4, 3)),
+    ((0, 1), (1, 1), (2, 2), (5, 1), (6, 2)),
+    ((0, 3), (3, 1), (4, 2), (6, 2)),
+    ((1, 1), (2, 1), (3, 2), (6, 1), (7, 1)),
+)
 _CADENCES = (((0, 2), (2, 2), (4, 4)), ((0, 6),), ((0, 3), (3, 5)))
 # Vowel formants (Hz) so the melody stem reads as a voice rather than a synth lead.
 _VOWELS = ((730, 1090, 2440), (570, 840, 2410), (530, 1840, 2480))
 _INTRO, _OUTRO = 0.08, 0.95  # vocals (and lyric lines) live inside this fraction of the song
 _HEADING = re.compile(r"^\[[^\]]*\]$")
+
 
 def _seed_int(seed: str, salt: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{salt}|{seed}".encode()).digest()[:8], "big")
@@ -68,11 +82,19 @@ def _plan(seed: str) -> _Plan:
     minor = bool(r.random() < 0.4)
     progs = _MINOR_PROGS if minor else _MAJOR_PROGS
     pick = lambda seq: seq[int(r.integers(len(seq)))]  # noqa: E731
-    return _Plan(bpm=float(r.integers(78, 129)), root=48 + int(r.integers(12)),
-                 scale=_MINOR if minor else _MAJOR, progression=pick(progs),
-                 pad=pick(_TIMBRES), arp=pick(_TIMBRES), arp_per_beat=int(r.integers(1, 3)) * 2,
-                 arp_shape=pick(_ARP_SHAPES),
-                 bass=pick(_BASS), four_on_floor=bool(r.random() < 0.5), vowel=pick(_VOWELS))
+    return _Plan(
+        bpm=float(r.integers(78, 129)),
+        root=48 + int(r.integers(12)),
+        scale=_MINOR if minor else _MAJOR,
+        progression=pick(progs),
+        pad=pick(_TIMBRES),
+        arp=pick(_TIMBRES),
+        arp_per_beat=int(r.integers(1, 3)) * 2,
+        arp_shape=pick(_ARP_SHAPES),
+        bass=pick(_BASS),
+        four_on_floor=bool(r.random() < 0.5),
+        vowel=pick(_VOWELS),
+    )
 
 
 def _midi(plan: _Plan, degree: int) -> int:
@@ -111,11 +133,12 @@ def _wavetables(timbre, hz: np.ndarray, sr: int) -> tuple[np.ndarray, np.ndarray
 
 def _vowel(formants):
     """Timbre function: a glottal-like buzz whose harmonics are weighted by vowel formants."""
+
     def amps(f0: float, count: int) -> np.ndarray:
         f = f0 * np.arange(1, count + 1)
-        peaks = sum(a / (1 + ((f - fc) / bw) ** 2)
-                    for fc, a, bw in zip(formants, (1, .6, .3), (120, 180, 260)))
+        peaks = sum(a / (1 + ((f - fc) / bw) ** 2) for fc, a, bw in zip(formants, (1, 0.6, 0.3), (120, 180, 260)))
         return (0.06 + peaks) / np.arange(1, count + 1) ** 0.6
+
     return amps
 
 
@@ -130,8 +153,9 @@ def _segments(onsets_s: np.ndarray, n: int, sr: int) -> tuple[np.ndarray, np.nda
     return counts, since.astype(np.float32) * np.float32(1 / sr)
 
 
-def _line(events, n: int, sr: int, timbre, attack: float, decay: float, release: float,
-          vibrato: float = 0.0) -> np.ndarray:
+def _line(
+    events, n: int, sr: int, timbre, attack: float, decay: float, release: float, vibrato: float = 0.0
+) -> np.ndarray:
     """Render sorted (onset_s, length_s, midi or tuple of midis, amp) events sharing one envelope.
 
     Only one event sounds at a time, which is what makes the whole line a few array operations.
@@ -163,7 +187,7 @@ def _echo(x: np.ndarray, delay: int, feedback: float, taps: int = 3) -> np.ndarr
     out = x.copy()
     for k in range(1, taps + 1):
         if k * delay < len(x):
-            out[k * delay:] += feedback ** k * x[:-k * delay]
+            out[k * delay :] += feedback**k * x[: -k * delay]
     return out
 
 
@@ -211,13 +235,20 @@ def _instrumental(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
     out = _line(pads, n, sr, plan.pad, 0.3, 6.0, 0.25)
     step = beat / plan.arp_per_beat
     tones = lambda b: chords[b] + [chords[b][0] + 12]  # noqa: E731
-    arp = [(b * bar_s + j * step, step * 0.9, tones(b)[plan.arp_shape[j % 4]] + 12, 0.16)
-           for b in bars for j in range(4 * plan.arp_per_beat)]
+    arp = [
+        (b * bar_s + j * step, step * 0.9, tones(b)[plan.arp_shape[j % 4]] + 12, 0.16)
+        for b in bars
+        for j in range(4 * plan.arp_per_beat)
+    ]
     out += _echo(_line(arp, n, sr, plan.arp, 0.005, 0.25, 0.03), int(0.75 * beat * sr), 0.3)
     roots = [_chord(plan, b, plan.root - 12)[0] for b in bars]
-    bass = [(b * bar_s + s * beat / 2, ln * beat / 2 * 0.95, roots[b] + 7 * (k == 2), 0.5)
-            for b in bars if b > 0 for s, ln, k in plan.bass]  # bass enters after the intro bar
-    out += _line(bass, n, sr, (1, .5, .2), 0.01, 0.8, 0.04)
+    bass = [
+        (b * bar_s + s * beat / 2, ln * beat / 2 * 0.95, roots[b] + 7 * (k == 2), 0.5)
+        for b in bars
+        if b > 0
+        for s, ln, k in plan.bass
+    ]  # bass enters after the intro bar
+    out += _line(bass, n, sr, (1, 0.5, 0.2), 0.01, 0.8, 0.04)
     return out + _drums(plan, seed, n, sr)
 
 
@@ -244,13 +275,12 @@ def _drums(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
 def _stem_arrays(seed: str, duration_s: float, sr: int) -> tuple[np.ndarray, np.ndarray]:
     """Unnormalised (vocals, instrumental) with fades applied; the song is exactly their sum."""
     plan, n = _plan(seed), max(1, int(round(duration_s * sr)))
-    sung = _line(_vocal_events(plan, seed, duration_s), n, sr, _vowel(plan.vowel), 0.04, 3.0, 0.08,
-                 vibrato=0.012)
+    sung = _line(_vocal_events(plan, seed, duration_s), n, sr, _vowel(plan.vowel), 0.04, 3.0, 0.08, vibrato=0.012)
     vocals = _echo(sung * np.float32(0.85), int(0.75 * 60 / plan.bpm * sr), 0.25)
     ramp = np.ones(n, np.float32)
     fade_in, fade_out = min(int(0.05 * sr), n // 4), min(int(1.5 * sr), n // 4)
     ramp[:fade_in] = np.linspace(0, 1, fade_in, dtype=np.float32)
-    ramp[n - fade_out:] = np.linspace(1, 0, fade_out, dtype=np.float32)
+    ramp[n - fade_out :] = np.linspace(1, 0, fade_out, dtype=np.float32)
     return vocals * ramp, _instrumental(plan, seed, n, sr) * ramp
 
 
@@ -279,12 +309,11 @@ def synthesize_stems(seed: str, duration_s: float, sample_rate: int = 22050) -> 
     """{"vocals", "instrumental"} WAVs with one shared gain, summing to the song up to scale."""
     vocals, inst = _stem_arrays(seed, duration_s, sample_rate)
     gain = _PEAK / _peak(vocals, inst, vocals + inst)
-    return {"vocals": _wav(vocals * gain, sample_rate),
-            "instrumental": _wav(inst * gain, sample_rate)}
+    return {"vocals": _wav(vocals * gain, sample_rate), "instrumental": _wav(inst * gain, sample_rate)}
 
 
 def song_duration_for(seed: str, low: float = 20.0, high: float = 40.0) -> float:
-    unit = _seed_int(seed, "duration") / 2.0 ** 64
+    unit = _seed_int(seed, "duration") / 2.0**64
     return round(low + (high - low) * unit, 2)
 
 

@@ -5,6 +5,7 @@ Format: ``{"version": 1, "counter": int, "tasks": [SandboxTask as dict, ...],
 stem clips without a task survive too). Reading never raises: a missing, empty, unreadable or
 wrong-version file yields ``None`` (an unusable non-empty file is moved aside to ``<name>.corrupt``).
 """
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,12 @@ def load(path: Path) -> dict[str, Any] | None:
         state = json.loads(text)
     except ValueError:
         state = None
-    if (not isinstance(state, dict) or state.get("version") != VERSION
-            or not isinstance(state.get("tasks"), list) or not isinstance(state.get("clips"), list)):
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != VERSION
+        or not isinstance(state.get("tasks"), list)
+        or not isinstance(state.get("clips"), list)
+    ):
         set_aside(path)
         return None
     return state

@@ -4,6 +4,7 @@ or media bytes (with single-range support) with the headers a new-api gateway se
 A base class for ``routes.SandboxHandler``, so the routes read as what the gateway answers, not
 how the bytes go out.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,7 @@ class RespondingHandler(BaseHTTPRequestHandler):
     def _plain(self, status: int, text: str) -> None:
         self._raw(status, text.encode(), "text/plain; charset=utf-8")
 
-    def _raw(self, status: int, data: bytes, content_type: str,
-             headers: dict[str, str] | None = None) -> None:
+    def _raw(self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -70,8 +70,11 @@ class RespondingHandler(BaseHTTPRequestHandler):
             if start > end:
                 return self._raw(416, b"", content_type, {"Content-Range": f"bytes */{len(data)}"})
             status = 206
-        headers = {"Accept-Ranges": "bytes", "Access-Control-Allow-Origin": "*",
-                   "Cache-Control": "public, max-age=86400" if cache else "no-store"}
+        headers = {
+            "Accept-Ranges": "bytes",
+            "Access-Control-Allow-Origin": "*",
+            "Cache-Control": "public, max-age=86400" if cache else "no-store",
+        }
         if status == 206:
             headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-        self._raw(status, data[start:end + 1], content_type, headers)
+        self._raw(status, data[start : end + 1], content_type, headers)

@@ -8,6 +8,7 @@ sent: method, path, JSON body — never the key), ``GET/POST/DELETE /_sandbox/fa
 ``SandboxHandler`` is the request handler ``server.SandboxServer`` runs; writing the answer out
 is ``responses``' part, media files are ``assets``'.
 """
+
 from __future__ import annotations
 
 import random
@@ -178,8 +179,9 @@ class SandboxHandler(RespondingHandler):
             return self._json(200, shapes.timing_view(clip))
         if action == "stems":
             stems = self.engine.add_stem_clips(clip)
-            return self._json(200, {"id": clip.id, "clips": [
-                shapes.suno_clip(c, self._base(), "QUEUED") for c in stems]})
+            return self._json(
+                200, {"id": clip.id, "clips": [shapes.suno_clip(c, self._base(), "QUEUED") for c in stems]}
+            )
         ready = self.engine.conversion_ready(action, clip_id)
         if action == "wav":
             data = {"wav_file_url": urls["wav"]} if ready else {}
@@ -337,6 +339,13 @@ def _config_json(config: SandboxConfig) -> dict[str, Any]:
 
 def _midi(seed: str) -> dict[str, Any]:
     rng = random.Random(seed)
-    notes = [{"pitch": rng.choice([60, 62, 64, 67, 69, 72]), "start": i * 0.5, "end": i * 0.5 + 0.45,
-              "velocity": rng.randint(70, 110)} for i in range(48)]
+    notes = [
+        {
+            "pitch": rng.choice([60, 62, 64, 67, 69, 72]),
+            "start": i * 0.5,
+            "end": i * 0.5 + 0.45,
+            "velocity": rng.randint(70, 110),
+        }
+        for i in range(48)
+    ]
     return {"state": "complete", "instruments": [{"name": "Lead", "notes": notes}]}

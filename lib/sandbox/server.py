@@ -5,6 +5,7 @@ What it answers on each path is ``routes``' part (gateway routes, media, and a s
 for tests); how answers go out on the wire is ``responses``', the media files are ``assets``'.
 ``SandboxHandler`` is importable from here as before the split.
 """
+
 from __future__ import annotations
 
 import random
@@ -44,6 +45,5 @@ class SandboxServer(ThreadingHTTPServer):
 
     def record(self, method: str, path: str, body: Any) -> None:
         with self.log_lock:
-            self.request_log.append({"method": method, "path": path, "body": body,
-                                     "time": time.time()})
+            self.request_log.append({"method": method, "path": path, "body": body, "time": time.time()})
             del self.request_log[:-_REQUEST_LOG_LIMIT]

@@ -1,8 +1,9 @@
 """JSON the sandbox answers with: the task object, Suno clips and Udio songs as the feature-rich
 gateways send them (reference §4.1, §4.2, §3.2), including the fields the dashboard ignores."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from lib.sandbox import content
@@ -11,16 +12,21 @@ from lib.sandbox.media import lyric_line_times
 
 
 def iso(timestamp: float, micro: bool = False) -> str:
-    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    moment = datetime.fromtimestamp(timestamp, tz=UTC)
     if micro:
         return moment.isoformat()
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def media_urls(base: str, clip: Clip) -> dict[str, str]:
-    return {"audio": f"{base}/media/{clip.id}.wav", "stream": f"{base}/audiopipe/?item_id={clip.id}",
-            "image": f"{base}/media/{clip.id}.png", "image_large": f"{base}/media/{clip.id}-large.png",
-            "wav": f"{base}/media/{clip.id}-hq.wav", "video": f"{base}/media/{clip.id}.mp4"}
+    return {
+        "audio": f"{base}/media/{clip.id}.wav",
+        "stream": f"{base}/audiopipe/?item_id={clip.id}",
+        "image": f"{base}/media/{clip.id}.png",
+        "image_large": f"{base}/media/{clip.id}-large.png",
+        "wav": f"{base}/media/{clip.id}-hq.wav",
+        "video": f"{base}/media/{clip.id}.mp4",
+    }
 
 
 def task_view(engine: SandboxEngine, task: SandboxTask, base: str, dialect: str = "nested") -> dict:
@@ -39,8 +45,7 @@ def task_view(engine: SandboxEngine, task: SandboxTask, base: str, dialect: str 
         "progress": "100%" if phase in ("SUCCESS", "FAILURE") else "0%",
     }
     if task.platform == "udio":
-        songs = None if phase == "NOT_START" else [
-            udio_song(engine, task, clip, base, phase) for clip in task.clips]
+        songs = None if phase == "NOT_START" else [udio_song(engine, task, clip, base, phase) for clip in task.clips]
         if dialect == "flat":
             del view["notify_hook"]
             view["songs"] = songs or []
@@ -57,12 +62,16 @@ def task_view(engine: SandboxEngine, task: SandboxTask, base: str, dialect: str 
     return view
 
 
-_CLIP_STATUS = {"SUBMITTED": "submitted", "QUEUED": "queued", "IN_PROGRESS": "streaming",
-                "SUCCESS": "complete", "FAILURE": "error"}
+_CLIP_STATUS = {
+    "SUBMITTED": "submitted",
+    "QUEUED": "queued",
+    "IN_PROGRESS": "streaming",
+    "SUCCESS": "complete",
+    "FAILURE": "error",
+}
 
 
-def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "",
-              stream_fraction: float = 1.0) -> dict[str, Any]:
+def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "", stream_fraction: float = 1.0) -> dict[str, Any]:
     status = _CLIP_STATUS.get(phase, "submitted")
     urls = media_urls(base, clip)
     complete, streaming = status == "complete", status == "streaming"
@@ -91,8 +100,7 @@ def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "",
             "refund_credits": status == "error",
             "stream": True,
             "infill": clip.kind == "infill",
-            **({"infill_start_s": clip.continue_at, "infill_end_s": clip.infill_end}
-               if clip.kind == "infill" else {}),
+            **({"infill_start_s": clip.continue_at, "infill_end_s": clip.infill_end} if clip.kind == "infill" else {}),
             "has_vocal": bool(clip.lyrics),
             "is_audio_upload_tos_accepted": clip.kind == "upload",
             "error_type": "generation_failed" if status == "error" else None,
@@ -130,8 +138,15 @@ def _history(clip: Clip) -> list[dict[str, Any]] | None:
     from it, and knows the clip needs a concat to become the full song."""
     if clip.kind not in _CONTINUING or not clip.parent:
         return None
-    return [{"id": clip.parent, "continue_at": clip.continue_at, "type": "gen", "source": "web",
-             "infill": clip.kind == "infill"}]
+    return [
+        {
+            "id": clip.parent,
+            "continue_at": clip.continue_at,
+            "type": "gen",
+            "source": "web",
+            "infill": clip.kind == "infill",
+        }
+    ]
 
 
 def udio_song(engine: SandboxEngine, task: SandboxTask, clip: Clip, base: str, phase: str) -> dict:
@@ -192,12 +207,16 @@ def timing_view(clip: Clip) -> dict[str, Any]:
         for index, token in enumerate(tokens):
             last = index == len(tokens) - 1
             word = (pending_heading if index == 0 else "") + token + ("\n" if last else " ")
-            words.append({"word": word, "success": True, "start_s": bounds[index],
-                          "end_s": bounds[index + 1], "p_align": 0.97})
+            words.append(
+                {"word": word, "success": True, "start_s": bounds[index], "end_s": bounds[index + 1], "p_align": 0.97}
+            )
         pending_heading = ""
-    return {"aligned_words": words, "waveform_data": [round(0.2 + 0.6 * ((i * 37) % 11) / 11, 3)
-                                                      for i in range(200)],
-            "hoot_cer": 0.0356, "is_streamed": False}
+    return {
+        "aligned_words": words,
+        "waveform_data": [round(0.2 + 0.6 * ((i * 37) % 11) / 11, 3) for i in range(200)],
+        "hoot_cer": 0.0356,
+        "is_streamed": False,
+    }
 
 
 def _major(model: str) -> str:

@@ -4,6 +4,7 @@ song plays, with the song as the soundtrack — a real H.264 + AAC MP4 a browser
 PyAV (FFmpeg) is optional: without it the sandbox simply lacks the mp4 feature, like a gateway
 that does not offer it, so ``import av`` happens only inside ``available()`` and the renderer.
 """
+
 from __future__ import annotations
 
 import functools
@@ -48,8 +49,13 @@ def render_music_video(cover_png: bytes, wav: bytes, duration_s: float) -> bytes
         with av.open(path, "w", format="mp4", options={"movflags": "+faststart"}) as out:
             video = out.add_stream("libx264", rate=FPS)
             video.width, video.height, video.pix_fmt = WIDTH, SIDE + STRIP, "yuv420p"
-            video.options = {"preset": "veryfast", "profile": "main", "crf": "24",
-                             "g": str(_KEYFRAME_EVERY), "tune": "stillimage"}
+            video.options = {
+                "preset": "veryfast",
+                "profile": "main",
+                "crf": "24",
+                "g": str(_KEYFRAME_EVERY),
+                "tune": "stillimage",
+            }
             audio = out.add_stream("aac", rate=rate, layout="mono")
             audio.bit_rate = 64_000  # mono synth music; plenty
             per_frame = rate / FPS
@@ -58,8 +64,7 @@ def render_music_video(cover_png: bytes, wav: bytes, duration_s: float) -> bytes
                 # and a browser can play the start while the rest is still downloading.
                 start, stop = int(index * per_frame), int((index + 1) * per_frame)
                 _mux_audio(av, out, audio, samples[start:stop], rate, start)
-                picture = av.VideoFrame.from_ndarray(
-                    _frame(base, lit, index / FPS, duration_s), format="rgb24")
+                picture = av.VideoFrame.from_ndarray(_frame(base, lit, index / FPS, duration_s), format="rgb24")
                 picture.pts = index
                 out.mux(video.encode(picture))
             start = int(frames * per_frame)  # the audio may run a hair past the last frame
@@ -101,7 +106,7 @@ def _base_frame(cover_png: bytes, samples: np.ndarray) -> tuple[np.ndarray, np.n
     for bar, level in enumerate(_envelope(samples)):
         half = max(1, int(level * span / 2))
         x = _WAVE_X + bar * _BAR_PITCH
-        bars[top + span // 2 - half: top + span // 2 + half, x:x + _BAR_PITCH - 1] = True
+        bars[top + span // 2 - half : top + span // 2 + half, x : x + _BAR_PITCH - 1] = True
     frame[SIDE:][bars] = (110, 110, 118)
     lit = frame[SIDE:].copy()
     lit[bars] = (255, 255, 255)
@@ -122,7 +127,7 @@ def _frame(base: np.ndarray, lit: np.ndarray, t: float, duration_s: float) -> np
     width = _BARS * _BAR_PITCH
     head = _WAVE_X + int(width * min(max(t / max(duration_s, 1e-6), 0.0), 1.0))
     frame[SIDE:, :head] = lit[:, :head]
-    frame[SIDE + 4:SIDE + STRIP - 4, head:head + 2] = (255, 214, 90)  # the playhead
+    frame[SIDE + 4 : SIDE + STRIP - 4, head : head + 2] = (255, 214, 90)  # the playhead
     _clock_text(frame, t, duration_s)
     return frame
 
@@ -136,11 +141,12 @@ def _font() -> ImageFont.ImageFont:
 
 
 def _clock_text(frame: np.ndarray, t: float, duration_s: float) -> None:
-    """"0:12 / 0:38" right of the waveform, drawn on the strip only (a small image per frame)."""
+    """ "0:12 / 0:38" right of the waveform, drawn on the strip only (a small image per frame)."""
     left = _WAVE_X + _BARS * _BAR_PITCH + 8
     region = Image.fromarray(frame[SIDE:, left:])
-    ImageDraw.Draw(region).text((4, STRIP // 2), f"{_mmss(t)} / {_mmss(duration_s)}",
-                                fill=(235, 235, 240), font=_font(), anchor="lm")
+    ImageDraw.Draw(region).text(
+        (4, STRIP // 2), f"{_mmss(t)} / {_mmss(duration_s)}", fill=(235, 235, 240), font=_font(), anchor="lm"
+    )
     frame[SIDE:, left:] = np.asarray(region)
 
 

@@ -1,6 +1,7 @@
 """What a gateway offers, learned two ways: a free probe of its GET routes, and any call it answers
 with its web page or ``invalid_action``. Paid routes are never probed: a probe that a gateway bills
 would be worse than not knowing, so those are learned on first use."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

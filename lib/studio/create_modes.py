@@ -4,6 +4,7 @@
 translates; it never holds English text. Bodies come from ``lib.gateway.bodies`` so the preview, the
 record and the POST are the same JSON.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,21 +12,31 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.gateway import bodies
-from lib.gateway import catalog
-from lib.gateway import routes
+from lib.gateway import bodies, catalog, routes
 from lib.gateway.errors import InvalidInputError
 from lib.gateway.ids import validate_id
 from lib.studio.submit import Submission
 from lib.text import is_http_url
 
 MODES = {
-    "suno": ("inspiration", "custom", "extend", "cover", "replace", "persona_song",
-             "persona_create", "upload", "concat", "stems", "lyrics"),
+    "suno": (
+        "inspiration",
+        "custom",
+        "extend",
+        "cover",
+        "replace",
+        "persona_song",
+        "persona_create",
+        "upload",
+        "concat",
+        "stems",
+        "lyrics",
+    ),
     "udio": ("generate", "continuation", "precede"),
 }
-CODES = frozenset({"required", "too_long", "bad_id", "bad_url", "not_number", "out_of_range",
-                   "end_before_start", "lyrics_required"})
+CODES = frozenset(
+    {"required", "too_long", "bad_id", "bad_url", "not_number", "out_of_range", "end_before_start", "lyrics_required"}
+)
 LYRICS_PROMPT_LIMIT = 3000
 UDIO_PROMPT_LIMIT = 1000
 UDIO_SLIDERS = ("prompt_strength", "clarity_strength", "lyrics_strength", "generation_quality")
@@ -37,16 +48,12 @@ _SONG_TEXT = ("lyrics", "title", "tags")
 _UDIO = ("prompt", "lyrics_type", "lyrics", "udio_model", "seed", "negative_prompt", *UDIO_SLIDERS)
 _FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("suno", "inspiration"): ("model", "description", "instrumental", *_ADVANCED),
-    ("suno", "custom"): ("model", "instrumental", "lyrics", "title", "tags", "negative_tags",
-                         *_ADVANCED),
-    ("suno", "extend"): ("model", "from_upload", "task_id", "clip_id", "continue_at", *_SONG_TEXT,
-                         *_ADVANCED),
+    ("suno", "custom"): ("model", "instrumental", "lyrics", "title", "tags", "negative_tags", *_ADVANCED),
+    ("suno", "extend"): ("model", "from_upload", "task_id", "clip_id", "continue_at", *_SONG_TEXT, *_ADVANCED),
     ("suno", "cover"): ("model", "clip_id", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "replace"): ("model", "task_id", "clip_id", "start_s", "end_s", *_SONG_TEXT,
-                          *_ADVANCED),
+    ("suno", "replace"): ("model", "task_id", "clip_id", "start_s", "end_s", *_SONG_TEXT, *_ADVANCED),
     ("suno", "persona_song"): ("model", "persona_id", "artist_clip_id", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "persona_create"): ("clip_id", "persona_name", "persona_description",
-                                 "persona_public"),
+    ("suno", "persona_create"): ("clip_id", "persona_name", "persona_description", "persona_public"),
     ("suno", "upload"): ("audio_url",),
     ("suno", "concat"): ("clip_id", "is_infill"),
     ("suno", "stems"): ("model", "task_id", "clip_id", "all_stems", "title"),
@@ -55,28 +62,41 @@ _FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("udio", "continuation"): ("song_id", "position", *_UDIO),
     ("udio", "precede"): ("song_id", "position", *_UDIO),
 }
-_REQUIRED: dict[tuple[str, str], frozenset[str]] = {key: frozenset(names) for key, names in {
-    ("suno", "inspiration"): ("description",),
-    ("suno", "custom"): ("lyrics", "tags"),
-    ("suno", "extend"): ("task_id", "clip_id", "continue_at"),
-    ("suno", "cover"): ("clip_id",),
-    ("suno", "replace"): ("task_id", "clip_id", "start_s", "end_s", "lyrics"),
-    ("suno", "persona_song"): ("persona_id", "artist_clip_id", "lyrics"),
-    ("suno", "persona_create"): ("clip_id", "persona_name"),
-    ("suno", "upload"): ("audio_url",),
-    ("suno", "concat"): ("clip_id",),
-    ("suno", "stems"): ("task_id", "clip_id"),
-    ("suno", "lyrics"): ("lyrics_prompt",),
-    ("udio", "generate"): ("prompt",),
-    ("udio", "continuation"): ("prompt", "song_id"),
-    ("udio", "precede"): ("prompt", "song_id"),
-}.items()}
+_REQUIRED: dict[tuple[str, str], frozenset[str]] = {
+    key: frozenset(names)
+    for key, names in {
+        ("suno", "inspiration"): ("description",),
+        ("suno", "custom"): ("lyrics", "tags"),
+        ("suno", "extend"): ("task_id", "clip_id", "continue_at"),
+        ("suno", "cover"): ("clip_id",),
+        ("suno", "replace"): ("task_id", "clip_id", "start_s", "end_s", "lyrics"),
+        ("suno", "persona_song"): ("persona_id", "artist_clip_id", "lyrics"),
+        ("suno", "persona_create"): ("clip_id", "persona_name"),
+        ("suno", "upload"): ("audio_url",),
+        ("suno", "concat"): ("clip_id",),
+        ("suno", "stems"): ("task_id", "clip_id"),
+        ("suno", "lyrics"): ("lyrics_prompt",),
+        ("udio", "generate"): ("prompt",),
+        ("udio", "continuation"): ("prompt", "song_id"),
+        ("udio", "precede"): ("prompt", "song_id"),
+    }.items()
+}
 # Initial values of the non-text fields; every other field starts as "".
 _DEFAULTS: dict[str, Any] = {
-    "instrumental": False, "from_upload": False, "is_infill": False, "all_stems": False,
-    "persona_public": True, "continue_at": None, "start_s": None, "end_s": None,
-    "style_weight": None, "weirdness": None, "lyrics_type": "generate",
-    "udio_model": bodies.DEFAULT_UDIO_MODEL, "seed": -1, **dict.fromkeys(UDIO_SLIDERS),
+    "instrumental": False,
+    "from_upload": False,
+    "is_infill": False,
+    "all_stems": False,
+    "persona_public": True,
+    "continue_at": None,
+    "start_s": None,
+    "end_s": None,
+    "style_weight": None,
+    "weirdness": None,
+    "lyrics_type": "generate",
+    "udio_model": bodies.DEFAULT_UDIO_MODEL,
+    "seed": -1,
+    **dict.fromkeys(UDIO_SLIDERS),
 }
 _POSITION = {"continuation": 0.4, "precede": 0.0}
 
@@ -102,8 +122,7 @@ def fields_of(platform: str, mode: str) -> tuple[str, ...]:
 def defaults(platform: str, mode: str) -> dict[str, Any]:
     key = _key(platform, mode)
     special = {"model": catalog.DEFAULT_SUNO_MODEL.get(mode), "position": _POSITION.get(mode)}
-    return {name: special[name] if name in special else _DEFAULTS.get(name, "")
-            for name in _FIELDS[key]}
+    return {name: special[name] if name in special else _DEFAULTS.get(name, "") for name in _FIELDS[key]}
 
 
 def required_of(platform: str, mode: str, values: Mapping[str, Any] | None = None) -> frozenset[str]:
@@ -185,8 +204,15 @@ class _Form:
             return None
         return value or None
 
-    def number(self, name: str, *, required: bool = False, low: float | None = None,
-               high: float | None = None, integer: bool = False) -> Any:
+    def number(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        low: float | None = None,
+        high: float | None = None,
+        integer: bool = False,
+    ) -> Any:
         """``high=None`` is no upper bound (``out_of_range`` then carries ``high: None``)."""
         value = self.raw(name)
         if value is None:
@@ -226,17 +252,19 @@ def _to_number(value: Any, integer: bool) -> float | int | None:
 
 # --- Suno -----------------------------------------------------------------------------------
 
+
 def _model(form: _Form) -> tuple[str, int, int]:
     mv = form.text("model")
     prompt_limit, tags_limit, _known = catalog.suno_limits(mv)
     return mv, prompt_limit, tags_limit
 
 
-def _song_text(form: _Form, prompt_limit: int, tags_limit: int, *,
-               lyrics_required: bool = False) -> dict[str, str]:
-    return {"lyrics": form.text("lyrics", required=lyrics_required, limit=prompt_limit),
-            "title": form.text("title", limit=catalog.TITLE_LIMIT),
-            "tags": form.text("tags", limit=tags_limit)}
+def _song_text(form: _Form, prompt_limit: int, tags_limit: int, *, lyrics_required: bool = False) -> dict[str, str]:
+    return {
+        "lyrics": form.text("lyrics", required=lyrics_required, limit=prompt_limit),
+        "title": form.text("title", limit=catalog.TITLE_LIMIT),
+        "tags": form.text("tags", limit=tags_limit),
+    }
 
 
 def _advanced(form: _Form) -> dict[str, Any]:
@@ -256,8 +284,7 @@ def _advanced(form: _Form) -> dict[str, Any]:
 def _inspiration(form: _Form) -> tuple[str, dict[str, Any]]:
     mv, prompt_limit, _ = _model(form)
     description = form.text("description", required=True, limit=prompt_limit)
-    return MUSIC, bodies.suno_inspiration(description, mv=mv, instrumental=form.flag("instrumental"),
-                                          **_advanced(form))
+    return MUSIC, bodies.suno_inspiration(description, mv=mv, instrumental=form.flag("instrumental"), **_advanced(form))
 
 
 def _custom(form: _Form) -> tuple[str, dict[str, Any]]:
@@ -269,9 +296,14 @@ def _custom(form: _Form) -> tuple[str, dict[str, Any]]:
         if not lyrics:
             form.fail("lyrics", "lyrics_required")
     body = bodies.suno_custom(
-        lyrics=lyrics, title=form.text("title", limit=catalog.TITLE_LIMIT),
-        tags=form.text("tags", required=True, limit=tags_limit), mv=mv, instrumental=instrumental,
-        negative_tags=form.text("negative_tags", limit=tags_limit), **_advanced(form))
+        lyrics=lyrics,
+        title=form.text("title", limit=catalog.TITLE_LIMIT),
+        tags=form.text("tags", required=True, limit=tags_limit),
+        mv=mv,
+        instrumental=instrumental,
+        negative_tags=form.text("negative_tags", limit=tags_limit),
+        **_advanced(form),
+    )
     return MUSIC, body
 
 
@@ -280,9 +312,13 @@ def _extend(form: _Form) -> tuple[str, dict[str, Any]]:
     # An uploaded clip has no generating task; the gateway continues it by clip alone.
     from_upload = form.flag("from_upload")
     task_id = None if from_upload else form.ident("task_id")
-    options = dict(clip_id=form.ident("clip_id"),
-                   continue_at=form.number("continue_at", required=True, low=0), mv=mv,
-                   **_song_text(form, prompt_limit, tags_limit), **_advanced(form))
+    options = dict(
+        clip_id=form.ident("clip_id"),
+        continue_at=form.number("continue_at", required=True, low=0),
+        mv=mv,
+        **_song_text(form, prompt_limit, tags_limit),
+        **_advanced(form),
+    )
     if from_upload:
         return MUSIC, bodies.suno_upload_extend(**options)
     return MUSIC, bodies.suno_extend(task_id=task_id, **options)
@@ -290,8 +326,9 @@ def _extend(form: _Form) -> tuple[str, dict[str, Any]]:
 
 def _cover(form: _Form) -> tuple[str, dict[str, Any]]:
     mv, prompt_limit, tags_limit = _model(form)
-    return MUSIC, bodies.suno_cover(clip_id=form.ident("clip_id"), mv=mv,
-                                    **_song_text(form, prompt_limit, tags_limit), **_advanced(form))
+    return MUSIC, bodies.suno_cover(
+        clip_id=form.ident("clip_id"), mv=mv, **_song_text(form, prompt_limit, tags_limit), **_advanced(form)
+    )
 
 
 def _replace(form: _Form) -> tuple[str, dict[str, Any]]:
@@ -302,21 +339,34 @@ def _replace(form: _Form) -> tuple[str, dict[str, Any]]:
     if start is not None and end is not None and end <= start:
         form.fail("end_s", "end_before_start")
     return MUSIC, bodies.suno_replace_section(
-        task_id=task_id, clip_id=clip_id, start_s=start, end_s=end, mv=mv,
-        **_song_text(form, prompt_limit, tags_limit, lyrics_required=True), **_advanced(form))
+        task_id=task_id,
+        clip_id=clip_id,
+        start_s=start,
+        end_s=end,
+        mv=mv,
+        **_song_text(form, prompt_limit, tags_limit, lyrics_required=True),
+        **_advanced(form),
+    )
 
 
 def _persona_song(form: _Form) -> tuple[str, dict[str, Any]]:
     mv, prompt_limit, tags_limit = _model(form)
     return MUSIC, bodies.suno_persona_song(
-        persona_id=form.ident("persona_id"), artist_clip_id=form.ident("artist_clip_id"), mv=mv,
-        **_song_text(form, prompt_limit, tags_limit, lyrics_required=True), **_advanced(form))
+        persona_id=form.ident("persona_id"),
+        artist_clip_id=form.ident("artist_clip_id"),
+        mv=mv,
+        **_song_text(form, prompt_limit, tags_limit, lyrics_required=True),
+        **_advanced(form),
+    )
 
 
 def _persona_create(form: _Form) -> tuple[str, dict[str, Any]]:
     return routes.SUNO_PERSONA.path, bodies.suno_persona(
-        root_clip_id=form.ident("clip_id"), name=form.text("persona_name", required=True),
-        description=form.text("persona_description"), is_public=form.flag("persona_public"))
+        root_clip_id=form.ident("clip_id"),
+        name=form.text("persona_name", required=True),
+        description=form.text("persona_description"),
+        is_public=form.flag("persona_public"),
+    )
 
 
 def _upload(form: _Form) -> tuple[str, dict[str, Any]]:
@@ -324,15 +374,18 @@ def _upload(form: _Form) -> tuple[str, dict[str, Any]]:
 
 
 def _concat(form: _Form) -> tuple[str, dict[str, Any]]:
-    return routes.SUNO_CONCAT.path, bodies.suno_concat(form.ident("clip_id"),
-                                                       is_infill=form.flag("is_infill"))
+    return routes.SUNO_CONCAT.path, bodies.suno_concat(form.ident("clip_id"), is_infill=form.flag("is_infill"))
 
 
 def _stems(form: _Form) -> tuple[str, dict[str, Any]]:
     mv, _, _ = _model(form)
     return MUSIC, bodies.suno_stems(
-        task_id=form.ident("task_id"), clip_id=form.ident("clip_id"), mv=mv,
-        all_stems=form.flag("all_stems"), title=form.text("title", limit=catalog.TITLE_LIMIT))
+        task_id=form.ident("task_id"),
+        clip_id=form.ident("clip_id"),
+        mv=mv,
+        all_stems=form.flag("all_stems"),
+        title=form.text("title", limit=catalog.TITLE_LIMIT),
+    )
 
 
 def _lyrics(form: _Form) -> tuple[str, dict[str, Any]]:
@@ -342,28 +395,45 @@ def _lyrics(form: _Form) -> tuple[str, dict[str, Any]]:
 
 # --- Udio -----------------------------------------------------------------------------------
 
+
 def _udio(form: _Form) -> tuple[str, dict[str, Any]]:
     lyrics_type = form.choice("lyrics_type", bodies.LYRICS_TYPES)
     prompt = form.text("prompt", required=True, limit=UDIO_PROMPT_LIMIT)
     lyrics = form.text("lyrics", required=True) if lyrics_type == "user" else ""
     seed = form.number("seed", low=-1, integer=True)
-    sliders = {name: value for name in UDIO_SLIDERS
-               if (value := form.number(name, low=0, high=1)) is not None}
+    sliders = {name: value for name in UDIO_SLIDERS if (value := form.number(name, low=0, high=1)) is not None}
     source: dict[str, Any] = {"mode": "regular"}
     if form.mode != "generate":
-        source = {"mode": form.mode, "song_id": form.ident("song_id"),
-                  "song_section_start": form.number("position", low=0, high=1)}
+        source = {
+            "mode": form.mode,
+            "song_id": form.ident("song_id"),
+            "song_section_start": form.number("position", low=0, high=1),
+        }
     return routes.UDIO_MUSIC.path, bodies.udio_music(
-        prompt, lyrics_type=lyrics_type, lyrics=lyrics, model_type=form.text("udio_model"),
-        seed=-1 if seed is None else seed, negative_prompt=form.text("negative_prompt"),
-        **source, **sliders)
+        prompt,
+        lyrics_type=lyrics_type,
+        lyrics=lyrics,
+        model_type=form.text("udio_model"),
+        seed=-1 if seed is None else seed,
+        negative_prompt=form.text("negative_prompt"),
+        **source,
+        **sliders,
+    )
 
 
 _BUILDERS: dict[tuple[str, str], Callable[[_Form], tuple[str, dict[str, Any]]]] = {
-    ("suno", "inspiration"): _inspiration, ("suno", "custom"): _custom,
-    ("suno", "extend"): _extend, ("suno", "cover"): _cover, ("suno", "replace"): _replace,
-    ("suno", "persona_song"): _persona_song, ("suno", "persona_create"): _persona_create,
-    ("suno", "upload"): _upload, ("suno", "concat"): _concat, ("suno", "stems"): _stems,
-    ("suno", "lyrics"): _lyrics, ("udio", "generate"): _udio, ("udio", "continuation"): _udio,
+    ("suno", "inspiration"): _inspiration,
+    ("suno", "custom"): _custom,
+    ("suno", "extend"): _extend,
+    ("suno", "cover"): _cover,
+    ("suno", "replace"): _replace,
+    ("suno", "persona_song"): _persona_song,
+    ("suno", "persona_create"): _persona_create,
+    ("suno", "upload"): _upload,
+    ("suno", "concat"): _concat,
+    ("suno", "stems"): _stems,
+    ("suno", "lyrics"): _lyrics,
+    ("udio", "generate"): _udio,
+    ("udio", "continuation"): _udio,
     ("udio", "precede"): _udio,
 }

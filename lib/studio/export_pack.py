@@ -1,6 +1,7 @@
 """A task's export pack: one ZIP, built on the server, holding every song's audio, cover, video,
 lyrics (plain and synced ``.lrc``), the raw task JSON and a README that lists what is inside and
 what could not be included, and why."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,13 +12,13 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from lib.gateway.errors import GatewayError, ProtocolError
+from lib.gateway.models import AlignedWord, Song, Task
 from lib.studio.lyrics_sync import synced_lines, to_lrc
 from lib.studio.media_fetch import fetch_media
-from lib.gateway.models import AlignedWord, Song, Task
 from lib.text import is_http_url
 
 MiB = 1024 * 1024
@@ -29,9 +30,19 @@ NAME_BYTES = 150
 
 _UNSAFE = re.compile(r'[/\\:*?"<>|]')
 _EXTENSIONS = {  # by kind: content type -> extension; the first one is the fallback
-    "audio": {"audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/wav": "wav", "audio/x-wav": "wav",
-              "audio/wave": "wav", "audio/vnd.wave": "wav", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
-              "audio/aac": "m4a", "audio/flac": "flac", "audio/ogg": "ogg"},
+    "audio": {
+        "audio/mpeg": "mp3",
+        "audio/mp3": "mp3",
+        "audio/wav": "wav",
+        "audio/x-wav": "wav",
+        "audio/wave": "wav",
+        "audio/vnd.wave": "wav",
+        "audio/mp4": "m4a",
+        "audio/x-m4a": "m4a",
+        "audio/aac": "m4a",
+        "audio/flac": "flac",
+        "audio/ogg": "ogg",
+    },
     "cover": {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"},
     "video": {"video/mp4": "mp4", "video/webm": "webm"},
 }
@@ -71,10 +82,15 @@ def safe_name(text: object, fallback: str = "untitled") -> str:
     return name.rstrip(" .") or fallback
 
 
-def build_pack(task: Task, *, fetch: Fetch = fetch_media,
-               timings: Mapping[str, Sequence[AlignedWord]] | None = None,
-               max_file_bytes: int = 50 * MiB, max_total_bytes: int = 200 * MiB,
-               progress: Progress | None = None) -> ExportPack:
+def build_pack(
+    task: Task,
+    *,
+    fetch: Fetch = fetch_media,
+    timings: Mapping[str, Sequence[AlignedWord]] | None = None,
+    max_file_bytes: int = 50 * MiB,
+    max_total_bytes: int = 200 * MiB,
+    progress: Progress | None = None,
+) -> ExportPack:
     """Download the task's media and zip them with its texts. A failed download is listed in
     ``skipped`` (and the README) instead of raised; programming errors still propagate."""
     timings = timings or {}
@@ -82,13 +98,15 @@ def build_pack(task: Task, *, fetch: Fetch = fetch_media,
     sizes: dict[str, int] = {}
     skipped: list[tuple[str, str]] = []
     width = max(2, len(str(len(task.songs))))
-    plans = [(song, _plan_media(song, f"{index:0{width}d} - {safe_name(song.title, _short(song.id))}",
-                                index))
-             for index, song in enumerate(task.songs, start=1)]
+    plans = [
+        (song, _plan_media(song, f"{index:0{width}d} - {safe_name(song.title, _short(song.id))}", index))
+        for index, song in enumerate(task.songs, start=1)
+    ]
     steps = sum(len(media) for _, media in plans) or 1
     step, media_bytes, cap_reached = 0, 0, False
 
     with zipfile.ZipFile(buffer, "w") as archive:
+
         def add(stem: str, ext: str, data: bytes, compress: int) -> None:
             name = _unique(f"{stem}.{ext}", sizes)
             archive.writestr(name, data, compress_type=compress)
@@ -119,8 +137,7 @@ def build_pack(task: Task, *, fetch: Fetch = fetch_media,
                         cap_reached = True
                         skipped.append((item.label, SIZE_CAP_REACHED))
                     else:
-                        skipped.append((item.label, f"larger than the {_size(max_file_bytes)} "
-                                                    "per-file limit"))
+                        skipped.append((item.label, f"larger than the {_size(max_file_bytes)} per-file limit"))
                     continue
                 except GatewayError as exc:
                     skipped.append((item.label, f"download failed: {exc}"))
@@ -138,19 +155,25 @@ def build_pack(task: Task, *, fetch: Fetch = fetch_media,
 
     if progress:
         progress(1.0, "Done")
-    return ExportPack(data=buffer.getvalue(), file_name=_pack_name(task), files=tuple(sizes),
-                      skipped=tuple(skipped))
+    return ExportPack(data=buffer.getvalue(), file_name=_pack_name(task), files=tuple(sizes), skipped=tuple(skipped))
 
 
 def _plan_media(song: Song, stem: str, index: int) -> list[_Media]:
-    audio_reason = ("still streaming: a partial stream is not a finished file" if song.is_streaming
-                    else _url_problem(song.audio_url, "audio"))
-    media = [_Media(f"Song {index} audio", "audio", song.audio_url, stem, audio_reason),
-             _Media(f"Song {index} cover", "cover", song.image_url, f"{stem} - cover",
-                    _url_problem(song.image_url, "cover"))]
+    audio_reason = (
+        "still streaming: a partial stream is not a finished file"
+        if song.is_streaming
+        else _url_problem(song.audio_url, "audio")
+    )
+    media = [
+        _Media(f"Song {index} audio", "audio", song.audio_url, stem, audio_reason),
+        _Media(
+            f"Song {index} cover", "cover", song.image_url, f"{stem} - cover", _url_problem(song.image_url, "cover")
+        ),
+    ]
     if song.video_url:
-        media.append(_Media(f"Song {index} video", "video", song.video_url, stem,
-                            _url_problem(song.video_url, "video")))
+        media.append(
+            _Media(f"Song {index} video", "video", song.video_url, stem, _url_problem(song.video_url, "video"))
+        )
     return media
 
 
@@ -160,15 +183,15 @@ def _url_problem(url: str | None, what: str) -> str:
     return "" if is_http_url(url) else "not an http(s) URL"
 
 
-def _add_song_texts(song: Song, stem: str, timings: Mapping[str, Sequence[AlignedWord]],
-                    add_text: Callable[[str, str, str], None]) -> None:
+def _add_song_texts(
+    song: Song, stem: str, timings: Mapping[str, Sequence[AlignedWord]], add_text: Callable[[str, str, str], None]
+) -> None:
     if song.lyrics.strip():
         add_text(stem, "txt", _ensure_newline(song.lyrics))
     words = timings.get(song.id)
     if words:
         # Same name as the audio, so players pick the synced lyrics up next to it.
-        add_text(stem, "lrc", to_lrc(synced_lines(words, song.lyrics), title=song.title,
-                                     length_s=song.duration))
+        add_text(stem, "lrc", to_lrc(synced_lines(words, song.lyrics), title=song.title, length_s=song.duration))
 
 
 def _extension(kind: str, content_type: str, url: str) -> str:
@@ -222,13 +245,18 @@ def _readme(task: Task, sizes: Mapping[str, int], skipped: Sequence[tuple[str, s
     status = str(task.status)
     if task.status_text and task.status_text != status:
         status += f" ({task.status_text})"
-    lines = ["Music Task Studio export pack", "",
-             f"Task ID:  {task.task_id}", f"Platform: {task.platform}", f"Status:   {status}"]
+    lines = [
+        "Music Task Studio export pack",
+        "",
+        f"Task ID:  {task.task_id}",
+        f"Platform: {task.platform}",
+        f"Status:   {status}",
+    ]
     if task.action:
         lines.append(f"Action:   {task.action}")
     if task.fail_reason:
         lines.append(f"Failure:  {task.fail_reason}")
-    lines += [f"Packed:   {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC", "", "Files:"]
+    lines += [f"Packed:   {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC", "", "Files:"]
     lines += [f"  {name}  ({size:,} bytes)" for name, size in sizes.items()]
     lines.append("  README.txt  (this file)")
     lines += ["", "Not included:" if skipped else "Not included: nothing"]

@@ -1,5 +1,6 @@
 """Synced lyrics: Suno's word timeline (``/suno/act/timing``) turned into lines with start times,
 and the ``.lrc`` file karaoke players read."""
+
 from __future__ import annotations
 
 import re
@@ -72,7 +73,7 @@ def _split_along_lyrics(words: Sequence[AlignedWord], lyrics: str) -> list[Synce
             lines.append(SyncedLine(at, at, line, True))
             continue
         count = len(line.split())
-        taken = queue[position:position + count]
+        taken = queue[position : position + count]
         if not taken:
             break
         position += count

@@ -8,6 +8,7 @@ into loopback or a private network (the server's own neighbourhood). A refusal r
 ``InvalidInputError``; a body over the cap ``ProtocolError`` (the export pack reads it as "too
 large"); anything else on the way a ``GatewayConnectionError``.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -60,8 +61,9 @@ def _is_global(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def fetch_media(url: str, *, max_bytes: int = MAX_MEDIA_BYTES, public_only: bool = False,
-                max_seconds: float = MAX_SECONDS) -> tuple[bytes, str]:
+def fetch_media(
+    url: str, *, max_bytes: int = MAX_MEDIA_BYTES, public_only: bool = False, max_seconds: float = MAX_SECONDS
+) -> tuple[bytes, str]:
     """The file's bytes and content type; raises a ``GatewayError`` subclass on any failure.
     ``public_only``: refuse loopback and private addresses even for the first URL (media named by
     a gateway the user typed in, rather than one the operator configured)."""
@@ -77,8 +79,9 @@ def fetch_media(url: str, *, max_bytes: int = MAX_MEDIA_BYTES, public_only: bool
             if remaining <= 0:
                 raise GatewayConnectionError(f"the download took longer than {max_seconds:g} s")
             # Redirects are followed here, one at a time, so each target is checked first.
-            with requests.get(current, stream=True, allow_redirects=False,
-                              timeout=(TIMEOUT[0], min(TIMEOUT[1], remaining))) as response:
+            with requests.get(
+                current, stream=True, allow_redirects=False, timeout=(TIMEOUT[0], min(TIMEOUT[1], remaining))
+            ) as response:
                 if response.status_code in _REDIRECTS and response.headers.get("Location"):
                     target = urljoin(current, response.headers["Location"].strip())
                     redirects += 1
@@ -93,8 +96,9 @@ def fetch_media(url: str, *, max_bytes: int = MAX_MEDIA_BYTES, public_only: bool
                     current = target
                     continue
                 if response.status_code >= 300:
-                    raise GatewayConnectionError(f"the media server answered HTTP {response.status_code}",
-                                                 status=response.status_code)
+                    raise GatewayConnectionError(
+                        f"the media server answered HTTP {response.status_code}", status=response.status_code
+                    )
                 return _read(response, max_bytes, deadline, max_seconds)
     except requests.RequestException as exc:
         raise GatewayConnectionError(f"could not download the media file ({type(exc).__name__})") from None
@@ -109,8 +113,7 @@ def _read(response: requests.Response, max_bytes: int, deadline: float, max_seco
     # one read brings, so the deadline is checked as bytes trickle in; iter_content would wait
     # for a whole chunk, and a server dripping a byte a second would never meet the cap.
     read1 = getattr(response.raw, "read1", None)  # urllib3 2; 1.x falls back to whole chunks
-    pieces = (iter(lambda: read1(256 * 1024, decode_content=True), b"") if read1
-              else response.iter_content(256 * 1024))
+    pieces = iter(lambda: read1(256 * 1024, decode_content=True), b"") if read1 else response.iter_content(256 * 1024)
     try:
         for chunk in pieces:
             size += len(chunk)

@@ -1,9 +1,10 @@
-""""Copy as code": the exact submit of a ``Submission`` as a bash/curl snippet or a standalone
+""" "Copy as code": the exact submit of a ``Submission`` as a bash/curl snippet or a standalone
 Python script, each of which also waits for the task and shows its result.
 
 Neither function takes the API key: the snippets read it from ``$GATEWAY_API_KEY`` at run time,
 so a key can never end up in copied text. Pure functions, no streamlit.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,20 +27,32 @@ def curl_command(base_url: str, submission: Submission) -> str:
     lyrics), then, for task routes, polling the fetch route until SUCCESS or FAILURE."""
     base, route, fetch, body = _parts(base_url, submission)
     payload = json.dumps(body, ensure_ascii=False, indent=2)
-    submit = (f'curl -sS -X {routes.SUBMITS[route].method} "{_dq(base + route)}" \\\n'
-              f'  -H "Authorization: Bearer ${KEY_VARIABLE}" \\\n'
-              f'  -H "Content-Type: application/json" \\\n'
-              f"  --data-binary @- <<'JSON'")
-    head = (f"#!/usr/bin/env bash\n# {_label(submission)} (Music Task Studio).\n"
-            f"# First: export {KEY_VARIABLE}=<your gateway key>   (never paste the key in here)\n"
-            f"set -euo pipefail\n"
-            f': "${{{KEY_VARIABLE}:?export {KEY_VARIABLE}=<your gateway key> first}}"\n\n')
+    submit = (
+        f'curl -sS -X {routes.SUBMITS[route].method} "{_dq(base + route)}" \\\n'
+        f'  -H "Authorization: Bearer ${KEY_VARIABLE}" \\\n'
+        f'  -H "Content-Type: application/json" \\\n'
+        f"  --data-binary @- <<'JSON'"
+    )
+    head = (
+        f"#!/usr/bin/env bash\n# {_label(submission)} (Music Task Studio).\n"
+        f"# First: export {KEY_VARIABLE}=<your gateway key>   (never paste the key in here)\n"
+        f"set -euo pipefail\n"
+        f': "${{{KEY_VARIABLE}:?export {KEY_VARIABLE}=<your gateway key> first}}"\n\n'
+    )
     if fetch is None:
-        return (head + "# Submit (paid: run it once). The answer's top-level \"id\" is the persona ID;\n"
-                "# there is no task to poll.\n" + f"{submit}\n{payload}\nJSON\necho\n")
+        return (
+            head + '# Submit (paid: run it once). The answer\'s top-level "id" is the persona ID;\n'
+            "# there is no task to poll.\n" + f"{submit}\n{payload}\nJSON\necho\n"
+        )
     return head + _CURL_TASK.format(
-        submit=f"{submit} | tee \"$ANSWER\"", payload=payload, key=KEY_VARIABLE, poll=POLL_VARIABLE,
-        fetch=_dq(base + fetch), extract_id=_PY_TASK_ID, extract_status=_PY_STATUS)
+        submit=f'{submit} | tee "$ANSWER"',
+        payload=payload,
+        key=KEY_VARIABLE,
+        poll=POLL_VARIABLE,
+        fetch=_dq(base + fetch),
+        extract_id=_PY_TASK_ID,
+        extract_status=_PY_STATUS,
+    )
 
 
 def python_script(base_url: str, submission: Submission) -> str:
@@ -49,14 +62,21 @@ def python_script(base_url: str, submission: Submission) -> str:
     literal = _py_literal(body)
     if ast.literal_eval(literal) != body:  # a guard: the script must send exactly this body
         raise InvalidInputError("the request body cannot be written as a Python literal")
-    values = {"LABEL": _label(submission), "KEY": KEY_VARIABLE, "POLL": POLL_VARIABLE,
-              "BASE_URL": repr(base), "ROUTE": repr(route), "FETCH": repr(fetch), "BODY": literal}
+    values = {
+        "LABEL": _label(submission),
+        "KEY": KEY_VARIABLE,
+        "POLL": POLL_VARIABLE,
+        "BASE_URL": repr(base),
+        "ROUTE": repr(route),
+        "FETCH": repr(fetch),
+        "BODY": literal,
+    }
     # One pass, so nothing substituted (a lyric saying "__KEY__") is ever substituted again.
-    return re.sub(r"__(LABEL|KEY|POLL|BASE_URL|ROUTE|FETCH|BODY)__",
-                  lambda match: values[match.group(1)], _PY_SCRIPT)
+    return re.sub(r"__(LABEL|KEY|POLL|BASE_URL|ROUTE|FETCH|BODY)__", lambda match: values[match.group(1)], _PY_SCRIPT)
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def _parts(base_url: str, submission: Submission) -> tuple[str, str, str | None, dict[str, Any]]:
     route = submission.route

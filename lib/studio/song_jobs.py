@@ -6,16 +6,22 @@ fragment decides when to call and the tests drive time by hand.
 Every job a song's tool holds has one interface (``ToolJob``): ``running`` says whether it still
 needs ``advance(client, now)`` calls, ``error`` what went wrong, if anything.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
 
-from lib.gateway import bodies
-from lib.gateway import routes
+from lib.gateway import bodies, routes
 from lib.gateway.client import GatewayClient
-from lib.gateway.errors import (GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError,
-                        ServerError, UnsupportedRouteError)
+from lib.gateway.errors import (
+    GatewayConnectionError,
+    GatewayError,
+    GatewayTimeoutError,
+    RateLimitError,
+    ServerError,
+    UnsupportedRouteError,
+)
 from lib.gateway.models import AlignedWord, Song, Task
 from lib.library.store import Persona
 from lib.studio.submit import Submission
@@ -90,17 +96,26 @@ def advance_conversion(job: Conversion, client: GatewayClient, now: float) -> Co
         failures = job.transient_failures + 1
         if failures >= _MAX_TRANSIENT:
             return replace(job, checks=checks, error=error)
-        return replace(job, checks=checks, transient_failures=failures, last_problem=str(error),
-                       next_check_at=now + conversion_delay(checks))
+        return replace(
+            job,
+            checks=checks,
+            transient_failures=failures,
+            last_problem=str(error),
+            next_check_at=now + conversion_delay(checks),
+        )
     except GatewayError as error:
         return replace(job, checks=checks, error=error)
     if url:
         return replace(job, checks=checks, url=url, last_problem="")
     if now - job.started_at >= CONVERSION_LIMIT_S:
-        return replace(job, checks=checks, error=GatewayTimeoutError(
-            f"the gateway was still converting after {CONVERSION_LIMIT_S // 60} minutes"))
-    return replace(job, checks=checks, transient_failures=0, last_problem="",
-                   next_check_at=now + conversion_delay(checks))
+        return replace(
+            job,
+            checks=checks,
+            error=GatewayTimeoutError(f"the gateway was still converting after {CONVERSION_LIMIT_S // 60} minutes"),
+        )
+    return replace(
+        job, checks=checks, transient_failures=0, last_problem="", next_check_at=now + conversion_delay(checks)
+    )
 
 
 @dataclass(frozen=True)
@@ -172,8 +187,13 @@ def advance_followed(job: FollowedTask, client: GatewayClient, now: float) -> Fo
     except GatewayError as error:
         return replace(job, error=error)
     if not task.is_terminal and now - job.started_at >= TASK_LIMIT_S:
-        return replace(job, task=task, error=GatewayTimeoutError(
-            f"task {job.task_id} still {task.status.value} after {TASK_LIMIT_S // 60} minutes"))
+        return replace(
+            job,
+            task=task,
+            error=GatewayTimeoutError(
+                f"task {job.task_id} still {task.status.value} after {TASK_LIMIT_S // 60} minutes"
+            ),
+        )
     return replace(job, task=task, next_check_at=now + _follow_delay(now - job.started_at))
 
 
@@ -188,13 +208,13 @@ def stems_submission(song: Song, task: Task) -> Submission:
 
 
 def full_song_submission(song: Song) -> Submission:
-    return Submission("suno", "concat", routes.SUNO_CONCAT.path,
-                      bodies.suno_concat(song.id, is_infill=song.infill))
+    return Submission("suno", "concat", routes.SUNO_CONCAT.path, bodies.suno_concat(song.id, is_infill=song.infill))
 
 
 def persona_submission(song: Song, name: str, description: str = "", is_public: bool = True) -> Submission:
-    body = bodies.suno_persona(root_clip_id=song.id, name=name.strip(), description=description.strip(),
-                               is_public=is_public)
+    body = bodies.suno_persona(
+        root_clip_id=song.id, name=name.strip(), description=description.strip(), is_public=is_public
+    )
     return Submission("suno", "persona_create", routes.SUNO_PERSONA.path, body)
 
 

@@ -1,13 +1,14 @@
 """A paid submit with its record: written to the library before the POST goes out, completed
 with the gateway's answer, so no attempt is ever lost (not even one whose answer never came)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lib.gateway.profiles import GatewayProfile
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.gateway.profiles import GatewayProfile
 from lib.library.store import HistoryStore, HistoryUnavailable
 
 
@@ -26,15 +27,21 @@ class SubmitResult:
     history_error: str = ""
 
 
-def submit_recorded(store: HistoryStore | None, profile: GatewayProfile, submission: Submission,
-                    send: Callable[[], str]) -> SubmitResult:
+def submit_recorded(
+    store: HistoryStore | None, profile: GatewayProfile, submission: Submission, send: Callable[[], str]
+) -> SubmitResult:
     """``send`` makes the one POST and returns the task ID. Gateway errors propagate after the
     row records them (``REJECTED``, or ``OUTCOME_UNKNOWN`` when the answer never came)."""
     row_id, history_error = None, ""
     if store is not None:
         try:
-            row_id = store.begin_submit(profile, platform=submission.platform, action=submission.action,
-                                        route=submission.route, body=submission.body)
+            row_id = store.begin_submit(
+                profile,
+                platform=submission.platform,
+                action=submission.action,
+                route=submission.route,
+                body=submission.body,
+            )
         except HistoryUnavailable as error:  # the user's request matters more than its record
             history_error = str(error)
     try:

@@ -1,12 +1,13 @@
 """What the Task page shows, decided without Streamlit: progress estimates, polling cadence,
 durations, lyrics sections, failure explanations, input parsing and lookups."""
+
 from __future__ import annotations
 
 import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -17,8 +18,7 @@ from lib.gateway.parser import parse_task
 
 # Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
 _TYPICAL_RUN_S = {"suno": 120.0, "udio": 300.0}
-_STATUS_FLOOR = {TaskStatus.NOT_START: 3, TaskStatus.SUBMITTED: 10, TaskStatus.QUEUED: 20,
-                 TaskStatus.IN_PROGRESS: 30}
+_STATUS_FLOOR = {TaskStatus.NOT_START: 3, TaskStatus.SUBMITTED: 10, TaskStatus.QUEUED: 20, TaskStatus.IN_PROGRESS: 30}
 FOLLOW_LIMIT_S = 20 * 60
 SECTION = re.compile(r"^\s*[\[【]([^\]】]{1,40})[\]】]\s*$")
 
@@ -39,7 +39,7 @@ def estimate_progress(task: Task, now: datetime | None = None) -> Progress:
     floor = _STATUS_FLOOR.get(task.status, 30)
     if task.status is not TaskStatus.IN_PROGRESS:
         return Progress(floor, True)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     since = task.started_at or task.submitted_at
     elapsed = max(0.0, (now - since).total_seconds()) if since else 0.0
     typical = _TYPICAL_RUN_S.get(task.platform, 120.0)
@@ -193,16 +193,19 @@ def download_name(title: str, song_id: str, url: str | None, fallback_ext: str) 
     return f"{stem}.{ext}"
 
 
-def fetch_many(client: Any, ids: list[str], platform: str | None,
-               known: dict[str, str]) -> tuple[dict[str, Task], list[str]]:
+def fetch_many(
+    client: Any, ids: list[str], platform: str | None, known: dict[str, str]
+) -> tuple[dict[str, Task], list[str]]:
     """Refresh many tasks in as few requests as possible: Suno through the batch route, Udio in
     parallel; IDs of unknown platform are tried on Suno first. Returns (found, missing)."""
     found: dict[str, Task] = {}
     if platform in PLATFORMS:
         groups = {platform: list(ids)}
     else:
-        groups = {"suno": [i for i in ids if known.get(i, "suno") == "suno"],
-                  "udio": [i for i in ids if known.get(i) == "udio"]}
+        groups = {
+            "suno": [i for i in ids if known.get(i, "suno") == "suno"],
+            "udio": [i for i in ids if known.get(i) == "udio"],
+        }
     for name in PLATFORMS:
         if groups.get(name):
             found.update(client.fetch_tasks(groups[name], name))

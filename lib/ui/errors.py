@@ -1,4 +1,5 @@
 """One way to show a failure: the gateway's own words as text, the HTTP facts, a hint."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -8,16 +9,36 @@ from lib.i18n import t
 from lib.text import escape_markdown
 
 # GatewayError.kind -> catalog keys of its title and its hint.
-_TITLE = {"gateway": "error.gateway", "invalid_input": "error.invalid_input", "bad_request": "error.bad_request",
-          "authentication": "error.authentication", "quota": "error.quota", "not_found": "error.not_found",
-          "rate_limited": "error.rate_limited", "server": "error.server",
-          "unsupported_route": "error.unsupported_route", "protocol": "error.protocol",
-          "connection": "error.connection", "timeout": "error.timeout", "outcome_unknown": "error.outcome_unknown"}
-_HINT = {"gateway": "hint.gateway", "invalid_input": "hint.invalid_input", "bad_request": "hint.bad_request",
-         "authentication": "hint.authentication", "quota": "hint.quota", "not_found": "hint.not_found",
-         "rate_limited": "hint.rate_limited", "server": "hint.server", "unsupported_route": "hint.unsupported_route",
-         "protocol": "hint.protocol", "connection": "hint.connection", "timeout": "hint.timeout",
-         "outcome_unknown": "hint.outcome_unknown"}
+_TITLE = {
+    "gateway": "error.gateway",
+    "invalid_input": "error.invalid_input",
+    "bad_request": "error.bad_request",
+    "authentication": "error.authentication",
+    "quota": "error.quota",
+    "not_found": "error.not_found",
+    "rate_limited": "error.rate_limited",
+    "server": "error.server",
+    "unsupported_route": "error.unsupported_route",
+    "protocol": "error.protocol",
+    "connection": "error.connection",
+    "timeout": "error.timeout",
+    "outcome_unknown": "error.outcome_unknown",
+}
+_HINT = {
+    "gateway": "hint.gateway",
+    "invalid_input": "hint.invalid_input",
+    "bad_request": "hint.bad_request",
+    "authentication": "hint.authentication",
+    "quota": "hint.quota",
+    "not_found": "hint.not_found",
+    "rate_limited": "hint.rate_limited",
+    "server": "hint.server",
+    "unsupported_route": "hint.unsupported_route",
+    "protocol": "hint.protocol",
+    "connection": "hint.connection",
+    "timeout": "hint.timeout",
+    "outcome_unknown": "hint.outcome_unknown",
+}
 
 
 def show_error(error: GatewayError, lang: str) -> None:

@@ -1,16 +1,17 @@
 """A task's export pack: built on the server when asked, with a progress bar, then downloaded."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.ui import session
-from lib.studio.song_jobs import TimingFetched
-from lib.studio.capabilities import MISSING
 from lib.gateway.errors import GatewayError
-from lib.studio.export_pack import build_pack
-from lib.i18n import t
 from lib.gateway.models import AlignedWord, Task
+from lib.i18n import t
+from lib.studio.capabilities import MISSING
+from lib.studio.export_pack import build_pack
+from lib.studio.song_jobs import TimingFetched
 from lib.text import escape_markdown
+from lib.ui import session
 from lib.ui.media import gateway_fetch
 
 
@@ -21,28 +22,42 @@ def render_export(task: Task, lang: str) -> None:
         left, right = st.columns([3, 2], vertical_alignment="center")
         left.markdown(f"**{t('export.title', lang)}**")
         left.caption(t("export.help", lang))
-        build = right.button(t("export.build", lang), key=f"export-build-{task.task_id}",
-                             icon=":material/folder_zip:", width="stretch")
+        build = right.button(
+            t("export.build", lang), key=f"export-build-{task.task_id}", icon=":material/folder_zip:", width="stretch"
+        )
         if build:
             bar = st.progress(0.0, text=t("export.preparing", lang))
             timings = _timings(task, lambda label: bar.progress(0.0, text=escape_markdown(label)), lang)
-            pack = build_pack(task, fetch=gateway_fetch, timings=timings,
-                              progress=lambda fraction, _label: bar.progress(
-                                  min(1.0, fraction), text=t("export.building", lang,
-                                                             percent=int(fraction * 100))))
+            pack = build_pack(
+                task,
+                fetch=gateway_fetch,
+                timings=timings,
+                progress=lambda fraction, _label: bar.progress(
+                    min(1.0, fraction), text=t("export.building", lang, percent=int(fraction * 100))
+                ),
+            )
             bar.empty()
             session.export_packs()[task.task_id] = pack
         pack = session.export_packs().get(task.task_id)
         if pack is None:
             return
         size_mb = len(pack.data) / 2**20
-        st.download_button(t("export.download", lang, size=f"{size_mb:.1f}"), pack.data,
-                           file_name=pack.file_name, mime="application/zip", type="primary",
-                           key=f"export-download-{task.task_id}", icon=":material/download:", on_click="ignore")
+        st.download_button(
+            t("export.download", lang, size=f"{size_mb:.1f}"),
+            pack.data,
+            file_name=pack.file_name,
+            mime="application/zip",
+            type="primary",
+            key=f"export-download-{task.task_id}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
         st.caption(t("export.contents", lang, count=len(pack.files)))
         if pack.skipped:
-            st.warning("\n".join(f"- {escape_markdown(what)}: {escape_markdown(why)}" for what, why in pack.skipped),
-                       icon=":material/warning:")
+            st.warning(
+                "\n".join(f"- {escape_markdown(what)}: {escape_markdown(why)}" for what, why in pack.skipped),
+                icon=":material/warning:",
+            )
 
 
 def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:

@@ -1,24 +1,32 @@
 """The History page's parts: filters, the paged library table, and what to do with a selection."""
+
 from __future__ import annotations
 
 import hashlib
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import streamlit as st
 
-from lib.ui import session
 from lib.gateway.errors import GatewayError
-from lib.library.store import (ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, SENDING, HistoryEntry, HistoryFilter,
-                         HistoryStore)
-from lib.library.import_export import export_csv, export_json, parse_import
-from lib.library.refresh import refresh_entries
+from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
-from lib.gateway.models import PLATFORMS
+from lib.library.import_export import export_csv, export_json, parse_import
+from lib.library.refresh import refresh_entries
+from lib.library.store import (
+    ALL_STATUSES,
+    OUTCOME_UNKNOWN,
+    REJECTED,
+    SENDING,
+    HistoryEntry,
+    HistoryFilter,
+    HistoryStore,
+)
 from lib.studio.task_lookup import format_time
 from lib.text import escape_markdown
+from lib.ui import session
 from lib.ui.errors import show_error
 
 PAGE_SIZES = (50, 100, 250, 500)
@@ -27,8 +35,16 @@ EXPORT_LIMIT = 50_000
 IMPORT_LIMIT = 100  # what one Task page (and its link) holds
 # Filter widgets' keys share this prefix so the frame keeps them while other pages are shown.
 FILTER_PREFIX = "hf_"
-_FILTER_DEFAULTS = {"hf_text": "", "hf_platforms": [], "hf_statuses": [], "hf_gateways": [],
-                    "hf_dates": (), "hf_starred": False, "hf_page": 1, "hf_page_size": 100}
+_FILTER_DEFAULTS = {
+    "hf_text": "",
+    "hf_platforms": [],
+    "hf_statuses": [],
+    "hf_gateways": [],
+    "hf_dates": (),
+    "hf_starred": False,
+    "hf_page": 1,
+    "hf_page_size": 100,
+}
 
 
 def show_library(store: HistoryStore, lang: str) -> None:
@@ -54,18 +70,36 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
         session.correct_value("hf_gateways", kept_gateways)  # drawn below: still allowed here
     with st.container(border=True):
         top = st.columns([5, 1], vertical_alignment="bottom")
-        top[0].text_input(t("history.search", lang), key=keys["hf_text"], icon=":material/search:",
-                          placeholder=t("history.search.placeholder", lang))
-        top[1].button(t("history.filter.clear", lang), on_click=_clear_filters, width="stretch",
-                      icon=":material/filter_alt_off:")
+        top[0].text_input(
+            t("history.search", lang),
+            key=keys["hf_text"],
+            icon=":material/search:",
+            placeholder=t("history.search.placeholder", lang),
+        )
+        top[1].button(
+            t("history.filter.clear", lang), on_click=_clear_filters, width="stretch", icon=":material/filter_alt_off:"
+        )
         row = st.columns([2, 3, 3, 3.5], vertical_alignment="bottom")
-        row[0].pills(t("history.filter.platform", lang), PLATFORMS, selection_mode="multi",
-                     key=keys["hf_platforms"], format_func=lambda p: t(PLATFORM_LABEL[p], lang))
-        row[1].multiselect(t("history.filter.status", lang), ALL_STATUSES, key=keys["hf_statuses"],
-                           format_func=lambda s: t(STATUS_LABEL[s], lang),
-                           placeholder=t("history.filter.any", lang))
-        row[2].multiselect(t("history.filter.gateway", lang), gateways, key=keys["hf_gateways"],
-                           placeholder=t("history.filter.any", lang))
+        row[0].pills(
+            t("history.filter.platform", lang),
+            PLATFORMS,
+            selection_mode="multi",
+            key=keys["hf_platforms"],
+            format_func=lambda p: t(PLATFORM_LABEL[p], lang),
+        )
+        row[1].multiselect(
+            t("history.filter.status", lang),
+            ALL_STATUSES,
+            key=keys["hf_statuses"],
+            format_func=lambda s: t(STATUS_LABEL[s], lang),
+            placeholder=t("history.filter.any", lang),
+        )
+        row[2].multiselect(
+            t("history.filter.gateway", lang),
+            gateways,
+            key=keys["hf_gateways"],
+            placeholder=t("history.filter.any", lang),
+        )
         row[3].date_input(t("history.filter.dates", lang), key=keys["hf_dates"], format="YYYY-MM-DD")
         st.toggle(t("history.filter.starred", lang), key=keys["hf_starred"])
     dates = tuple(session.value("hf_dates") or ())
@@ -73,8 +107,11 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
         platforms=tuple(session.value("hf_platforms") or ()),
         statuses=tuple(session.value("hf_statuses") or ()),
         gateways=tuple(session.value("hf_gateways") or ()),
-        since=dates[0] if dates else None, until=dates[1] if len(dates) > 1 else None,
-        text=str(session.value("hf_text") or ""), starred_only=bool(session.value("hf_starred")))
+        since=dates[0] if dates else None,
+        until=dates[1] if len(dates) > 1 else None,
+        text=str(session.value("hf_text") or ""),
+        starred_only=bool(session.value("hf_starred")),
+    )
 
 
 def _clear_filters() -> None:
@@ -86,19 +123,38 @@ def _clear_filters() -> None:
 def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
     unfinished = store.count_unfinished(filters)  # the rows themselves only when asked for
     left, csv_col, json_col, import_col = st.columns([3, 1.2, 1.2, 1.6], vertical_alignment="center")
-    if left.button(t("history.refresh_unfinished", lang, count=unfinished), disabled=not unfinished,
-                   icon=":material/sync:", help=t("history.refresh_unfinished.help", lang)):
+    if left.button(
+        t("history.refresh_unfinished", lang, count=unfinished),
+        disabled=not unfinished,
+        icon=":material/sync:",
+        help=t("history.refresh_unfinished.help", lang),
+    ):
         _refresh(store, store.unfinished(filters))
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     help_text = t("history.export.help", lang, count=total, limit=EXPORT_LIMIT)
     # Built only when clicked (on Streamlit's own thread), not on every rerun.
-    csv_col.download_button(t("history.export_csv", lang), lambda: export_csv(_all(store, filters)),
-                            file_name=f"music-tasks-{stamp}.csv", mime="text/csv", on_click="ignore",
-                            icon=":material/download:", disabled=not total, help=help_text, width="stretch")
-    json_col.download_button(t("history.export_json", lang), lambda: export_json(_all(store, filters)),
-                             file_name=f"music-tasks-{stamp}.json", mime="application/json",
-                             on_click="ignore", icon=":material/data_object:", disabled=not total,
-                             help=help_text, width="stretch")
+    csv_col.download_button(
+        t("history.export_csv", lang),
+        lambda: export_csv(_all(store, filters)),
+        file_name=f"music-tasks-{stamp}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        disabled=not total,
+        help=help_text,
+        width="stretch",
+    )
+    json_col.download_button(
+        t("history.export_json", lang),
+        lambda: export_json(_all(store, filters)),
+        file_name=f"music-tasks-{stamp}.json",
+        mime="application/json",
+        on_click="ignore",
+        icon=":material/data_object:",
+        disabled=not total,
+        help=help_text,
+        width="stretch",
+    )
     with import_col.popover(t("history.import", lang), icon=":material/upload_file:", width="stretch"):
         _import_form(lang)
 
@@ -123,8 +179,12 @@ def _import_form(lang: str) -> None:
         st.caption(t("history.import.skipped", lang, count=imported.skipped))
     if imported.truncated:
         st.caption(t("history.import.truncated", lang, limit=IMPORT_LIMIT))
-    if st.button(t("history.import.open", lang, count=len(imported.ids)), type="primary",
-                 icon=":material/manage_search:", help=t("history.import.help", lang)):
+    if st.button(
+        t("history.import.open", lang, count=len(imported.ids)),
+        type="primary",
+        icon=":material/manage_search:",
+        help=t("history.import.help", lang),
+    ):
         session.known_platforms().update(imported.platforms)
         platforms = set(imported.platforms.get(i) for i in imported.ids)
         query = {"id": ",".join(imported.ids)}
@@ -145,15 +205,22 @@ def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang:
     generation = session.history_state().generation
     view = hashlib.sha256(repr((filters, page, size, generation)).encode()).hexdigest()[:12]
     event = st.dataframe(
-        _frame(entries, lang), key=f"history_table_{view}", on_select="rerun", selection_mode="multi-row",
-        hide_index=True, width="stretch", placeholder="–", row_height=44,
+        _frame(entries, lang),
+        key=f"history_table_{view}",
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+        width="stretch",
+        placeholder="–",
+        row_height=44,
         column_config={
             "star": st.column_config.TextColumn(t("history.col.star", lang), width=30),
             "cover": st.column_config.ImageColumn(t("table.cover", lang), width="small"),
             "title": st.column_config.TextColumn(t("table.title", lang), width="medium"),
             "status": st.column_config.TextColumn(t("table.status", lang)),
-            "progress": st.column_config.ProgressColumn(t("table.progress", lang), min_value=0, max_value=100,
-                                                        format="%d%%", width="small"),
+            "progress": st.column_config.ProgressColumn(
+                t("table.progress", lang), min_value=0, max_value=100, format="%d%%", width="small"
+            ),
             "platform": st.column_config.TextColumn(t("table.platform", lang), width="small"),
             "model": st.column_config.TextColumn(t("table.model", lang)),
             "duration": st.column_config.NumberColumn(t("table.duration", lang), format="%.0f s", width="small"),
@@ -161,11 +228,15 @@ def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang:
             "gateway": st.column_config.TextColumn(t("history.col.gateway", lang)),
             "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
             "note": st.column_config.TextColumn(t("history.col.note", lang)),
-        })
+        },
+    )
     first = (page - 1) * size + 1 if total else 0
     pager = st.columns([4, 1, 1], vertical_alignment="bottom")
-    pager[0].caption(t("history.showing", lang, first=first, last=first + len(entries) - 1 if entries else 0,
-                       total=total) + " · " + t("history.select_hint", lang))
+    pager[0].caption(
+        t("history.showing", lang, first=first, last=first + len(entries) - 1 if entries else 0, total=total)
+        + " · "
+        + t("history.select_hint", lang)
+    )
     pager[1].number_input(t("history.page", lang), min_value=1, max_value=pages, step=1, key=page_key)
     pager[2].selectbox(t("history.page_size", lang), PAGE_SIZES, key=size_key)
     rows = event.selection.rows if event is not None else []
@@ -179,22 +250,37 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
         submitted = submitted.tz_convert(tz)
     except Exception:  # an odd timezone name from the browser: UTC is still right
         pass
-    return pd.DataFrame({
-        "star": ["★" if e.starred else "" for e in entries],
-        "cover": [e.cover_url for e in entries],
-        "title": [e.title or e.prompt[:80] for e in entries],
-        "status": [t(STATUS_LABEL.get(e.status, "status.UNKNOWN"), lang) for e in entries],
-        # A failed task is not "100 %" done: leave its bar empty.
-        "progress": [None if e.status in _FAILED else e.progress for e in entries],
-        "platform": ["Suno" if e.platform == "suno" else "Udio" for e in entries],
-        "model": [e.model for e in entries],
-        "duration": [e.duration for e in entries],
-        "submitted": submitted,
-        "gateway": [e.gateway_name for e in entries],
-        "task_id": [e.task_id or "" for e in entries],
-        "note": [e.note for e in entries],
-    }, columns=["star", "cover", "title", "status", "progress", "platform", "model", "duration", "submitted",
-                "gateway", "task_id", "note"])
+    return pd.DataFrame(
+        {
+            "star": ["★" if e.starred else "" for e in entries],
+            "cover": [e.cover_url for e in entries],
+            "title": [e.title or e.prompt[:80] for e in entries],
+            "status": [t(STATUS_LABEL.get(e.status, "status.UNKNOWN"), lang) for e in entries],
+            # A failed task is not "100 %" done: leave its bar empty.
+            "progress": [None if e.status in _FAILED else e.progress for e in entries],
+            "platform": ["Suno" if e.platform == "suno" else "Udio" for e in entries],
+            "model": [e.model for e in entries],
+            "duration": [e.duration for e in entries],
+            "submitted": submitted,
+            "gateway": [e.gateway_name for e in entries],
+            "task_id": [e.task_id or "" for e in entries],
+            "note": [e.note for e in entries],
+        },
+        columns=[
+            "star",
+            "cover",
+            "title",
+            "status",
+            "progress",
+            "platform",
+            "model",
+            "duration",
+            "submitted",
+            "gateway",
+            "task_id",
+            "note",
+        ],
+    )
 
 
 def selection_panel(store: HistoryStore, chosen: list[HistoryEntry], lang: str) -> None:
@@ -202,15 +288,21 @@ def selection_panel(store: HistoryStore, chosen: list[HistoryEntry], lang: str) 
     with st.container(border=True):
         st.markdown(f"**{t('history.selected', lang, count=len(chosen))}**")
         buttons = st.columns(5)
-        if buttons[0].button(t("history.open", lang), icon=":material/open_in_new:", disabled=not with_ids,
-                             type="primary", width="stretch"):
+        if buttons[0].button(
+            t("history.open", lang),
+            icon=":material/open_in_new:",
+            disabled=not with_ids,
+            type="primary",
+            width="stretch",
+        ):
             platforms = {e.platform for e in with_ids}
             query = {"id": ",".join(dict.fromkeys(e.task_id for e in with_ids))}
             if len(platforms) == 1:
                 query["platform"] = platforms.pop()
             st.switch_page("app_pages/task.py", query_params=query)
-        if buttons[1].button(t("history.refresh", lang), icon=":material/sync:", disabled=not with_ids,
-                             width="stretch"):
+        if buttons[1].button(
+            t("history.refresh", lang), icon=":material/sync:", disabled=not with_ids, width="stretch"
+        ):
             _refresh(store, with_ids)
         if buttons[2].button(t("history.star", lang), icon=":material/star:", width="stretch"):
             store.set_starred([e.id for e in chosen], True)
@@ -266,10 +358,20 @@ def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
     with st.expander(t("history.details", lang), icon=":material/data_object:"):
         tz = st.context.timezone
         origin = t(_ORIGIN[entry.origin], lang)
-        st.caption(escape_markdown(origin + " · " + t(
-            "history.record", lang, gateway=f"{entry.gateway_name} ({entry.gateway_url})",
-            fingerprint=entry.key_fingerprint or "–", first_seen=format_time(entry.first_seen, tz),
-            updated=format_time(entry.updated_at, tz))))
+        st.caption(
+            escape_markdown(
+                origin
+                + " · "
+                + t(
+                    "history.record",
+                    lang,
+                    gateway=f"{entry.gateway_name} ({entry.gateway_url})",
+                    fingerprint=entry.key_fingerprint or "–",
+                    first_seen=format_time(entry.first_seen, tz),
+                    updated=format_time(entry.updated_at, tz),
+                )
+            )
+        )
         if entry.request_body:
             st.markdown(f"**{escape_markdown(t('history.request', lang, route=entry.route or '–'))}**")
             st.json(entry.request, expanded=False)
@@ -298,7 +400,9 @@ def refresh_report(lang: str) -> None:
         shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
         st.warning(escape_markdown(t("history.refresh.missing", lang, count=len(report.missing), ids=shown)))
     for gateway, count in report.unreachable.items():
-        st.warning(escape_markdown(t("history.refresh.unreachable", lang, count=count, gateway=gateway)),
-                   icon=":material/cloud_off:")
+        st.warning(
+            escape_markdown(t("history.refresh.unreachable", lang, count=count, gateway=gateway)),
+            icon=":material/cloud_off:",
+        )
     for error in report.errors[:3]:
         show_error(error, lang)

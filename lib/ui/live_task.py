@@ -1,14 +1,15 @@
 """Following one task live: a fragment polls it until it ends, then the page renders it once."""
+
 from __future__ import annotations
 
 import time
 
 import streamlit as st
 
-from lib.ui import session
 from lib.gateway.errors import GatewayConnectionError, GatewayError, ProtocolError, RateLimitError, ServerError
 from lib.i18n import t
 from lib.studio.task_lookup import FOLLOW_LIMIT_S, lookup_task, poll_interval
+from lib.ui import session
 from lib.ui.errors import show_error
 from lib.ui.task_detail import render_task
 

@@ -6,16 +6,17 @@ can reach (cloud metadata, an admin port on loopback). It does so for loopback U
 which a remote browser cannot reach) and when the viewer asked for it; every other http(s) URL
 goes to the browser as it is, and anything else is dropped.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import streamlit as st
 
-from lib.ui import resources, session
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.studio.media_fetch import MAX_MEDIA_BYTES, fetch_media, is_loopback_url
 from lib.text import is_http_url
+from lib.ui import resources, session
 
 
 def through_server(url: str | None) -> bool:
@@ -65,6 +66,7 @@ def download_data(url: str | None) -> Callable[[], bytes]:
             return resources.media_bytes(url, public_only)[0]
         except GatewayError:
             return b""
+
     return fetch
 
 
@@ -84,14 +86,16 @@ def _public_only(url: str) -> bool:
     return session.gateway_media(url) == session.TYPED_GATEWAY
 
 
-def download_button(label: str, url: str | None, *, key: str, file_name: str, icon: str,
-                    mime: str | None = None) -> None:
+def download_button(
+    label: str, url: str | None, *, key: str, file_name: str, icon: str, mime: str | None = None
+) -> None:
     """A download of a gateway's file through the server, or — for a URL no gateway named, such
     as a pasted response's — a plain link the browser opens itself (never an empty file)."""
     if not is_http_url(url):
         return
     if server_downloads(url):
-        st.download_button(label, download_data(url), key=key, file_name=file_name, mime=mime,
-                           icon=icon, on_click="ignore")
+        st.download_button(
+            label, download_data(url), key=key, file_name=file_name, mime=mime, icon=icon, on_click="ignore"
+        )
     else:
         st.link_button(label, url, icon=icon)

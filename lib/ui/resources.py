@@ -4,6 +4,7 @@ the library's store, downloaded media — and, per browser session, its HTTP cli
 The only module beside ``session`` that uses Streamlit's caches; nothing here reads or writes
 session state.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,8 +51,9 @@ def sandbox_profile() -> GatewayProfile:
 def client(base_url: str, api_key: str) -> GatewayClient:
     """One client per browser session and gateway: keys and connections never mix."""
     current = settings()
-    return GatewayClient(base_url, api_key, timeout=(5.0, current.read_timeout_s),
-                         submit_timeout=current.submit_timeout_s)
+    return GatewayClient(
+        base_url, api_key, timeout=(5.0, current.read_timeout_s), submit_timeout=current.submit_timeout_s
+    )
 
 
 def _secrets() -> dict:
@@ -107,6 +109,7 @@ def history_problem() -> str | None:
 
 
 # --- Media -----------------------------------------------------------------------------------
+
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
 def media_bytes(url: str, public_only: bool = False) -> tuple[bytes, str]:

@@ -1,19 +1,20 @@
 """The shared sidebar: gateway picker, session-only key, language switch."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from lib.studio import capabilities
-from lib.ui import resources, session
-from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.gateway.client import normalise_base_url
-from lib.gateway.profiles import CUSTOM, SANDBOX
 from lib.gateway.errors import GatewayError, InvalidInputError
+from lib.gateway.profiles import CUSTOM, SANDBOX
 from lib.i18n import LANGUAGES, t
 from lib.i18n.labels import STATUS_LABEL
+from lib.studio import capabilities
+from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
+from lib.ui import resources, session
 
 
 def render_sidebar(lang: str) -> None:
@@ -23,41 +24,62 @@ def render_sidebar(lang: str) -> None:
         gateway_key = session.widget_key(session.GATEWAY, choices[0])
         if session.value(session.GATEWAY) not in choices:  # the configuration changed under this session
             session.correct_value(session.GATEWAY, choices[0])
-        st.selectbox(t("sidebar.gateway", lang), choices, key=gateway_key,
-                     format_func=lambda name: labels.get(name, name),
-                     help=t("sidebar.gateway.help", lang))
+        st.selectbox(
+            t("sidebar.gateway", lang),
+            choices,
+            key=gateway_key,
+            format_func=lambda name: labels.get(name, name),
+            help=t("sidebar.gateway.help", lang),
+        )
         if session.current_gateway_name() == CUSTOM:
-            url = st.text_input(t("sidebar.base_url", lang), key=session.widget_key(session.CUSTOM_BASE_URL, ""),
-                                placeholder="https://api.example.com", help=t("sidebar.base_url.help", lang))
+            url = st.text_input(
+                t("sidebar.base_url", lang),
+                key=session.widget_key(session.CUSTOM_BASE_URL, ""),
+                placeholder="https://api.example.com",
+                help=t("sidebar.base_url.help", lang),
+            )
             if url and not _valid(url):
                 st.warning(t("sidebar.bad_url", lang), icon=":material/link_off:")
         profile = session.current_profile()
         if not profile.is_sandbox:
             # One field per gateway: a key typed for one gateway is never sent to another.
-            st.text_input(t("sidebar.api_key", lang), type="password",
-                          key=session.api_key_name(profile.name, profile.base_url),
-                          autocomplete="off", placeholder=t("sidebar.api_key.placeholder", lang),
-                          help=t("sidebar.api_key.help", lang))
+            st.text_input(
+                t("sidebar.api_key", lang),
+                type="password",
+                key=session.api_key_name(profile.name, profile.base_url),
+                autocomplete="off",
+                placeholder=t("sidebar.api_key.placeholder", lang),
+                help=t("sidebar.api_key.help", lang),
+            )
             profile = session.current_profile()
             if profile.base_url and not profile.api_key:
                 st.warning(t("sidebar.no_key", lang), icon=":material/key_off:")
         if profile.is_sandbox:
-            st.info(f"**{t('sidebar.sandbox_banner', lang)}**  \n{t('sidebar.sandbox_detail', lang)}",
-                    icon=":material/science:")
+            st.info(
+                f"**{t('sidebar.sandbox_banner', lang)}**  \n{t('sidebar.sandbox_detail', lang)}",
+                icon=":material/science:",
+            )
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
         _capabilities(lang)
         _recent_tasks(lang)
         st.divider()
-        st.toggle(t("sidebar.media_proxy", lang), key=session.widget_key(session.MEDIA_PROXY, False),
-                  help=t("sidebar.media_proxy.help", lang))
-        st.segmented_control(t("sidebar.language", lang), list(LANGUAGES), key=session.LANGUAGE_KEY,
-                             format_func=LANGUAGES.get, required=True)
+        st.toggle(
+            t("sidebar.media_proxy", lang),
+            key=session.widget_key(session.MEDIA_PROXY, False),
+            help=t("sidebar.media_proxy.help", lang),
+        )
+        st.segmented_control(
+            t("sidebar.language", lang),
+            list(LANGUAGES),
+            key=session.LANGUAGE_KEY,
+            format_func=LANGUAGES.get,
+            required=True,
+        )
 
 
-_STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/error:",
-                 "UNKNOWN": ":material/help:"}
+_STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/error:", "UNKNOWN": ":material/help:"}
 
 
 def _recent_tasks(lang: str) -> None:
@@ -70,19 +92,31 @@ def _recent_tasks(lang: str) -> None:
         st.caption(t("sidebar.recent.empty", lang))
     for entry in entries:
         label = (entry.title or entry.task_id)[:40]
-        st.page_link("app_pages/task.py", label=escape_markdown(label),
-                     icon=_STATUS_ICONS.get(entry.status, ":material/hourglass_top:"),
-                     query_params={"id": entry.task_id, "platform": entry.platform},
-                     help=f"{t(STATUS_LABEL.get(entry.status, 'status.UNKNOWN'), lang)} · {entry.task_id}")
+        st.page_link(
+            "app_pages/task.py",
+            label=escape_markdown(label),
+            icon=_STATUS_ICONS.get(entry.status, ":material/hourglass_top:"),
+            query_params={"id": entry.task_id, "platform": entry.platform},
+            help=f"{t(STATUS_LABEL.get(entry.status, 'status.UNKNOWN'), lang)} · {entry.task_id}",
+        )
     st.page_link("app_pages/history.py", label=t("sidebar.recent.all", lang), icon=":material/history:")
 
 
-_CAPABILITY_MARKS = {OFFERED: ":green[:material/check_circle:]", MISSING: ":red[:material/block:]",
-                     UNKNOWN: ":gray[:material/help:]"}
+_CAPABILITY_MARKS = {
+    OFFERED: ":green[:material/check_circle:]",
+    MISSING: ":red[:material/block:]",
+    UNKNOWN: ":gray[:material/help:]",
+}
 _CAPABILITY_WORDS = {OFFERED: "caps.offered", MISSING: "caps.missing", UNKNOWN: "caps.unknown"}
-_CAPABILITY_NAMES = {"wav": "caps.name.wav", "mp4": "caps.name.mp4", "timing": "caps.name.timing",
-                     "udio": "caps.name.udio", "stems": "caps.name.stems", "full_song": "caps.name.full_song",
-                     "persona": "caps.name.persona"}
+_CAPABILITY_NAMES = {
+    "wav": "caps.name.wav",
+    "mp4": "caps.name.mp4",
+    "timing": "caps.name.timing",
+    "udio": "caps.name.udio",
+    "stems": "caps.name.stems",
+    "full_song": "caps.name.full_song",
+    "persona": "caps.name.persona",
+}
 
 
 def _capabilities(lang: str) -> None:
@@ -103,8 +137,10 @@ def _capabilities(lang: str) -> None:
             word = t(_CAPABILITY_WORDS[status], lang)
             if status == UNKNOWN and name in capabilities.LEARNED_ON_USE:
                 word = t("caps.learned_on_use", lang)
-            st.markdown(f"{_CAPABILITY_MARKS[status]} {escape_markdown(t(_CAPABILITY_NAMES[name], lang))} "
-                        f":gray[· {escape_markdown(word)}]")
+            st.markdown(
+                f"{_CAPABILITY_MARKS[status]} {escape_markdown(t(_CAPABILITY_NAMES[name], lang))} "
+                f":gray[· {escape_markdown(word)}]"
+            )
 
 
 def _valid(url: str) -> bool:

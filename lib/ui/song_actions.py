@@ -1,11 +1,12 @@
 """What a finished song leads to: the Create page, prefilled (extend, cover, reuse, lyrics, stems)."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.ui import session
-from lib.i18n import t
 from lib.gateway.models import Lyrics, Song, Task
+from lib.i18n import t
+from lib.ui import session
 
 
 def song_prefills(song: Song, task: Task) -> dict[str, tuple[str, str, dict]]:
@@ -16,20 +17,34 @@ def song_prefills(song: Song, task: Task) -> dict[str, tuple[str, str, dict]]:
         if song.description:
             actions["reuse"] = ("udio", "generate", {"prompt": song.description})
         if song.lyrics:
-            actions["use_lyrics"] = ("udio", "generate", {"lyrics_type": "user", "lyrics": song.lyrics,
-                                                          "prompt": tags or song.description})
+            actions["use_lyrics"] = (
+                "udio",
+                "generate",
+                {"lyrics_type": "user", "lyrics": song.lyrics, "prompt": tags or song.description},
+            )
         return actions
     actions = {
-        "extend": ("suno", "extend", {"task_id": task.task_id, "clip_id": song.id, "title": song.title,
-                                      "tags": tags, "continue_at": float(int(song.duration or 0))}),
-        "cover": ("suno", "cover", {"clip_id": song.id, "title": song.title, "tags": tags,
-                                    "lyrics": song.lyrics}),
+        "extend": (
+            "suno",
+            "extend",
+            {
+                "task_id": task.task_id,
+                "clip_id": song.id,
+                "title": song.title,
+                "tags": tags,
+                "continue_at": float(int(song.duration or 0)),
+            },
+        ),
+        "cover": ("suno", "cover", {"clip_id": song.id, "title": song.title, "tags": tags, "lyrics": song.lyrics}),
     }
     if song.description:
         actions["reuse"] = ("suno", "inspiration", {"description": song.description})
     else:
-        actions["reuse"] = ("suno", "custom", {"lyrics": song.lyrics, "title": song.title, "tags": tags,
-                                               "instrumental": not song.lyrics})
+        actions["reuse"] = (
+            "suno",
+            "custom",
+            {"lyrics": song.lyrics, "title": song.title, "tags": tags, "instrumental": not song.lyrics},
+        )
     if song.lyrics:
         actions["use_lyrics"] = ("suno", "custom", {"lyrics": song.lyrics, "title": song.title, "tags": tags})
     actions["stems"] = ("suno", "stems", {"task_id": task.task_id, "clip_id": song.id, "title": song.title})
@@ -37,22 +52,34 @@ def song_prefills(song: Song, task: Task) -> dict[str, tuple[str, str, dict]]:
 
 
 def lyrics_prefill(lyrics: Lyrics) -> tuple[str, str, dict]:
-    return "suno", "custom", {"lyrics": lyrics.text, "title": lyrics.title, "tags": ", ".join(lyrics.tags),
-                              "instrumental": False}
+    return (
+        "suno",
+        "custom",
+        {"lyrics": lyrics.text, "title": lyrics.title, "tags": ", ".join(lyrics.tags), "instrumental": False},
+    )
 
 
-_ICONS = {"extend": ":material/east:", "cover": ":material/album:", "reuse": ":material/replay:",
-          "use_lyrics": ":material/lyrics:", "stems": ":material/call_split:"}
-_LABELS = {"extend": "song.action.extend", "cover": "song.action.cover", "reuse": "song.action.reuse",
-           "use_lyrics": "song.action.use_lyrics", "stems": "song.action.stems"}
+_ICONS = {
+    "extend": ":material/east:",
+    "cover": ":material/album:",
+    "reuse": ":material/replay:",
+    "use_lyrics": ":material/lyrics:",
+    "stems": ":material/call_split:",
+}
+_LABELS = {
+    "extend": "song.action.extend",
+    "cover": "song.action.cover",
+    "reuse": "song.action.reuse",
+    "use_lyrics": "song.action.use_lyrics",
+    "stems": "song.action.stems",
+}
 
 
 def render_song_actions(song: Song, task: Task, lang: str, key: str) -> None:
     actions = song_prefills(song, task)
     columns = st.columns(len(actions))
     for column, (name, (platform, mode, values)) in zip(columns, actions.items()):
-        if column.button(t(_LABELS[name], lang), key=f"act-{name}-{key}", icon=_ICONS[name],
-                         type="tertiary"):
+        if column.button(t(_LABELS[name], lang), key=f"act-{name}-{key}", icon=_ICONS[name], type="tertiary"):
             go_create(platform, mode, values)
 
 

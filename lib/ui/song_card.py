@@ -1,20 +1,26 @@
 """One song as a listener expects it: cover, title, tags, facts, player, prompt, lyrics."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.i18n import t
 from lib.gateway.models import Lyrics, Song, Task
+from lib.i18n import t
 from lib.studio.task_lookup import download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
 from lib.ui.media import download_button, media_source
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools_panel import render_song_tools
 
-CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray",
-                "error": "red"}
-_CLIP_STATUS = {"complete": "clip.complete", "streaming": "clip.streaming", "queued": "clip.queued",
-                "submitted": "clip.submitted", "error": "clip.error", "unknown": "clip.unknown"}
+CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray", "error": "red"}
+_CLIP_STATUS = {
+    "complete": "clip.complete",
+    "streaming": "clip.streaming",
+    "queued": "clip.queued",
+    "submitted": "clip.submitted",
+    "error": "clip.error",
+    "unknown": "clip.unknown",
+}
 
 
 def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
@@ -33,8 +39,10 @@ def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> No
         with facts:
             st.markdown(f"#### {escape_markdown(song.title) or escape_markdown(t('song.untitled', lang))}")
             status = song.status or "unknown"
-            line = [f":{CLIP_COLOURS.get(status, 'gray')}-badge"
-                    f"[{escape_markdown(t(_CLIP_STATUS.get(status, 'clip.unknown'), lang))}]"]
+            line = [
+                f":{CLIP_COLOURS.get(status, 'gray')}-badge"
+                f"[{escape_markdown(t(_CLIP_STATUS.get(status, 'clip.unknown'), lang))}]"
+            ]
             if song.duration:
                 line.append(f":gray-badge[:material/schedule: {format_duration(song.duration)}]")
             if song.model:
@@ -72,18 +80,31 @@ def _downloads(song: Song, lang: str, key: str) -> None:
         return  # a partial stream is not a file worth keeping
     columns = st.columns(3)
     with columns[0]:
-        download_button(t("song.download_audio", lang), song.audio_url, key=f"dl-audio-{key}",
-                        file_name=download_name(song.title, song.id, song.audio_url, "mp3"),
-                        icon=":material/download:")
+        download_button(
+            t("song.download_audio", lang),
+            song.audio_url,
+            key=f"dl-audio-{key}",
+            file_name=download_name(song.title, song.id, song.audio_url, "mp3"),
+            icon=":material/download:",
+        )
     with columns[1]:
-        download_button(t("song.download_cover", lang), song.image_url, key=f"dl-cover-{key}",
-                        file_name=download_name(song.title, song.id, song.image_url, "jpeg"),
-                        icon=":material/image:")
+        download_button(
+            t("song.download_cover", lang),
+            song.image_url,
+            key=f"dl-cover-{key}",
+            file_name=download_name(song.title, song.id, song.image_url, "jpeg"),
+            icon=":material/image:",
+        )
     if song.lyrics:
         columns[2].download_button(
-            t("song.download_lyrics", lang), song.lyrics.encode(), key=f"dl-lyrics-{key}",
-            file_name=download_name(song.title, song.id, None, "txt"), mime="text/plain",
-            icon=":material/lyrics:", on_click="ignore")
+            t("song.download_lyrics", lang),
+            song.lyrics.encode(),
+            key=f"dl-lyrics-{key}",
+            file_name=download_name(song.title, song.id, None, "txt"),
+            mime="text/plain",
+            icon=":material/lyrics:",
+            on_click="ignore",
+        )
 
 
 def render_lyrics(text: str, lang: str, height: int | None = None) -> None:
@@ -108,9 +129,16 @@ def render_lyrics_result(lyrics: Lyrics, lang: str, key: str) -> None:
             st.markdown(badges(lyrics.tags))
         render_lyrics(lyrics.text, lang)
         left, right = st.columns(2)
-        left.download_button(t("song.download_lyrics", lang), lyrics.text.encode(),
-                             file_name=download_name(lyrics.title, key, None, "txt"), mime="text/plain",
-                             icon=":material/lyrics:", on_click="ignore", key=f"dl-lyrics-{key}")
-        if lyrics.text and right.button(t("lyrics.action.custom", lang), key=f"act-custom-{key}",
-                                        icon=":material/edit_note:", type="primary"):
+        left.download_button(
+            t("song.download_lyrics", lang),
+            lyrics.text.encode(),
+            file_name=download_name(lyrics.title, key, None, "txt"),
+            mime="text/plain",
+            icon=":material/lyrics:",
+            on_click="ignore",
+            key=f"dl-lyrics-{key}",
+        )
+        if lyrics.text and right.button(
+            t("lyrics.action.custom", lang), key=f"act-custom-{key}", icon=":material/edit_note:", type="primary"
+        ):
             go_create(*lyrics_prefill(lyrics))

@@ -1,19 +1,26 @@
 """A whole task: header with status and times, the failure explained, songs, raw JSON."""
+
 from __future__ import annotations
 
 import streamlit as st
 
+from lib.gateway.models import Task, TaskStatus
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
-from lib.gateway.models import Task, TaskStatus
 from lib.studio.task_lookup import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
 from lib.text import escape_markdown
 from lib.ui.export_view import render_export
 from lib.ui.song_card import render_lyrics_result, render_song
 
-STATUS_COLOURS = {TaskStatus.SUCCESS: "green", TaskStatus.FAILURE: "red", TaskStatus.UNKNOWN: "red",
-                  TaskStatus.IN_PROGRESS: "blue", TaskStatus.QUEUED: "orange",
-                  TaskStatus.SUBMITTED: "gray", TaskStatus.NOT_START: "gray"}
+STATUS_COLOURS = {
+    TaskStatus.SUCCESS: "green",
+    TaskStatus.FAILURE: "red",
+    TaskStatus.UNKNOWN: "red",
+    TaskStatus.IN_PROGRESS: "blue",
+    TaskStatus.QUEUED: "orange",
+    TaskStatus.SUBMITTED: "gray",
+    TaskStatus.NOT_START: "gray",
+}
 
 
 def status_badge(task: Task, lang: str) -> str:
@@ -57,31 +64,41 @@ def render_header(task: Task, lang: str) -> None:
         if unknown:
             st.warning(escape_markdown(t("task.status_unknown", lang, word=unknown)), icon=":material/help:")
         progress = estimate_progress(task)
-        label = t("task.progress_estimate" if progress.estimated else "task.progress", lang,
-                  value=progress.value)
+        label = t("task.progress_estimate" if progress.estimated else "task.progress", lang, value=progress.value)
         st.progress(progress.value, text=label)
         columns = st.columns(5)
-        facts = [("task.field.submitted", format_time(task.submitted_at, tz)),
-                 ("task.field.started", format_time(task.started_at, tz)),
-                 ("task.field.finished", format_time(task.finished_at, tz)),
-                 ("task.field.queue", format_duration(task.queue_seconds)),
-                 ("task.field.generation", format_duration(task.generation_seconds))]
+        facts = [
+            ("task.field.submitted", format_time(task.submitted_at, tz)),
+            ("task.field.started", format_time(task.started_at, tz)),
+            ("task.field.finished", format_time(task.finished_at, tz)),
+            ("task.field.queue", format_duration(task.queue_seconds)),
+            ("task.field.generation", format_duration(task.generation_seconds)),
+        ]
         for column, (key, value) in zip(columns, facts):
             column.caption(t(key, lang))
             column.markdown(escape_markdown(value))
 
 
 # failure_kind() -> catalog keys of its explanation and of what to do next.
-_FAILURE = {"moderation": "failure.moderation", "quota": "failure.quota", "timeout": "failure.timeout",
-            "upstream": "failure.upstream"}
-_FAILURE_NEXT = {"moderation": "failure.moderation.next", "quota": "failure.quota.next",
-                 "timeout": "failure.timeout.next", "upstream": "failure.upstream.next"}
+_FAILURE = {
+    "moderation": "failure.moderation",
+    "quota": "failure.quota",
+    "timeout": "failure.timeout",
+    "upstream": "failure.upstream",
+}
+_FAILURE_NEXT = {
+    "moderation": "failure.moderation.next",
+    "quota": "failure.quota.next",
+    "timeout": "failure.timeout.next",
+    "upstream": "failure.upstream.next",
+}
 
 
 def render_failure(task: Task, lang: str) -> None:
     kind = failure_kind(task.fail_reason)
     reason = task.fail_reason or t("task.no_reason", lang)
-    st.error(f"**{escape_markdown(t('task.failed', lang))}**\n\n{escape_markdown(reason)}",
-             icon=":material/error:")
-    st.info(f"**{escape_markdown(t(_FAILURE[kind], lang))}**  \n"
-            f"{escape_markdown(t(_FAILURE_NEXT[kind], lang))}", icon=":material/lightbulb:")
+    st.error(f"**{escape_markdown(t('task.failed', lang))}**\n\n{escape_markdown(reason)}", icon=":material/error:")
+    st.info(
+        f"**{escape_markdown(t(_FAILURE[kind], lang))}**  \n{escape_markdown(t(_FAILURE_NEXT[kind], lang))}",
+        icon=":material/lightbulb:",
+    )

@@ -1,4 +1,5 @@
 """Several tasks at once: a table that refreshes unfinished tasks together, one batch per tick."""
+
 from __future__ import annotations
 
 import time
@@ -6,12 +7,12 @@ import time
 import pandas as pd
 import streamlit as st
 
-from lib.ui import session
 from lib.gateway.errors import GatewayError
+from lib.gateway.models import Task
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
-from lib.gateway.models import Task
 from lib.studio.task_lookup import estimate_progress, fetch_many
+from lib.ui import session
 from lib.ui.errors import show_error
 
 REFRESH_S = 5.0
@@ -38,7 +39,11 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
     refresher()
     frame = pd.DataFrame([_row(i, lang) for i in ids])
     event = st.dataframe(
-        frame, key="task_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        frame,
+        key="task_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
         placeholder="–",
         width="stretch",
         column_config={
@@ -46,13 +51,14 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
             "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
             "title": st.column_config.TextColumn(t("table.title", lang)),
             "status": st.column_config.TextColumn(t("table.status", lang)),
-            "progress": st.column_config.ProgressColumn(t("table.progress", lang), min_value=0,
-                                                        max_value=100, format="%d%%"),
+            "progress": st.column_config.ProgressColumn(
+                t("table.progress", lang), min_value=0, max_value=100, format="%d%%"
+            ),
             "platform": st.column_config.TextColumn(t("table.platform", lang)),
             "duration": st.column_config.NumberColumn(t("table.duration", lang), format="%.0f s"),
-            "submitted": st.column_config.DatetimeColumn(t("table.submitted", lang),
-                                                         format="YYYY-MM-DD HH:mm:ss"),
-        })
+            "submitted": st.column_config.DatetimeColumn(t("table.submitted", lang), format="YYYY-MM-DD HH:mm:ss"),
+        },
+    )
     rows = event.selection.rows if event is not None else []
     st.caption(t("table.select_hint", lang))
     return ids[rows[0]] if rows else None
@@ -91,9 +97,16 @@ def _row(task_id: str, lang: str) -> dict:
     task = _latest(task_id)
     if task is None:
         missing = task_id in session.missing_tasks()
-        return {"cover": None, "task_id": task_id, "title": "", "status":
-                t("table.not_found" if missing else "table.loading", lang), "progress": 0,
-                "platform": "", "duration": None, "submitted": None}
+        return {
+            "cover": None,
+            "task_id": task_id,
+            "title": "",
+            "status": t("table.not_found" if missing else "table.loading", lang),
+            "progress": 0,
+            "platform": "",
+            "duration": None,
+            "submitted": None,
+        }
     first = task.songs[0] if task.songs else None
     title = first.title if first else (task.lyrics.title if task.lyrics else "")
     return {

@@ -5,6 +5,7 @@ Chromium is Debian's (``/usr/bin/chromium``) or ``$CHROMIUM``, else Playwright's
 no browser the tests are skipped with the reason, unless ``REQUIRE_BROWSER`` is set (CI), when
 that is a failure.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,14 +23,26 @@ from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
-                      shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     try:
@@ -67,16 +80,34 @@ class StreamlitServer:
         self.home = tempfile.mkdtemp(prefix="mts-home-")
         self.log_path = Path(self.home) / "streamlit.log"
         # Nothing configured, as for a newcomer: no gateway, and a library of its own.
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("GATEWAY_") and k != "HISTORY_DATABASE_URL"}
-        env.update({"HOME": self.home, "MUSIC_TASK_STUDIO_DATA_DIR": str(Path(self.home) / "data"),
-                    "SANDBOX_FAST": "1", **(extra_env or {})})
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_") and k != "HISTORY_DATABASE_URL"}
+        env.update(
+            {
+                "HOME": self.home,
+                "MUSIC_TASK_STUDIO_DATA_DIR": str(Path(self.home) / "data"),
+                "SANDBOX_FAST": "1",
+                **(extra_env or {}),
+            }
+        )
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={self.port}",
-             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless=true",
+                "--server.address=127.0.0.1",
+                f"--server.port={self.port}",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_for_http(f"{self.url}/_stcore/health")
         except Exception:
@@ -110,8 +141,7 @@ def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -171,4 +201,5 @@ def wait_for_covers(page, timeout: float = 15_000) -> None:
     page.wait_for_function(
         "() => { const imgs = [...document.querySelectorAll('[data-testid=stImage] img')];"
         " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
-        timeout=timeout)
+        timeout=timeout,
+    )

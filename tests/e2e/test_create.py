@@ -1,5 +1,6 @@
 """The newcomer's journey in Chromium, nothing configured: describe a song, submit, land on the
 Task page, hear two songs under their covers."""
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, wait_for_app, wait_for_covers

@@ -1,5 +1,6 @@
 """The library in Chromium: tasks inspected before a restart are still listed after it, on SQLite
 and on PostgreSQL, and open again on the Task page; exports download."""
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,11 @@ def click_row_checkbox(page, row: int) -> None:
 @pytest.fixture
 def restartable(tmp_path, history_url, chromium_path):
     """Starts the app; ``start()`` again after ``stop()`` is a restart on the same library and sandbox."""
-    env = {"MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path / "data"), "HISTORY_DATABASE_URL": history_url,
-           "SANDBOX_PORT": str(free_port())}
+    env = {
+        "MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path / "data"),
+        "HISTORY_DATABASE_URL": history_url,
+        "SANDBOX_PORT": str(free_port()),
+    }
     servers: list[StreamlitServer] = []
 
     class Control:

@@ -11,6 +11,7 @@ running until the test ends them; every wait polls for a condition and its ceili
 verdicts: ``python -m benchmarks --only load`` measures them (20 sessions and two tables for a
 minute).
 """
+
 from __future__ import annotations
 
 import re
@@ -101,10 +102,18 @@ def test_sessions_under_load_lose_nothing_and_catch_up(browser, gateway, server)
 
     reruns: list[Reruns] = []
     opened_at = time.monotonic()
-    sessions = open_sessions(browser, [f"{server.url}/task?id={i}&platform=suno" for i in singles],
-                             following, prepare=lambda page: reruns.append(Reruns(page)))
-    sessions += open_sessions(browser, [f"{server.url}/task?id={','.join(ids)}" for ids in table_orders],
-                              table, prepare=lambda page: reruns.append(Reruns(page)))
+    sessions = open_sessions(
+        browser,
+        [f"{server.url}/task?id={i}&platform=suno" for i in singles],
+        following,
+        prepare=lambda page: reruns.append(Reruns(page)),
+    )
+    sessions += open_sessions(
+        browser,
+        [f"{server.url}/task?id={','.join(ids)}" for ids in table_orders],
+        table,
+        prepare=lambda page: reruns.append(Reruns(page)),
+    )
     pages = [page for _, page, _ in sessions]
 
     def fetches(log: list[dict]) -> Counter:
@@ -126,8 +135,7 @@ def test_sessions_under_load_lose_nothing_and_catch_up(browser, gateway, server)
         return all(now[key] - everyone_open[key] >= TICKS for key in keys)
 
     # Under load: every session keeps fetching while all are open (none starves)...
-    wait_until(ticked, f"every follower fetched and every table batched {TICKS} times with all pages open",
-               pages[0])
+    wait_until(ticked, f"every follower fetched and every table batched {TICKS} times with all pages open", pages[0])
     log = gateway.requests  # before the reruns are read: each request follows the run that made it
     for page in pages:
         settle(page)
@@ -139,8 +147,9 @@ def test_sessions_under_load_lose_nothing_and_catch_up(browser, gateway, server)
     # batch per table tick, whatever the machine's speed.
     slack = cadence_changes(time.monotonic() - opened_at)
     asked = {key: reruns[n].total for n, key in enumerate(keys)}
-    over = {key: (counts[key], asked[key]) for key in keys
-            if counts[key] > asked[key] + (slack if key in singles else 0)}
+    over = {
+        key: (counts[key], asked[key]) for key in keys if counts[key] > asked[key] + (slack if key in singles else 0)
+    }
     assert not over, f"gateway requests > script runs asked for (requests, runs): {over}"
     assert all(r.undecodable == 0 for r in reruns), "websocket frames that are not BackMsgs"
 
@@ -153,8 +162,11 @@ def test_sessions_under_load_lose_nothing_and_catch_up(browser, gateway, server)
     # The load ends: every task finishes, and every row catches up with the gateway.
     gateway.clock.advance(ENDED_S)
     assert {gateway.engine.phase(gateway.engine.task(i)) for i in every_id} == {"SUCCESS"}
-    wait_until(lambda: sorted(history_rows(server)) == sorted((i, "SUCCESS") for i in every_id),
-               "every history row says SUCCESS, as the gateway does", pages[0])
+    wait_until(
+        lambda: sorted(history_rows(server)) == sorted((i, "SUCCESS") for i in every_id),
+        "every history row says SUCCESS, as the gateway does",
+        pages[0],
+    )
     for page in pages[:FOLLOWERS]:
         main = page.get_by_test_id("stMainBlockContainer")
         expect(main.get_by_text("Succeeded")).to_be_visible(timeout=HANG_GUARD_S * 1000)

@@ -9,6 +9,7 @@ for a sandbox gateway running in this test process.
   no injected script runs, no ``javascript:`` link or injected image appears, and the text is
   visible literally.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,10 @@ HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">Harbour<script>window.__p
 HOSTILE_TAGS = "<svg onload=window.__pwned=3>, [tag](javascript:window.__pwned=4), **loud**"
 HOSTILE_LINE = "<script>window.__pwned=5</script> neon harbour lights"
 HOSTILE_LINK = "[click me](javascript:window.__pwned=2) ![pic](http://127.0.0.1:9/x.png)"
-HOSTILE_LYRICS = (f"[Verse]\n{HOSTILE_LINE}\n{HOSTILE_LINK}\n<a href=\"javascript:window.__pwned=6\">link</a> tonight\n"
-                  "[Chorus]\n<iframe src=\"javascript:window.__pwned=7\"></iframe> la la la")
+HOSTILE_LYRICS = (
+    f'[Verse]\n{HOSTILE_LINE}\n{HOSTILE_LINK}\n<a href="javascript:window.__pwned=6">link</a> tonight\n'
+    '[Chorus]\n<iframe src="javascript:window.__pwned=7"></iframe> la la la'
+)
 HOSTILE_ERROR = '<img src=x onerror="window.__pwned=8"> [details](javascript:window.__pwned=9) 用户额度不足'
 
 
@@ -47,8 +50,9 @@ def gateway():
 def studio(chromium_path, gateway):
     # StreamlitServer drops the test environment's GATEWAY_* variables (a newcomer has none);
     # extra_env sets this test's own.
-    server = StreamlitServer({"GATEWAY_BASE_URL": gateway.url, "GATEWAY_API_KEY": CANARY,
-                              "SANDBOX_PORT": str(free_port())})
+    server = StreamlitServer(
+        {"GATEWAY_BASE_URL": gateway.url, "GATEWAY_API_KEY": CANARY, "SANDBOX_PORT": str(free_port())}
+    )
     yield server
     server.stop()
     log = server.log()
@@ -67,8 +71,14 @@ class Watch:
     WebSocket frames both ways, console messages and downloaded files."""
 
     def __init__(self, page) -> None:
-        self.seen: dict[str, list[bytes]] = {"html": [], "requests": [], "frames from the server": [],
-                                             "frames to the server": [], "console": [], "downloads": []}
+        self.seen: dict[str, list[bytes]] = {
+            "html": [],
+            "requests": [],
+            "frames from the server": [],
+            "frames to the server": [],
+            "console": [],
+            "downloads": [],
+        }
         page.on("request", self._request)
         page.on("console", lambda message: self._add("console", message.text))
         page.on("websocket", self._websocket)
@@ -101,8 +111,11 @@ class Watch:
         return data
 
     def places_holding(self, key: str, *, skip: tuple[str, ...] = ()) -> list[str]:
-        return [where for where, items in self.seen.items() if where not in skip
-                and any(_holds(item, key) for item in items)]
+        return [
+            where
+            for where, items in self.seen.items()
+            if where not in skip and any(_holds(item, key) for item in items)
+        ]
 
 
 def assert_inert(page) -> None:
@@ -111,7 +124,8 @@ def assert_inert(page) -> None:
     found = page.evaluate("""() => ({
         pwned: window.__pwned === undefined ? null : window.__pwned,
         jsLinks: [...document.querySelectorAll('[href],[src],[action],[formaction]')].filter(e =>
-            ['href', 'src', 'action', 'formaction'].some(a => /^\\s*javascript:/i.test(e.getAttribute(a) || ''))).length,
+            ['href', 'src', 'action', 'formaction']
+                .some(a => /^\\s*javascript:/i.test(e.getAttribute(a) || ''))).length,
         injectedImages: [...document.querySelectorAll('img')].filter(i =>
             i.getAttribute('src') === 'x' || (i.getAttribute('src') || '').includes('127.0.0.1:9')).length,
         frames: document.querySelectorAll('iframe[src^="javascript" i], svg[onload]').length,
@@ -281,8 +295,9 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     try:
         page.goto(f"{studio.url}/task?id={other}&platform=suno")
         wait_for_app(page)
-        expect(page.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first
-               ).to_be_visible(timeout=15_000)
+        expect(page.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first).to_be_visible(
+            timeout=15_000
+        )
         assert_inert(page)
         page.goto(studio.url)  # Create is the start page
         wait_for_app(page)
@@ -290,8 +305,9 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
         main.get_by_label("Song description *").fill("Harbour song the gateway refuses")
         main.get_by_role("button", name="Submit — spends credits").click()
         wait_for_app(page)
-        expect(main.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first
-               ).to_be_visible(timeout=15_000)
+        expect(main.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first).to_be_visible(
+            timeout=15_000
+        )
         assert_inert(page)
         watch.snapshot(page)
     finally:
@@ -310,8 +326,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 14, box["y"] + 36 + 44 / 2)  # the newest row: the refused submit
     wait_for_app(page)
-    expect(main.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first
-           ).to_be_visible()
+    expect(main.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first).to_be_visible()
     assert_inert(page)
     watch.snapshot(page)
     assert watch.places_holding(CANARY) == []

@@ -1,5 +1,6 @@
 """What a bilingual demo does first: open a page by its link, switch the language back and forth,
 move between pages — and find everything it typed still there."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,11 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS, wait_for_app
 
-HEADINGS = {"create": {"en": "Create", "zh": "创作"}, "task": {"en": "Task", "zh": "任务"},
-            "history": {"en": "History", "zh": "历史"}}
+HEADINGS = {
+    "create": {"en": "Create", "zh": "创作"},
+    "task": {"en": "Task", "zh": "任务"},
+    "history": {"en": "History", "zh": "历史"},
+}
 LANGUAGE_LABEL = {"en": "English", "zh": "中文"}
 CUSTOM_OPTION = {"en": "Custom gateway…", "zh": "自定义网关…"}
 GATEWAY_LABEL = {"en": "Gateway", "zh": "网关"}

@@ -1,4 +1,5 @@
 """A newcomer's first minute: the app starts on the sandbox and every page renders cleanly."""
+
 import re
 
 from playwright.sync_api import expect

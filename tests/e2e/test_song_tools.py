@@ -1,6 +1,7 @@
 """Song tools in Chromium against the app's own sandbox: synced lyrics that seek and a .lrc that
 downloads, stems that play, a music video that plays, an export pack that opens, and a gateway
 that lacks a tool."""
+
 import io
 import zipfile
 
@@ -47,7 +48,9 @@ def test_synced_lyrics_seek_and_download_then_stems_play(page, studio):
     # Clicking a line is a user gesture: the player starts there and plays.
     page.wait_for_function(
         "([a, start]) => !a.paused && a.currentTime >= Math.floor(start) && a.currentTime > 0",
-        arg=[player.element_handle(), start], timeout=15_000)
+        arg=[player.element_handle(), start],
+        timeout=15_000,
+    )
     with page.expect_download() as download:
         tools.get_by_role("button", name="Download .lrc").click()
     lrc = download.value.path().read_text(encoding="utf-8").splitlines()

@@ -1,4 +1,5 @@
 """The Task page in Chromium against the app's own sandbox (nothing configured)."""
+
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
@@ -30,7 +31,8 @@ def test_running_task_becomes_songs_that_play(page, studio):
     audio.evaluate("a => { a.muted = true; return a.play(); }")
     page.wait_for_function(
         "() => { const a = document.querySelector('audio'); return a.readyState >= 3 && a.currentTime > 0.2; }",
-        timeout=15_000)
+        timeout=15_000,
+    )
     durations = page.evaluate("Array.from(document.querySelectorAll('audio')).map(a => a.duration)")
     assert all(20 <= d <= 41 for d in durations), durations
     page.set_viewport_size({"width": 1400, "height": 2200})

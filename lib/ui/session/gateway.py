@@ -1,5 +1,6 @@
 """Which gateway this session talks to, with which key, what it has learned the gateway offers,
 and which media URLs its gateways handed out (the only ones the server may download)."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -51,8 +52,7 @@ def current_profile() -> GatewayProfile:
         base_url = str(value(CUSTOM_BASE_URL) or "").strip()
         return GatewayProfile(CUSTOM, base_url, typed_key(CUSTOM, base_url))
     profile = next(p for p in resources.configured_profiles() if p.name == name)
-    return GatewayProfile(profile.name, profile.base_url,
-                          typed_key(profile.name, profile.base_url) or profile.api_key)
+    return GatewayProfile(profile.name, profile.base_url, typed_key(profile.name, profile.base_url) or profile.api_key)
 
 
 def get_client() -> GatewayClient:
@@ -112,8 +112,9 @@ def _gateway_media_urls() -> OrderedDict[str, str]:
 
 def remember_gateway_media(task: Task, profile: GatewayProfile | None = None) -> None:
     """Remember the media URLs of a task fetched from ``profile``'s gateway (the current one)."""
-    remember_media_urls([url for song in task.songs for url in (song.audio_url, song.image_url, song.video_url)],
-                        profile)
+    remember_media_urls(
+        [url for song in task.songs for url in (song.audio_url, song.image_url, song.video_url)], profile
+    )
 
 
 def remember_media_urls(urls: list[str | None], profile: GatewayProfile | None = None) -> None:

@@ -1,10 +1,11 @@
 """The session's records, each a typed object under one key: the Create page's state, the History
 page's state, the Task page's memory of tasks, song-tool jobs, personas, export packs, toasts."""
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -26,6 +27,7 @@ def _record(key: str, factory):
 
 
 # --- Create page -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CreateOutcome:
@@ -61,6 +63,7 @@ def take_create_prefill() -> dict | None:
 
 # --- History page ----------------------------------------------------------------------------
 
+
 @dataclass
 class HistoryState:
     delete_pending: list[int] = field(default_factory=list)  # rows awaiting "Yes, delete"
@@ -73,6 +76,7 @@ def history_state() -> HistoryState:
 
 
 # --- Task page -------------------------------------------------------------------------------
+
 
 def finished_tasks() -> dict[str, Task]:
     """Terminal tasks are immutable: fetched once per session, never polled again."""
@@ -150,6 +154,7 @@ def show_flash() -> None:
 
 # --- The library, seen from this session -----------------------------------------------------
 
+
 def record_in_history(task: Task) -> None:
     """Every task a gateway answered passes here (followed tasks, the batch table, the song
     tools' own tasks), so this is also where its media URLs become ones the server may fetch."""
@@ -195,12 +200,19 @@ def _session_personas() -> list[Persona]:
     return _record("personas", dict).setdefault(profile_key(), [])
 
 
-def new_persona(persona_id: str, name: str, description: str = "", root_clip_id: str = "",
-                root_title: str = "") -> Persona:
+def new_persona(
+    persona_id: str, name: str, description: str = "", root_clip_id: str = "", root_title: str = ""
+) -> Persona:
     """A persona the current gateway just created."""
-    return Persona(persona_id=persona_id, name=name.strip(), description=description.strip(),
-                   root_clip_id=root_clip_id, root_title=root_title, gateway_name=current_profile().name,
-                   created_at=datetime.now(timezone.utc))
+    return Persona(
+        persona_id=persona_id,
+        name=name.strip(),
+        description=description.strip(),
+        root_clip_id=root_clip_id,
+        root_title=root_title,
+        gateway_name=current_profile().name,
+        created_at=datetime.now(UTC),
+    )
 
 
 def remember_persona(persona: Persona) -> None:
@@ -211,9 +223,14 @@ def remember_persona(persona: Persona) -> None:
     if store is None:
         return
     try:
-        store.add_persona(current_profile(), persona_id=persona.persona_id, name=persona.name,
-                          description=persona.description, root_clip_id=persona.root_clip_id,
-                          root_title=persona.root_title)
+        store.add_persona(
+            current_profile(),
+            persona_id=persona.persona_id,
+            name=persona.name,
+            description=persona.description,
+            root_clip_id=persona.root_clip_id,
+            root_title=persona.root_title,
+        )
     except HistoryUnavailable as error:
         resources.history_failed(error)
 

@@ -7,6 +7,7 @@ a widget's key carries the language ("gateway::en"), is seeded from the kept val
 missing (first draw, back from another page, a new language), and every value the browser sent
 is taken back into the kept values at the start of each run (``capture_widgets``).
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -94,6 +95,7 @@ def capture_widgets() -> None:
 # --- Widgets that are not kept values ---------------------------------------------------------
 # A form's fields (sent as one), a password field (never sent back to the browser), a button's
 # click target: their state is Streamlit's own, read and seeded here so no other module touches it.
+
 
 def widget_state(key: str, default: object = None) -> object:
     return st.session_state.get(key, default)
