@@ -7,8 +7,9 @@ It also remembers the Suno personas (singer styles) made through each gateway.
 
 This module owns ``HistoryStore``, the one way in. Its parts live next to it: ``paths`` (where
 the database is), ``database`` (the engine and ``HistoryUnavailable``), ``schema`` (tables and
-upgrades), ``entries`` (records and row values) and ``filters`` (what a search asks for). The
-names callers used from here before the split are re-exported, so they still import from here.
+upgrades), ``entries`` (records and row values), ``filters`` (what a search asks for) and
+``persona_queries`` (the persona methods, which ``HistoryStore`` inherits). The names callers
+used from here before the split are re-exported, so they still import from here.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from lib.library.entries import (
     Persona,
     as_utc,
     entry_from_row,
-    persona_from_row,
     request_prompt,
     request_tags,
     request_title,
@@ -47,6 +47,7 @@ from lib.library.entries import (
 )
 from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
+from lib.library.persona_queries import PersonaQueries
 from lib.library.schema import SCHEMA_VERSION, metadata, migrate, personas, schema_info, tasks
 
 __all__ = [
@@ -94,7 +95,7 @@ _FETCHED = (
 _EVERYTHING = HistoryFilter()
 
 
-class HistoryStore:
+class HistoryStore(PersonaQueries):
     """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors."""
 
     def __init__(self, url: str | None = None, *, busy_timeout_s: float = 15.0) -> None:
@@ -250,68 +251,6 @@ class HistoryStore:
                 self._digests.pop(tuple(key), None)
         return deleted
 
-    # --- personas --------------------------------------------------------------------------
-
-    def add_persona(
-        self,
-        profile: GatewayProfile,
-        *,
-        persona_id: str,
-        name: str,
-        description: str = "",
-        root_clip_id: str = "",
-        root_title: str = "",
-        now: datetime | None = None,
-    ) -> Persona:
-        """Remember a persona the gateway created. Adding it again renames it (name and
-        description) and keeps its first creation time and origin."""
-        persona_id = persona_id.strip()
-        if not persona_id:
-            raise ValueError("a persona needs the ID the gateway returned")
-        key = {"gateway_name": profile.name, "gateway_url": safe_url(profile.base_url), "persona_id": persona_id[:128]}
-        renamed = {"name": name[:200], "description": description[:4000]}
-        values = {
-            **key,
-            **renamed,
-            "key_fingerprint": profile.key_fingerprint,
-            "root_clip_id": root_clip_id[:128],
-            "root_title": root_title[:500],
-            "created_at": now or utc_now(),
-        }
-        with self._write() as conn:
-            dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.dialect)
-            if dialect is not None:
-                conn.execute(
-                    dialect.insert(personas)
-                    .values(**values)
-                    .on_conflict_do_update(index_elements=list(key), set_=renamed)
-                )
-            elif conn.execute(personas.update().where(*_persona_match(key)).values(**renamed)).rowcount == 0:
-                conn.execute(personas.insert().values(**values))
-            row = conn.execute(sa.select(personas).where(*_persona_match(key))).mappings().one()
-        return persona_from_row(row)
-
-    def personas(self, profile: GatewayProfile) -> list[Persona]:
-        """The profile's personas, newest first. Matched on the gateway's name and URL, not the
-        key: keys get rotated while the persona stays with the gateway account, and which account
-        a key belongs to is something we cannot know, so every key of the profile sees them."""
-        query = (
-            sa.select(personas)
-            .where(personas.c.gateway_name == profile.name, personas.c.gateway_url == safe_url(profile.base_url))
-            .order_by(personas.c.created_at.desc(), personas.c.id.desc())
-        )
-        with self._read() as conn:
-            return [persona_from_row(row) for row in conn.execute(query).mappings()]
-
-    def delete_persona(self, profile: GatewayProfile, persona_id: str) -> bool:
-        key = {
-            "gateway_name": profile.name,
-            "gateway_url": safe_url(profile.base_url),
-            "persona_id": persona_id.strip(),
-        }
-        with self._write() as conn:
-            return conn.execute(personas.delete().where(*_persona_match(key))).rowcount > 0
-
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, row_id: int) -> HistoryEntry | None:
@@ -404,7 +343,3 @@ class HistoryStore:
     def _select(self, query: sa.Select) -> list[HistoryEntry]:
         with self._read() as conn:
             return [entry_from_row(row) for row in conn.execute(query).mappings()]
-
-
-def _persona_match(key: Mapping[str, str]) -> list[Any]:
-    return [personas.c[name] == value for name, value in key.items()]
