@@ -2,29 +2,29 @@
 
 Status is computed from the clock at read time (NOT_START → SUBMITTED → QUEUED → IN_PROGRESS →
 SUCCESS/FAILURE), so a test can drive time with a manual clock and nothing runs in the background.
+The task and clip records are in ``lib.sandbox.task_records``, Suno's music and stem clips are made
+in ``lib.sandbox.clip_making``; this module files, times, looks up and saves them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lib.sandbox import content, persistence, video
+from lib.sandbox.clip_making import music_clip, stem_clip
 from lib.sandbox.media import song_duration_for
 
-FAIL_MARKER = "sandbox:fail"
-FAIL_REASONS = {
-    "moderation": "Song Description flagged for moderation",
-    "timeout": "time out",
-    "quota": "insufficient credits on the upstream account",
-    "upstream": "task failed",
-}
+# Clip, SandboxTask, stable_seed and the fail marker are re-exported: routes, shapes and tests import them from here.
+from lib.sandbox.task_records import FAIL_MARKER as FAIL_MARKER
+from lib.sandbox.task_records import FAIL_REASONS as FAIL_REASONS
+from lib.sandbox.task_records import Clip, SandboxTask, clip_from, fail_reason, stable_seed, task_from
+
 FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp4", "timing", "stems", "midi", "feed")
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
@@ -49,43 +49,6 @@ class SandboxConfig:
         values = dict(timeline=(0.0, 0.1, 0.2, 1.0), lyrics_seconds=0.3, conversion_seconds=0.3)
         values.update(overrides)
         return cls(**values)
-
-
-@dataclass
-class Clip:
-    id: str
-    seed: str
-    title: str
-    tags: list[str]
-    lyrics: str
-    description: str
-    duration: float
-    model: str
-    kind: str = "gen"  # gen, upload, concat, stem, or the submit's task (extend, infill, cover…)
-    stem: str | None = None  # "vocals" / "instrumental" for stem clips
-    parent: str | None = None
-    created_at: float = 0.0
-    # Where an extend continued (or an infill replaced) the parent: Suno's metadata.history.
-    # Defaults keep state files written before these fields loadable.
-    continue_at: float | None = None
-    infill_end: float | None = None
-
-
-@dataclass
-class SandboxTask:
-    task_id: str
-    platform: str  # suno, udio
-    action: str  # MUSIC, LYRICS, udio-generate
-    body: dict[str, Any]
-    submitted: float
-    clips: list[Clip] = field(default_factory=list)
-    lyrics: dict[str, Any] | None = None
-    fail_reason: str = ""
-    finish_after: float = 30.0
-
-
-def stable_seed(*parts: Any) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
 class SandboxEngine:
@@ -159,9 +122,9 @@ class SandboxEngine:
         kind = body.get("task") or "gen"
         if kind == "gen_stem":
             source = self._clips[body["continue_clip_id"]]
-            task.clips = [self._stem_clip(task, source, part) for part in ("vocals", "instrumental")]
+            task.clips = [stem_clip(source, part, task.submitted) for part in ("vocals", "instrumental")]
         else:
-            task.clips = [self._music_clip(task, body, index) for index in range(2)]
+            task.clips = [music_clip(task, body, index) for index in range(2)]
         return self._store(task)
 
     def submit_lyrics(self, body: dict[str, Any]) -> SandboxTask:
@@ -271,7 +234,7 @@ class SandboxEngine:
     def add_stem_clips(self, source: Clip) -> list[Clip]:
         """The older GET stems route: two clips without a task, followed through the feed route."""
         now = self.clock()
-        clips = [self._stem_clip(None, source, part, created=now) for part in ("vocals", "instrumental")]
+        clips = [stem_clip(source, part, now) for part in ("vocals", "instrumental")]
         with self._lock:
             for clip in clips:
                 self._clips[clip.id] = clip
@@ -296,7 +259,7 @@ class SandboxEngine:
         task = SandboxTask(
             task_id=task_id, platform=platform, action=action, body=body, submitted=self.clock(), finish_after=finish
         )
-        task.fail_reason = _fail_reason(body)
+        task.fail_reason = fail_reason(body)
         return task
 
     def _store(self, task: SandboxTask) -> SandboxTask:
@@ -306,58 +269,6 @@ class SandboxEngine:
                 self._clips[clip.id] = clip
         self._save()
         return task
-
-    def _music_clip(self, task: SandboxTask, body: dict[str, Any], index: int) -> Clip:
-        description = str(body.get("gpt_description_prompt") or "")
-        seed = stable_seed("suno", task.task_id, index, description, body.get("prompt"), body.get("tags"))
-        hint = description or str(body.get("tags") or "")
-        title = str(body.get("title") or "") or content.make_title(seed, hint)
-        if body.get("make_instrumental"):
-            lyrics = ""
-        elif body.get("prompt"):
-            lyrics = str(body["prompt"])
-        else:
-            lyrics = content.make_lyrics(seed, hint, title)
-        tags = (
-            [t.strip() for t in str(body["tags"]).split(",") if t.strip()]
-            if body.get("tags")
-            else content.make_tags(seed, hint)
-        )
-        parent = body.get("continue_clip_id") or body.get("cover_clip_id")
-        kind = str(body.get("task") or "gen")
-        at = body.get("infill_start_s") if kind == "infill" else body.get("continue_at")
-        return Clip(
-            id=str(uuid.uuid4()),
-            seed=seed,
-            title=title,
-            tags=tags,
-            lyrics=lyrics,
-            description=description,
-            duration=song_duration_for(seed),
-            model=str(body.get("mv") or "chirp-v3-0"),
-            parent=parent,
-            kind=kind,
-            created_at=task.submitted,
-            continue_at=_seconds(at),
-            infill_end=_seconds(body.get("infill_end_s")) if kind == "infill" else None,
-        )
-
-    def _stem_clip(self, task: SandboxTask | None, source: Clip, part: str, created: float | None = None) -> Clip:
-        label = "Vocals" if part == "vocals" else "Instrumental"
-        return Clip(
-            id=str(uuid.uuid4()),
-            seed=source.seed,
-            title=f"{source.title} - {label}",
-            tags=source.tags,
-            lyrics=source.lyrics if part == "vocals" else "",
-            description="",
-            duration=source.duration,
-            model="chirp-auk",
-            kind="stem",
-            stem=part,
-            parent=source.id,
-            created_at=task.submitted if task else (created or self.clock()),
-        )
 
     def _ancestry(self, clip: Clip) -> list[Clip]:
         chain = [clip]
@@ -373,8 +284,8 @@ class SandboxEngine:
         if state is None:
             return
         try:
-            clips = {c.id: c for c in map(_clip_from, state["clips"])}
-            tasks = sorted(map(_task_from, state["tasks"]), key=lambda t: t.submitted)
+            clips = {c.id: c for c in map(clip_from, state["clips"])}
+            tasks = sorted(map(task_from, state["tasks"]), key=lambda t: t.submitted)
             counter = int(state.get("counter") or 0)
         except (TypeError, ValueError, KeyError, AttributeError):
             persistence.set_aside(self.state_path)
@@ -406,47 +317,3 @@ class SandboxEngine:
         with self._lock:
             self._counter += 1
             return 11288924 + self._counter
-
-
-def _clip_from(data: dict[str, Any]) -> Clip:
-    return Clip(**_known(Clip, data))
-
-
-def _task_from(data: dict[str, Any]) -> SandboxTask:
-    values = _known(SandboxTask, data)
-    values["clips"] = [_clip_from(c) for c in values.get("clips") or []]
-    return SandboxTask(**values)
-
-
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    """The keys of ``data`` that are fields of ``cls`` (a newer file may carry more)."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
-
-
-def _seconds(value: Any) -> float | None:
-    try:
-        return None if value is None or value == "" else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _fail_reason(body: dict[str, Any]) -> str:
-    """A prompt holding ``sandbox:fail`` (or ``sandbox:fail=moderation`` …) makes the task fail."""
-    text = " ".join(str(v) for v in _strings(body))
-    at = text.find(FAIL_MARKER)
-    if at < 0:
-        return ""
-    rest = text[at + len(FAIL_MARKER) :]
-    kind = rest[1:].split()[0].strip(".,;") if rest.startswith("=") and rest[1:].split() else "upstream"
-    return FAIL_REASONS.get(kind, FAIL_REASONS["upstream"])
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []

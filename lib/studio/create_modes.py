@@ -2,7 +2,8 @@
 
 ``build`` checks all fields at once and reports each problem as a ``FieldError`` code the UI
 translates; it never holds English text. Bodies come from ``lib.gateway.bodies`` so the preview, the
-record and the POST are the same JSON.
+record and the POST are the same JSON. Which fields each mode has, and their defaults, are tables in
+``lib.studio.create_fields``; their names are re-exported here, where the page imports them from.
 """
 
 from __future__ import annotations
@@ -15,90 +16,20 @@ from typing import Any
 from lib.gateway import bodies, catalog, routes
 from lib.gateway.errors import InvalidInputError
 from lib.gateway.ids import validate_id
+
+# MODES and fields_of are re-exported: the Create page and the tests take the whole form API from here.
+from lib.studio.create_fields import MODE_FIELDS, REQUIRED_FIELDS, UDIO_SLIDERS, VOCAL_GENDERS, defaults, mode_key
+from lib.studio.create_fields import MODES as MODES
+from lib.studio.create_fields import fields_of as fields_of
 from lib.studio.submit import Submission
 from lib.text import is_http_url
 
-MODES = {
-    "suno": (
-        "inspiration",
-        "custom",
-        "extend",
-        "cover",
-        "replace",
-        "persona_song",
-        "persona_create",
-        "upload",
-        "concat",
-        "stems",
-        "lyrics",
-    ),
-    "udio": ("generate", "continuation", "precede"),
-}
 CODES = frozenset(
     {"required", "too_long", "bad_id", "bad_url", "not_number", "out_of_range", "end_before_start", "lyrics_required"}
 )
 LYRICS_PROMPT_LIMIT = 3000
 UDIO_PROMPT_LIMIT = 1000
-UDIO_SLIDERS = ("prompt_strength", "clarity_strength", "lyrics_strength", "generation_quality")
-VOCAL_GENDERS = ("", "m", "f")
-
 MUSIC = routes.SUNO_MUSIC.path
-_ADVANCED = ("vocal_gender", "style_weight", "weirdness", "webhook")
-_SONG_TEXT = ("lyrics", "title", "tags")
-_UDIO = ("prompt", "lyrics_type", "lyrics", "udio_model", "seed", "negative_prompt", *UDIO_SLIDERS)
-_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("suno", "inspiration"): ("model", "description", "instrumental", *_ADVANCED),
-    ("suno", "custom"): ("model", "instrumental", "lyrics", "title", "tags", "negative_tags", *_ADVANCED),
-    ("suno", "extend"): ("model", "from_upload", "task_id", "clip_id", "continue_at", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "cover"): ("model", "clip_id", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "replace"): ("model", "task_id", "clip_id", "start_s", "end_s", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "persona_song"): ("model", "persona_id", "artist_clip_id", *_SONG_TEXT, *_ADVANCED),
-    ("suno", "persona_create"): ("clip_id", "persona_name", "persona_description", "persona_public"),
-    ("suno", "upload"): ("audio_url",),
-    ("suno", "concat"): ("clip_id", "is_infill"),
-    ("suno", "stems"): ("model", "task_id", "clip_id", "all_stems", "title"),
-    ("suno", "lyrics"): ("lyrics_prompt", "webhook"),
-    ("udio", "generate"): _UDIO,
-    ("udio", "continuation"): ("song_id", "position", *_UDIO),
-    ("udio", "precede"): ("song_id", "position", *_UDIO),
-}
-_REQUIRED: dict[tuple[str, str], frozenset[str]] = {
-    key: frozenset(names)
-    for key, names in {
-        ("suno", "inspiration"): ("description",),
-        ("suno", "custom"): ("lyrics", "tags"),
-        ("suno", "extend"): ("task_id", "clip_id", "continue_at"),
-        ("suno", "cover"): ("clip_id",),
-        ("suno", "replace"): ("task_id", "clip_id", "start_s", "end_s", "lyrics"),
-        ("suno", "persona_song"): ("persona_id", "artist_clip_id", "lyrics"),
-        ("suno", "persona_create"): ("clip_id", "persona_name"),
-        ("suno", "upload"): ("audio_url",),
-        ("suno", "concat"): ("clip_id",),
-        ("suno", "stems"): ("task_id", "clip_id"),
-        ("suno", "lyrics"): ("lyrics_prompt",),
-        ("udio", "generate"): ("prompt",),
-        ("udio", "continuation"): ("prompt", "song_id"),
-        ("udio", "precede"): ("prompt", "song_id"),
-    }.items()
-}
-# Initial values of the non-text fields; every other field starts as "".
-_DEFAULTS: dict[str, Any] = {
-    "instrumental": False,
-    "from_upload": False,
-    "is_infill": False,
-    "all_stems": False,
-    "persona_public": True,
-    "continue_at": None,
-    "start_s": None,
-    "end_s": None,
-    "style_weight": None,
-    "weirdness": None,
-    "lyrics_type": "generate",
-    "udio_model": bodies.DEFAULT_UDIO_MODEL,
-    "seed": -1,
-    **dict.fromkeys(UDIO_SLIDERS),
-}
-_POSITION = {"continuation": 0.4, "precede": 0.0}
 
 
 @dataclass(frozen=True)
@@ -114,23 +45,12 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-def fields_of(platform: str, mode: str) -> tuple[str, ...]:
-    """The fields the mode's form shows, in display order (also the order of its errors)."""
-    return _FIELDS[_key(platform, mode)]
-
-
-def defaults(platform: str, mode: str) -> dict[str, Any]:
-    key = _key(platform, mode)
-    special = {"model": catalog.DEFAULT_SUNO_MODEL.get(mode), "position": _POSITION.get(mode)}
-    return {name: special[name] if name in special else _DEFAULTS.get(name, "") for name in _FIELDS[key]}
-
-
 def required_of(platform: str, mode: str, values: Mapping[str, Any] | None = None) -> frozenset[str]:
     """Fields that must be filled. Some depend on other fields (custom lyrics on ``instrumental``,
     extend's task on ``from_upload``, Udio lyrics on ``lyrics_type``): judged on ``values``, or
     on the mode's defaults when none are given."""
     form = _Form(platform, mode, values or {})
-    required = set(_REQUIRED[form.key])
+    required = set(REQUIRED_FIELDS[form.key])
     if mode == "custom" and form.flag("instrumental"):
         required.discard("lyrics")
     if mode == "extend" and form.flag("from_upload"):
@@ -145,23 +65,17 @@ def build(platform: str, mode: str, values: Mapping[str, Any]) -> Submission:
     form = _Form(platform, mode, values)
     route, body = _BUILDERS[form.key](form)
     if form.errors:
-        order = {name: index for index, name in enumerate(_FIELDS[form.key])}
+        order = {name: index for index, name in enumerate(MODE_FIELDS[form.key])}
         raise FormInvalid(sorted(form.errors, key=lambda e: order.get(e.field, len(order))))
     action = f"udio-{mode}" if platform == "udio" else mode
     return Submission(platform=platform, action=action, route=route, body=body)
-
-
-def _key(platform: str, mode: str) -> tuple[str, str]:
-    if (platform, mode) not in _FIELDS:
-        raise ValueError(f"unknown Create mode {platform}/{mode}")
-    return platform, mode
 
 
 class _Form:
     """Reads one field at a time, converting it and noting what is wrong with it."""
 
     def __init__(self, platform: str, mode: str, values: Mapping[str, Any]) -> None:
-        self.key = _key(platform, mode)
+        self.key = mode_key(platform, mode)
         self.mode = mode
         self._values = values
         self._defaults = defaults(platform, mode)
