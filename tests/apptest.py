@@ -1,8 +1,32 @@
-"""Shared AppTest helpers: widget keys as the session module spells them."""
+"""The one AppTest helper: open the app as a browser would (always through ``app.py``, the frame),
+and find widgets by the keys the session module gives them."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+CREATE_PAGE = "app_pages/create.py"
+TASK_PAGE = "app_pages/task.py"
+HISTORY_PAGE = "app_pages/history.py"
+
+
+def open_app(page: str | None = None, locale: str = "en-US", *, check: bool = True, **query: str) -> AppTest:
+    """The app at ``page`` (the default page when None) with ``query`` in its URL, after its first
+    runs; asserts it raised nothing unless ``check`` is False."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.context["locale"] = locale
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    if check:
+        assert not at.exception, at.exception
+    return at
 
 
 def wkey(name: str, lang: str = "en") -> str:

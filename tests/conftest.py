@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import tempfile
 import uuid
 
@@ -16,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from lib.gateway.client import GatewayClient
+from lib.library.store import HistoryStore
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 
 API_KEY = "test-key"
@@ -24,6 +26,17 @@ API_KEY = "test-key"
 POSTGRES_ENV = "HISTORY_TEST_POSTGRES_URL"
 # Every default-timeline task (Suno 24-36 s, lyrics 3 s, uploads 3 s, Udio 24-36 s) is done by then.
 PAST_DONE = 40.0
+
+
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest runs app.py as ``__main__`` and leaves it there; a process started with "spawn"
+    afterwards would then run the app instead of the test's worker function."""
+    yield
+    sys.modules["__main__"] = _MAIN
 
 
 @pytest.fixture
@@ -47,6 +60,20 @@ def on_sandbox(sandbox, monkeypatch):
     monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
     monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
     return sandbox
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch):
+    """The app's library for this test: a SQLite file of its own, which the app (AppTest runs it in
+    this process) opens too. ``library.path`` is the file, to search it byte by byte."""
+    path = tmp_path / "library.db"
+    monkeypatch.setenv("HISTORY_DATABASE_URL", f"sqlite:///{path}")
+    store = HistoryStore(f"sqlite:///{path}")
+    store.path = path  # type: ignore[attr-defined]
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 @pytest.fixture

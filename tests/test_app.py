@@ -1,13 +1,10 @@
 """The frame through AppTest: every page starts from app.py, on the sandbox when nothing is set."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import api_key_field, has_api_key_field
+from tests.apptest import api_key_field, has_api_key_field, open_app
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["app_pages/create.py", "app_pages/task.py", "app_pages/history.py"]
 
 
@@ -18,12 +15,7 @@ def unconfigured(monkeypatch):
 
 
 def run_app(page: str | None = None, locale: str = "en-US") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = locale
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    return at
+    return open_app(page, locale, check=False)
 
 
 @pytest.mark.parametrize("page", [None, *PAGES])

@@ -4,39 +4,23 @@ and the unknown-outcome path."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
+from lib.library.store import OUTCOME_UNKNOWN
 from lib.studio.create_modes import build
-from tests.apptest import wkey
+from tests.apptest import APP, CREATE_PAGE, open_app, wkey
 from tests.conftest import API_KEY, PAST_DONE
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-CREATE_PAGE = "app_pages/create.py"
 
 
 @pytest.fixture
-def studio(sandbox, monkeypatch, tmp_path):
+def studio(on_sandbox, library):
     """The app on the sandbox, with a library of its own; returns that library."""
-    monkeypatch.setenv("GATEWAY_BASE_URL", sandbox.url)
-    monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
-    url = f"sqlite:///{tmp_path / 'library.db'}"
-    monkeypatch.setenv("HISTORY_DATABASE_URL", url)
-    store = HistoryStore(url)
-    yield store
-    store.close()
+    return library
 
 
 def open_create(lang: str = "en-US") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = lang
-    at.run()
-    at.switch_page(CREATE_PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(CREATE_PAGE, lang)
 
 
 def choose(at: AppTest, platform: str, mode: str) -> AppTest:

@@ -22,11 +22,11 @@ from streamlit.testing.v1 import AppTest
 from lib.gateway.client import GatewayClient
 from lib.gateway.profiles import GatewayProfile
 from lib.i18n import t
-from lib.library.store import OUTCOME_UNKNOWN, HistoryStore
+from lib.library.store import OUTCOME_UNKNOWN
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
+from tests import apptest
 from tests.conftest import API_KEY, PAST_DONE
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = {"task": "app_pages/task.py", "create": "app_pages/create.py", "history": "app_pages/history.py"}
 SUBMIT_LABEL = "Submit — spends credits"
 # A paid POST waits this long in these tests (GATEWAY_SUBMIT_TIMEOUT); the slow gateway answers later.
@@ -240,15 +240,6 @@ def gateway(clock, tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def library(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'library.db'}"
-    monkeypatch.setenv("HISTORY_DATABASE_URL", url)
-    store = HistoryStore(url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def gateway_client(gateway):
     """The test's own client (a separate session from the app's), for tasks that already exist."""
     with GatewayClient(gateway.url, API_KEY, backoff=0, sleep=lambda s: None) as c:
@@ -273,12 +264,7 @@ def cells(page: str):
 
 
 def open_app(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = "en-US"
-    at.run()
-    at.switch_page(PAGES[page]).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_app(PAGES[page])
 
 
 def plain(text: str) -> str:

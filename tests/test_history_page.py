@@ -4,7 +4,6 @@ sandbox driven by a manual clock, with a library of the test's own."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,22 +11,9 @@ from streamlit.testing.v1 import AppTest
 from lib.gateway.models import TaskStatus
 from lib.gateway.profiles import GatewayProfile
 from lib.library.store import OUTCOME_UNKNOWN, HistoryFilter, HistoryStore, tasks
+from tests.apptest import HISTORY_PAGE, TASK_PAGE, open_app
 from tests.conftest import API_KEY, PAST_DONE
 from tests.test_history import T0, make_task
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-HISTORY_PAGE = "app_pages/history.py"
-TASK_PAGE = "app_pages/task.py"
-
-
-@pytest.fixture
-def library(tmp_path, monkeypatch) -> HistoryStore:
-    """The app's library for this test (the app opens the same URL)."""
-    url = f"sqlite:///{tmp_path / 'library.db'}"
-    monkeypatch.setenv("HISTORY_DATABASE_URL", url)
-    store = HistoryStore(url)
-    yield store
-    store.close()
 
 
 @pytest.fixture
@@ -39,14 +25,7 @@ def gateway(sandbox, monkeypatch) -> GatewayProfile:
 
 
 def open_page(page: str = HISTORY_PAGE, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = "en-US"
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app(page, **query)
 
 
 def table(at: AppTest):

@@ -24,10 +24,9 @@ from lib.gateway.ids import MAX_ID_LENGTH, validate_id
 from lib.library.import_export import export_csv, export_json
 from lib.library.store import HistoryStore
 from lib.studio.media_fetch import fetch_media, is_loopback_url, is_public_url
-from tests.apptest import api_key_field
+from tests.apptest import APP, api_key_field, open_app
 from tests.conftest import PAST_DONE
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CREATE_PAGE, TASK_PAGE, HISTORY_PAGE = "app_pages/create.py", "app_pages/task.py", "app_pages/history.py"
 
 # --------------------------------------------------------------------------------------------
@@ -118,30 +117,10 @@ def _session(at: AppTest, *, without: tuple[str, ...] = ()) -> str:
     )
 
 
-def open_app(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = "en-US"
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def tick(at: AppTest, seconds: float) -> AppTest:
     """What a fragment's timer does in a browser: wait, then run."""
     time.sleep(seconds)
     return at.run()
-
-
-@pytest.fixture
-def library(tmp_path, monkeypatch):
-    """A history database of this test's own, so its file can be searched byte by byte."""
-    path = tmp_path / "library.db"
-    monkeypatch.setenv("HISTORY_DATABASE_URL", f"sqlite:///{path}")
-    return path
 
 
 def _preview_and_submit(at: AppTest, exposure: Exposure, label: str) -> str:
@@ -244,9 +223,9 @@ def test_the_key_appears_only_in_the_authorization_header(
     assert "无效的令牌" in errors and "HTTP 401" in errors
     exposure.add_page(f"{canary} refused submit", at)
 
-    _history(at, exposure, canary, library)
+    _history(at, exposure, canary, library.path)
     exposure.add(f"{canary} session state", _session(at))
-    _files(exposure, library, sandbox)
+    _files(exposure, library.path, sandbox)
     exposure.add("log records", "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records))
     out, err = capfd.readouterr()
     exposure.add("stdout and stderr", out + err)
@@ -281,9 +260,9 @@ def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client,
     # not fetch from its own neighbourhood on such a gateway's word.
     assert all(url.startswith(f"{sandbox.url}/media/") for url in audio), audio
     exposure.add_page("Task page", at, typed_key=True)
-    _history(at, exposure, "custom", library, typed_key=True)
+    _history(at, exposure, "custom", library.path, typed_key=True)
     exposure.add("session state", _session(at, without=("session_api_key",)))
-    _files(exposure, library, sandbox)
+    _files(exposure, library.path, sandbox)
     exposure.add("log records", "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records))
     assert exposure.leaks(PLAIN_KEY) == []
 

@@ -1,14 +1,11 @@
 """Settings: gateway profiles from the environment and secrets, and the one settings object."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.gateway.profiles import GatewayProfile, load_profiles
 from lib.settings import SettingsError, load_settings
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.apptest import APP
 
 
 def test_environment_profile_comes_first():

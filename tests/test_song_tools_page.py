@@ -11,10 +11,9 @@ import pytest
 
 from lib.library.store import OUTCOME_UNKNOWN, HistoryStore, default_database_url
 from lib.sandbox import FEATURES
+from tests.apptest import CREATE_PAGE
 from tests.conftest import PAST_DONE
 from tests.test_task_page import open_task
-
-CREATE_PAGE = "app_pages/create.py"
 
 
 @pytest.fixture

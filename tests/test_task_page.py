@@ -5,24 +5,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import TASK_PAGE, open_app
 from tests.conftest import API_KEY, PAST_DONE
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TASK_PAGE = "app_pages/task.py"
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 
 
 def open_task(task_id: str = "", platform: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.context["locale"] = "en-US"
-    if task_id:
-        at.query_params["id"] = task_id
+    query = {"id": task_id} if task_id else {}
     if platform:
-        at.query_params["platform"] = platform
-    at.run()
-    at.switch_page(TASK_PAGE).run()
-    assert not at.exception
-    return at
+        query["platform"] = platform
+    return open_app(TASK_PAGE, **query)
 
 
 def markdown(at: AppTest) -> str:
