@@ -1,5 +1,6 @@
 """The Create page's form: mode and model pickers, the fields a mode needs, validation next to
-each field, the exact request as a preview and as code, and one POST per click."""
+each field, the exact request as a preview and as code, and one POST per click. The fields
+themselves are drawn by lib.ui.create_fields."""
 
 from __future__ import annotations
 
@@ -8,65 +9,34 @@ import json
 import time
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from lib.gateway import routes
-from lib.gateway.bodies import LYRICS_TYPES
-from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
 from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL
-from lib.library.store import HistoryUnavailable, Persona
-from lib.studio.create_modes import (
-    MODES,
-    VOCAL_GENDERS,
-    FieldError,
-    FormInvalid,
-    build,
-    defaults,
-    fields_of,
-    required_of,
-)
+from lib.library.store import HistoryUnavailable
+from lib.studio.create_modes import MODES, FormInvalid, build, defaults, fields_of
 from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui import resources, session
+
+# The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
+from lib.ui.create_fields import _ADVANCED_HELP as _ADVANCED_HELP
+from lib.ui.create_fields import _ERROR_TEXT as _ERROR_TEXT
+from lib.ui.create_fields import _FIELD_HELP as _FIELD_HELP
+from lib.ui.create_fields import _FIELD_LABEL as _FIELD_LABEL
+from lib.ui.create_fields import _LYRICS_TYPE_LABEL as _LYRICS_TYPE_LABEL
+from lib.ui.create_fields import _PLACEHOLDER as _PLACEHOLDER
+from lib.ui.create_fields import _TEXT_AREAS as _TEXT_AREAS
+from lib.ui.create_fields import _VOCAL_LABEL as _VOCAL_LABEL
+from lib.ui.create_fields import draw_fields, field_key, model_picker, persona_picker, seed_defaults
 from lib.ui.errors import show_error
 from lib.ui.session import CreateOutcome
 
-PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
-OTHER_MODEL = "__other__"
-PERSONA_PICK = "cf_persona_pick"
 DOUBLE_CLICK_S = 15.0
-_TEXT_AREAS = {"description", "lyrics", "lyrics_prompt", "prompt", "persona_description"}
-_NUMBERS = {
-    "continue_at": (0.0, None, 1.0),
-    "start_s": (0.0, None, 1.0),
-    "end_s": (0.0, None, 1.0),
-    "style_weight": (0.0, 1.0, 0.05),
-    "weirdness": (0.0, 1.0, 0.05),
-    "prompt_strength": (0.0, 1.0, 0.05),
-    "clarity_strength": (0.0, 1.0, 0.05),
-    "lyrics_strength": (0.0, 1.0, 0.05),
-    "generation_quality": (0.0, 1.0, 0.05),
-    "position": (0.0, 1.0, 0.05),
-}
-_TOGGLES = {"instrumental", "from_upload", "persona_public", "is_infill", "all_stems"}
-_ADVANCED = {
-    "vocal_gender",
-    "style_weight",
-    "weirdness",
-    "webhook",
-    "prompt_strength",
-    "clarity_strength",
-    "lyrics_strength",
-    "generation_quality",
-    "negative_prompt",
-    "seed",
-}
-_WITHOUT_MODEL = {"persona_create", "upload", "concat", "lyrics"}
 # Catalog keys, written out so every key appears literally in the source.
 _MODE_LABEL = {
     ("suno", "inspiration"): "create.mode.suno.inspiration",
@@ -100,75 +70,6 @@ _MODE_HELP = {
     ("udio", "continuation"): "create.mode.udio.continuation.help",
     ("udio", "precede"): "create.mode.udio.precede.help",
 }
-_ADVANCED_HELP = {"suno": "create.advanced.suno.help", "udio": "create.advanced.udio.help"}
-_FIELD_LABEL = {
-    "description": "create.field.description",
-    "instrumental": "create.field.instrumental",
-    "lyrics": "create.field.lyrics",
-    "title": "create.field.title",
-    "tags": "create.field.tags",
-    "negative_tags": "create.field.negative_tags",
-    "task_id": "create.field.task_id",
-    "clip_id": "create.field.clip_id",
-    "continue_at": "create.field.continue_at",
-    "from_upload": "create.field.from_upload",
-    "start_s": "create.field.start_s",
-    "end_s": "create.field.end_s",
-    "persona_id": "create.field.persona_id",
-    "artist_clip_id": "create.field.artist_clip_id",
-    "persona_name": "create.field.persona_name",
-    "persona_description": "create.field.persona_description",
-    "persona_public": "create.field.persona_public",
-    "audio_url": "create.field.audio_url",
-    "is_infill": "create.field.is_infill",
-    "all_stems": "create.field.all_stems",
-    "lyrics_prompt": "create.field.lyrics_prompt",
-    "vocal_gender": "create.field.vocal_gender",
-    "style_weight": "create.field.style_weight",
-    "weirdness": "create.field.weirdness",
-    "webhook": "create.field.webhook",
-    "prompt": "create.field.prompt",
-    "lyrics_type": "create.field.lyrics_type",
-    "udio_model": "create.field.udio_model",
-    "seed": "create.field.seed",
-    "prompt_strength": "create.field.prompt_strength",
-    "clarity_strength": "create.field.clarity_strength",
-    "lyrics_strength": "create.field.lyrics_strength",
-    "generation_quality": "create.field.generation_quality",
-    "negative_prompt": "create.field.negative_prompt",
-    "song_id": "create.field.song_id",
-    "position": "create.field.position",
-}
-_FIELD_HELP = {
-    "tags": "create.field.tags.help",
-    "task_id": "create.field.task_id.help",
-    "clip_id": "create.field.clip_id.help",
-    "from_upload": "create.field.from_upload.help",
-    "webhook": "create.field.webhook.help",
-    "prompt": "create.field.prompt.help",
-}
-_PLACEHOLDER = {
-    "lyrics": "create.placeholder.lyrics",
-    "description": "create.placeholder.description",
-    "prompt": "create.placeholder.prompt",
-}
-_VOCAL_LABEL = {"": "create.vocal.any", "m": "create.vocal.m", "f": "create.vocal.f"}
-_LYRICS_TYPE_LABEL = {
-    "generate": "create.lyrics_type.generate",
-    "user": "create.lyrics_type.user",
-    "instrumental": "create.lyrics_type.instrumental",
-}
-_ERROR_TEXT = {
-    "required": "create.error.required",
-    "too_long": "create.error.too_long",
-    "bad_id": "create.error.bad_id",
-    "bad_url": "create.error.bad_url",
-    "not_number": "create.error.not_number",
-    "out_of_range": "create.error.out_of_range",
-    "at_least": "create.error.at_least",
-    "end_before_start": "create.error.end_before_start",
-    "lyrics_required": "create.error.lyrics_required",
-}
 
 
 def render_create(lang: str) -> None:
@@ -191,15 +92,15 @@ def render_create(lang: str) -> None:
         format_func=lambda m: t(_MODE_LABEL[platform, m], lang),
     )
     st.caption(t(_MODE_HELP[platform, mode], lang))
-    _seed_defaults(platform, mode)
-    model = _model_picker(platform, mode, lang)
+    seed_defaults(platform, mode)
+    model = model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
-        _persona_picker(lang)
+        persona_picker(lang)
     errors = {e.field: e for e in state.errors}
     # Not an st.form: a form sends nothing until it is submitted, so a draft would be lost on a
     # visit to another page. Each field reaches the server when it loses focus instead.
     with st.container(border=True, key="create_form"):
-        _fields(platform, mode, model, errors, lang)
+        draw_fields(platform, mode, model, errors, lang)
         preview_col, submit_col, _ = st.columns([1, 1.4, 2])
         preview = preview_col.button(
             t("create.preview", lang), icon=":material/data_object:", width="stretch", key="cf_preview_button"
@@ -241,180 +142,13 @@ def _apply_prefill() -> None:
     session.set_value("cf_platform", platform)
     session.set_value(f"cf_mode_{platform}", mode)
     for name, value in {**defaults(platform, mode), **prefill["values"]}.items():
-        session.set_value(_key(platform, mode, name), value)
+        session.set_value(field_key(platform, mode, name), value)
     state = session.create_state()
     state.errors, state.preview = [], None
 
 
-def _key(platform: str, mode: str, name: str) -> str:
-    """The kept value's name of a field (``session.widget_key`` gives its widget's key).
-    Fields are per platform (a Suno title is not a Udio prompt) but shared across a platform's
-    modes, so switching from Custom to Extend keeps the lyrics typed."""
-    return f"{PREFIX}{platform}_{name}"
-
-
-def _seed_defaults(platform: str, mode: str) -> None:
-    for name, value in defaults(platform, mode).items():
-        session.widget_key(_key(platform, mode, name), value)  # seeds the default once
-
-
-def _model_picker(platform: str, mode: str, lang: str) -> str:
-    if platform != "suno" or mode in _WITHOUT_MODEL:
-        return ""
-    choices = list(suno_models_for(mode))
-    key = _key(platform, mode, "model")
-    current = session.value(key) or choices[0]
-    picker = f"cf_model_pick_{mode}"
-    if session.value(picker) is None:
-        session.set_value(picker, current if current in choices else OTHER_MODEL)
-        if current not in choices:
-            session.set_value("cf_model_other", current)
-    left, right = st.columns([2, 3], vertical_alignment="bottom")
-    picked = left.selectbox(
-        t("create.field.model", lang),
-        [*choices, OTHER_MODEL],
-        key=session.widget_key(picker),
-        format_func=lambda m: t("create.model.other", lang) if m == OTHER_MODEL else m,
-        help=t("create.model.help", lang),
-    )
-    if picked == OTHER_MODEL:
-        model = (
-            right.text_input(
-                t("create.model.custom", lang), key=session.widget_key("cf_model_other", ""), placeholder="chirp-v4-5"
-            ).strip()
-            or choices[0]
-        )
-    else:
-        model = picked
-    session.set_value(key, model)  # never a widget: the picker above decides it
-    prompt_limit, tags_limit, known = suno_limits(model)
-    facts = t("create.model.limits", lang, prompt=prompt_limit, tags=tags_limit, title=TITLE_LIMIT)
-    if not known:
-        facts += " " + t("create.model.unknown", lang)
-    (right if picked != OTHER_MODEL else st).caption(escape_markdown(facts))
-    with st.expander(t("create.model.table", lang), icon=":material/table:"):
-        st.dataframe(pd.DataFrame(models_frame()), hide_index=True, width="stretch")
-    return model
-
-
-def _fields(platform: str, mode: str, model: str, errors: dict[str, FieldError], lang: str) -> None:
-    names = [n for n in fields_of(platform, mode) if n != "model"]
-    required = required_of(platform, mode)
-    prompt_limit, tags_limit, _ = suno_limits(model) if model else (3000, 1000, False)
-    limits = {
-        "lyrics": prompt_limit,
-        "description": prompt_limit,
-        "tags": tags_limit,
-        "negative_tags": tags_limit,
-        "title": TITLE_LIMIT,
-        "lyrics_prompt": 3000,
-        "prompt": 1000,
-    }
-    main = [n for n in names if n not in _ADVANCED]
-    advanced = [n for n in names if n in _ADVANCED]
-    for name in main:
-        _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
-    if advanced:
-        with st.expander(
-            t("create.advanced", lang), icon=":material/tune:", expanded=any(n in errors for n in advanced)
-        ):
-            st.caption(t(_ADVANCED_HELP[platform], lang))
-            for name in advanced:
-                _field(platform, mode, name, name in required, limits.get(name), errors.get(name), lang)
-
-
-def _persona_picker(lang: str) -> None:
-    """Personas remembered for this gateway fill the persona and clip fields (outside the form,
-    so picking one shows at once)."""
-    known = {p.persona_id: p for p in session.remembered_personas()}
-    if not known:
-        return
-
-    def pick() -> None:
-        chosen = known.get(session.widget_state(PERSONA_PICK))
-        if chosen:
-            session.set_value(_key("suno", "persona_song", "persona_id"), chosen.persona_id)
-            if chosen.root_clip_id:
-                session.set_value(_key("suno", "persona_song", "artist_clip_id"), chosen.root_clip_id)
-
-    current = session.value(_key("suno", "persona_song", "persona_id"))
-    # Not a kept value: the picker shows whichever persona the ID field holds now.
-    session.set_widget_state(PERSONA_PICK, current if current in known else None)
-    st.selectbox(
-        t("create.persona_pick", lang),
-        list(known),
-        key=PERSONA_PICK,
-        on_change=pick,
-        placeholder=t("create.persona_pick.none", lang),
-        format_func=lambda pid: _persona_label(known[pid]),
-    )
-
-
-def _persona_label(persona: Persona) -> str:
-    name = persona.name or persona.persona_id[:8]
-    origin = f" · {persona.root_title}" if persona.root_title else ""
-    return f"{name}{origin} · {persona.persona_id[:8]}"
-
-
-def _field(
-    platform: str, mode: str, name: str, required: bool, limit: int | None, error: FieldError | None, lang: str
-) -> None:
-    if limit:
-        # The browser counts characters live against max_chars, but a widget also cuts its value
-        # to it: never below what is already typed (say, before a switch to a smaller model).
-        limit = max(limit, len(str(session.value(_key(platform, mode, name)) or "")))
-    key = session.widget_key(_key(platform, mode, name), identity=limit)
-    label = t(_FIELD_LABEL[name], lang) + (" *" if required else "")
-    help_text = t(_FIELD_HELP[name], lang) if name in _FIELD_HELP else None
-    if name in _TOGGLES:
-        st.toggle(label, key=key, help=help_text)
-    elif name in _NUMBERS:
-        low, high, step = _NUMBERS[name]
-        st.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            step=step,
-            key=key,
-            help=help_text,
-            placeholder=t("create.unset", lang),
-        )
-    elif name == "seed":
-        st.number_input(label, min_value=-1, step=1, key=key, help=help_text)
-    elif name == "vocal_gender":
-        st.segmented_control(
-            label, VOCAL_GENDERS, key=key, help=help_text, format_func=lambda v: t(_VOCAL_LABEL[v or ""], lang)
-        )
-    elif name == "lyrics_type":
-        st.segmented_control(
-            label,
-            LYRICS_TYPES,
-            key=key,
-            required=True,
-            help=help_text,
-            format_func=lambda v: t(_LYRICS_TYPE_LABEL[v], lang),
-        )
-    elif name == "udio_model":
-        st.segmented_control(label, tuple(UDIO_MODELS), key=key, required=True, help=help_text)
-    elif name in _TEXT_AREAS:
-        st.text_area(
-            label,
-            key=key,
-            max_chars=limit,
-            help=help_text,
-            height=200 if "lyrics" == name else 100,
-            placeholder=t(_PLACEHOLDER[name], lang) if name in _PLACEHOLDER else None,
-        )
-    else:
-        st.text_input(label, key=key, max_chars=limit, help=help_text)
-    if error is not None:
-        code = "at_least" if error.code == "out_of_range" and error.params.get("high") is None else error.code
-        message = t(_ERROR_TEXT[code], lang, **error.params)
-        st.markdown(f":red[:material/error: {escape_markdown(message)}]")
-
-
 def _values(platform: str, mode: str, model: str) -> dict[str, Any]:
-    values = {name: session.value(_key(platform, mode, name)) for name in fields_of(platform, mode)}
+    values = {name: session.value(field_key(platform, mode, name)) for name in fields_of(platform, mode)}
     if model:
         values["model"] = model
     return values

@@ -2,7 +2,8 @@
 
 Each song's tools live in one fragment that ticks once a second while one of its jobs runs; a job
 asks the gateway only when its own back-off says so. A route the gateway lacks is learned once per
-session and gateway, and the tool then says so instead of calling it again.
+session and gateway, and the tool then says so instead of calling it again. This module owns the
+panel: its fragment, its tabs and advancing the jobs; what each tab draws is in lib.ui.song_tool_tabs.
 """
 
 from __future__ import annotations
@@ -14,36 +15,18 @@ import streamlit as st
 from lib.gateway.errors import GatewayError
 from lib.gateway.models import Song, Task
 from lib.i18n import t
-from lib.i18n.labels import STATUS_LABEL
-from lib.studio import song_jobs
 from lib.studio.capabilities import MISSING
-from lib.studio.lyrics_sync import format_timestamp, synced_lines, to_lrc
-from lib.studio.song_jobs import (
-    Conversion,
-    FollowedTask,
-    PersonaCreated,
-    TimingFetched,
-    ToolFailure,
-    not_offered,
-    start_conversion,
-    tools_for,
-)
-from lib.studio.submit import Submission, submit_recorded
-from lib.studio.task_lookup import download_name
-from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.studio.song_jobs import Conversion, FollowedTask, not_offered, tools_for
+from lib.ui import session
 from lib.ui.errors import show_error
-from lib.ui.media import download_button, media_source
-from lib.ui.song_actions import go_create
+from lib.ui.song_tool_jobs import any_running, current_job, drop_job, set_job
 
-_ICONS = {
-    "wav": ":material/graphic_eq:",
-    "mp4": ":material/movie:",
-    "timing": ":material/lyrics:",
-    "stems": ":material/call_split:",
-    "full_song": ":material/merge:",
-    "persona": ":material/person:",
-}
+# The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
+from lib.ui.song_tool_tabs import _HELP as _HELP
+from lib.ui.song_tool_tabs import _ICONS as _ICONS
+from lib.ui.song_tool_tabs import _START as _START
+from lib.ui.song_tool_tabs import RENDERERS
+
 _TAB_LABEL = {
     "wav": "tools.wav",
     "mp4": "tools.mp4",
@@ -51,18 +34,6 @@ _TAB_LABEL = {
     "stems": "tools.stems",
     "full_song": "tools.full_song",
     "persona": "tools.persona",
-}
-_HELP = {
-    "wav": "tools.wav.help",
-    "mp4": "tools.mp4.help",
-    "stems": "tools.stems.help",
-    "full_song": "tools.full_song.help",
-}
-_START = {
-    "wav": "tools.wav.start",
-    "mp4": "tools.mp4.start",
-    "stems": "tools.stems.start",
-    "full_song": "tools.full_song.start",
 }
 TICK_S = 1.0
 
@@ -76,7 +47,7 @@ def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
 
 
 def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) -> None:
-    running = _running(song, tools)
+    running = any_running(song, tools)
 
     @st.fragment(run_every=TICK_S if running else None)
     def panel() -> None:
@@ -86,43 +57,23 @@ def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) 
             show_error(error, lang)
             return
         _advance(song, tools, client)
-        if _running(song, tools) != running:
+        if any_running(song, tools) != running:
             st.rerun()  # arm the timer for a job just started, or drop it when the last one ends
         offered = session.capabilities()
         for tab, tool in zip(st.tabs([t(_TAB_LABEL[tool], lang) for tool in tools]), tools):
             with tab:
-                if offered.get(tool) == MISSING and _job(tool, song) is None:
+                if offered.get(tool) == MISSING and current_job(tool, song) is None:
                     _not_offered(tool, lang, key)
                 else:
-                    _RENDERERS[tool](tool, song, task, client, lang, key)
+                    RENDERERS[tool](tool, song, task, client, lang, key)
 
     panel()
-
-
-def _job_key(tool: str, song: Song) -> tuple[str, str, str]:
-    return session.profile_key(), tool, song.id
-
-
-def _job(tool: str, song: Song):
-    return session.tool_jobs().get(_job_key(tool, song))
-
-
-def _set_job(tool: str, song: Song, job) -> None:
-    session.tool_jobs()[_job_key(tool, song)] = job
-
-
-def _drop_job(tool: str, song: Song) -> None:
-    session.tool_jobs().pop(_job_key(tool, song), None)
-
-
-def _running(song: Song, tools: tuple[str, ...]) -> bool:
-    return any(job is not None and job.running for job in (_job(tool, song) for tool in tools))
 
 
 def _advance(song: Song, tools: tuple[str, ...], client) -> None:
     now = time.time()
     for tool in tools:
-        job = _job(tool, song)
+        job = current_job(tool, song)
         if job is None or not job.running:
             continue
         job = job.advance(client, now)
@@ -132,11 +83,11 @@ def _advance(song: Song, tools: tuple[str, ...], client) -> None:
             session.remember_media_urls([job.url])  # the server may fetch what the gateway named
         if job.error is not None and not_offered(job.error):
             session.learn_capability(tool, False)  # the tab says so from now on
-            _drop_job(tool, song)
+            drop_job(tool, song)
             continue
         if job.error is None:
             session.learn_capability(tool, True)
-        _set_job(tool, song, job)
+        set_job(tool, song, job)
 
 
 def _not_offered(tool: str, lang: str, key: str) -> None:
@@ -151,265 +102,3 @@ def _not_offered(tool: str, lang: str, key: str) -> None:
         on_click=session.forget_capability,
         args=(tool,),
     )
-
-
-def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
-    show_error(error, lang)
-    label = t("tools.try_again_paid" if paid else "tools.try_again", lang)
-    st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:", on_click=_drop_job, args=(tool, song))
-
-
-# --- WAV and music video ----------------------------------------------------------------------
-
-
-def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
-    if tool == "mp4" and song.video_url:
-        _video(song.video_url, song, lang, key)  # older models carry their video already
-        return
-    job = _job(tool, song)
-    if not isinstance(job, Conversion):
-        st.caption(t(_HELP[tool], lang))
-        if st.button(t(_START[tool], lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool]):
-            _set_job(tool, song, start_conversion(tool, song.id, time.time()))
-            st.rerun()
-        return
-    if job.error is not None:
-        _failure(tool, song, job.error, lang, key, paid=False)
-    elif job.url is None:
-        elapsed = int(time.time() - job.started_at)
-        st.progress(job.progress(time.time()), text=t("tools.converting", lang, seconds=elapsed, checks=job.checks))
-        if job.last_problem:
-            st.caption(escape_markdown(t("tools.waiting_out", lang, problem=job.last_problem)))
-    elif tool == "wav":
-        source = media_source(job.url)
-        if source is not None:
-            st.audio(source, format="audio/wav")
-        download_button(
-            t("tools.wav.download", lang),
-            job.url,
-            key=f"tool-dl-wav-{key}",
-            file_name=download_name(song.title, song.id, job.url, "wav"),
-            mime="audio/wav",
-            icon=":material/download:",
-        )
-    else:
-        _video(job.url, song, lang, key)
-
-
-def _video(url: str, song: Song, lang: str, key: str) -> None:
-    source = media_source(url)
-    if source is not None:
-        st.video(source, format="video/mp4")
-    else:
-        st.caption(t("tools.media_unreachable", lang))
-    download_button(
-        t("tools.mp4.download", lang),
-        url,
-        key=f"tool-dl-mp4-{key}",
-        file_name=download_name(song.title, song.id, url, "mp4"),
-        mime="video/mp4",
-        icon=":material/download:",
-    )
-
-
-# --- synced lyrics ----------------------------------------------------------------------------
-
-
-def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
-    job = _job(tool, song)
-    if job is None:
-        st.caption(t("tools.timing.help", lang))
-        if not st.button(t("tools.timing.start", lang), key=f"tool-start-timing-{key}", icon=_ICONS[tool]):
-            return
-        try:
-            job = TimingFetched(client.timing(song.id))  # the words as sent: the export pack reuses them
-        except GatewayError as error:
-            if not_offered(error):
-                session.learn_capability(tool, False)
-                st.rerun()
-            job = ToolFailure(error)
-        else:
-            session.learn_capability(tool, True)
-        _set_job(tool, song, job)
-    if isinstance(job, ToolFailure):
-        _failure(tool, song, job.error, lang, key, paid=False)
-        return
-    if not isinstance(job, TimingFetched):
-        return
-    lines = synced_lines(job.words, song.lyrics)
-    if not lines:
-        st.info(t("tools.timing.empty", lang), icon=":material/music_off:")
-        return
-    at_key = f"tool-timing-at-{key}"
-    start = session.widget_state(at_key)
-    source = media_source(song.audio_url)
-    if source is not None:
-        st.audio(
-            source,
-            format="audio/wav" if isinstance(source, bytes) else "audio/mpeg",
-            start_time=start or 0,
-            autoplay=start is not None,
-        )
-    st.caption(t("tools.timing.click", lang))
-    with st.container(height=320, border=False):
-        for index, line in enumerate(lines):
-            if line.is_heading:
-                st.caption(escape_markdown(line.text))
-                continue
-            playing = start is not None and abs(line.start_s - start) < 1e-6
-            st.button(
-                f"`{format_timestamp(line.start_s)}` {escape_markdown(line.text)}",
-                key=f"tool-line-{key}-{index}",
-                type="tertiary",
-                icon=":material/play_arrow:" if playing else None,
-                on_click=session.set_widget_state,
-                args=(at_key, line.start_s),
-            )
-    st.download_button(
-        t("tools.timing.download", lang),
-        to_lrc(lines, title=song.title, length_s=song.duration),
-        file_name=download_name(song.title, song.id, None, "lrc"),
-        mime="text/plain",
-        key=f"tool-dl-lrc-{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
-# --- stems and the full song: a paid task, then followed ----------------------------------------
-
-
-def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
-    job = _job(tool, song)
-    if isinstance(job, ToolFailure):
-        _failure(tool, song, job.error, lang, key, paid=True)
-        return
-    if not isinstance(job, FollowedTask):
-        st.caption(t(_HELP[tool], lang))
-        if st.button(t(_START[tool], lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool], type="primary"):
-            submission = (
-                song_jobs.stems_submission(song, task) if tool == "stems" else song_jobs.full_song_submission(song)
-            )
-            task_id = _submit(tool, song, submission, client)
-            if task_id:
-                _set_job(tool, song, FollowedTask(tool, song.id, task_id, time.time()))
-            st.rerun()
-        return
-    st.page_link(
-        "app_pages/task.py",
-        label=t("tools.open_task", lang, task_id=job.task_id[:8]),
-        icon=":material/open_in_new:",
-        query_params={"id": job.task_id, "platform": "suno"},
-    )
-    if job.error is not None:
-        show_error(job.error, lang)
-        if st.button(t("tools.check_again", lang), key=f"tool-check-{tool}-{key}", icon=":material/refresh:"):
-            _set_job(tool, song, FollowedTask(tool, song.id, job.task_id, time.time()))
-            st.rerun()
-        return
-    result = job.task
-    if result is None or not result.is_terminal:
-        status = t(STATUS_LABEL[result.status.value], lang) if result else t("status.SUBMITTED", lang)
-        st.progress(
-            0.5 if result and result.songs else 0.1,
-            text=t("tools.following", lang, status=status, seconds=int(time.time() - job.started_at)),
-        )
-        return
-    if result.is_failure:
-        st.error(escape_markdown(result.fail_reason or t("task.no_reason", lang)), icon=":material/error:")
-        return
-    for index, part in enumerate(result.songs):
-        st.markdown(f"**{escape_markdown(part.title or t('song.untitled', lang))}**")
-        source = media_source(part.audio_url)
-        if source is not None:
-            st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg")
-        download_button(
-            t("song.download_audio", lang),
-            part.audio_url,
-            key=f"tool-dl-{tool}-{key}-{index}",
-            icon=":material/download:",
-            file_name=download_name(part.title, part.id, part.audio_url, "mp3"),
-        )
-
-
-def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:
-    """One paid POST, recorded in the library; a refusal or an unknown outcome becomes the tool's
-    state so the user sees it (and is never sent twice by a rerun)."""
-    try:
-        result = submit_recorded(
-            resources.history(),
-            session.current_profile(),
-            submission,
-            lambda: client.submit(submission.route, submission.body),
-        )
-    except GatewayError as error:
-        if not_offered(error):
-            session.learn_capability(tool, False)  # refused before any task: nothing to show but that
-        else:
-            _set_job(tool, song, ToolFailure(error))
-        return None
-    session.learn_capability(tool, True)
-    return result.task_id
-
-
-# --- persona -----------------------------------------------------------------------------------
-
-
-def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
-    fields = {
-        f"tool-persona-name-{key}": song.title[:60],
-        f"tool-persona-desc-{key}": ", ".join(song.tags),
-        f"tool-persona-public-{key}": True,
-    }
-    for name, default in fields.items():
-        session.keep_widget_state(name, default)  # a refusal hides the form for a run
-    name_key, desc_key, public_key = fields
-    job = _job(tool, song)
-    if isinstance(job, ToolFailure):
-        _failure(tool, song, job.error, lang, key, paid=True)
-        return
-    if isinstance(job, PersonaCreated):
-        persona = job.persona
-        st.success(t("tools.persona.created", lang, name=escape_markdown(persona.name)), icon=":material/person:")
-        st.code(persona.persona_id, language=None)
-        if st.button(
-            t("create.persona_use", lang),
-            key=f"tool-persona-use-{key}",
-            icon=":material/arrow_forward:",
-            type="primary",
-        ):
-            go_create(
-                "suno",
-                "persona_song",
-                {"persona_id": persona.persona_id, "artist_clip_id": song.id, "tags": ", ".join(song.tags)},
-            )
-        return
-    st.caption(t("tools.persona.help", lang))
-    with st.form(f"tool-persona-form-{key}", border=False, enter_to_submit=False):
-        st.text_input(t("create.field.persona_name", lang), key=name_key, max_chars=80)
-        st.text_area(t("create.field.persona_description", lang), key=desc_key, height=80, max_chars=500)
-        st.toggle(t("create.field.persona_public", lang), key=public_key)
-        sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
-    if not sent:
-        return
-    name, description = str(session.widget_state(name_key) or ""), str(session.widget_state(desc_key) or "")
-    if not name.strip():
-        st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
-        return
-    submission = song_jobs.persona_submission(song, name, description, bool(session.widget_state(public_key)))
-    persona_id = _submit(tool, song, submission, client)
-    if persona_id:
-        persona = session.new_persona(persona_id, name, description, root_clip_id=song.id, root_title=song.title)
-        session.remember_persona(persona)
-        _set_job(tool, song, PersonaCreated(persona))
-    st.rerun()
-
-
-_RENDERERS = {
-    "wav": _conversion,
-    "mp4": _conversion,
-    "timing": _timing,
-    "stems": _followed,
-    "full_song": _followed,
-    "persona": _persona,
-}
