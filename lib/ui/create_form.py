@@ -1,6 +1,6 @@
 """The Create page's form: mode and model pickers, the fields a mode needs, validation next to
 each field, the exact request as a preview and as code, and one POST per click. The fields
-themselves are drawn by lib.ui.create_fields."""
+themselves are drawn by lib.ui.create_inputs."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ from lib.text import escape_markdown
 from lib.ui import resources, session
 
 # The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
-from lib.ui.create_fields import _ADVANCED_HELP as _ADVANCED_HELP
-from lib.ui.create_fields import _ERROR_TEXT as _ERROR_TEXT
-from lib.ui.create_fields import _FIELD_HELP as _FIELD_HELP
-from lib.ui.create_fields import _FIELD_LABEL as _FIELD_LABEL
-from lib.ui.create_fields import _LYRICS_TYPE_LABEL as _LYRICS_TYPE_LABEL
-from lib.ui.create_fields import _PLACEHOLDER as _PLACEHOLDER
-from lib.ui.create_fields import _TEXT_AREAS as _TEXT_AREAS
-from lib.ui.create_fields import _VOCAL_LABEL as _VOCAL_LABEL
-from lib.ui.create_fields import draw_fields, field_key, model_picker, persona_picker, seed_defaults
+from lib.ui.create_inputs import _ADVANCED_HELP as _ADVANCED_HELP
+from lib.ui.create_inputs import _ERROR_TEXT as _ERROR_TEXT
+from lib.ui.create_inputs import _FIELD_HELP as _FIELD_HELP
+from lib.ui.create_inputs import _FIELD_LABEL as _FIELD_LABEL
+from lib.ui.create_inputs import _LYRICS_TYPE_LABEL as _LYRICS_TYPE_LABEL
+from lib.ui.create_inputs import _PLACEHOLDER as _PLACEHOLDER
+from lib.ui.create_inputs import _TEXT_AREAS as _TEXT_AREAS
+from lib.ui.create_inputs import _VOCAL_LABEL as _VOCAL_LABEL
+from lib.ui.create_inputs import draw_fields, field_key, model_picker, persona_picker, seed_defaults
 from lib.ui.errors import show_error
 from lib.ui.session import CreateOutcome
 
