@@ -8,15 +8,13 @@ envelope raises the matching ``GatewayError``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from lib.gateway.error_mapping import error_from_body
 from lib.gateway.errors import ProtocolError
+from lib.gateway.field_readers import as_number, as_progress, as_tags, as_text, as_time, as_url, first_present
 from lib.gateway.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
-from lib.text import is_http_url
 
 _STATUS_WORDS = {
     "not_start": TaskStatus.NOT_START,
@@ -50,7 +48,6 @@ _CLIP_STATUS_OF_TASK = {
     TaskStatus.SUCCESS: "complete",
     TaskStatus.FAILURE: "error",
 }
-_PERCENT = re.compile(r"-?\d+(?:\.\d+)?")
 _TASK_KEYS = (
     "task_id",
     "taskId",
@@ -174,28 +171,28 @@ def _build_task(obj: Mapping, platform: str, task_id: str | None, raw: Any) -> T
     is_udio = platform == "udio" or any("song_path" in s or "generation_id" in s for s in raw_songs)
     songs = tuple(_udio_song(s) if _is_udio_song(s, is_udio) else _suno_song(s) for s in raw_songs)
 
-    status_word = _first(obj, "status", "state", "task_status", "taskStatus")
+    status_word = first_present(obj, "status", "state", "task_status", "taskStatus")
     status = status_from_word(status_word)
     if status is None:
         status = _status_from_songs(songs, lyrics)
-    action = _text(_first(obj, "action", "task_type", "type"))
-    fail_reason = _text(_first(obj, "fail_reason", "failReason", "error_message", "errorMessage"))
+    action = as_text(first_present(obj, "action", "task_type", "type"))
+    fail_reason = as_text(first_present(obj, "fail_reason", "failReason", "error_message", "errorMessage"))
     if status is TaskStatus.FAILURE and not fail_reason:
         fail_reason = next((s.error for s in songs if s.error), "")
     return Task(
-        task_id=_text(_first(obj, "task_id", "taskId"))
+        task_id=as_text(first_present(obj, "task_id", "taskId"))
         or task_id
         or _id_from_songs(raw_songs)
-        or _text(obj.get("id"))
+        or as_text(obj.get("id"))
         or "",
         platform=platform if platform in PLATFORMS else ("udio" if is_udio else "suno"),
         status=status,
         action=action or ("LYRICS" if lyrics else ""),
-        progress=_progress(_first(obj, "progress")),
+        progress=as_progress(first_present(obj, "progress")),
         fail_reason=fail_reason,
-        submitted_at=_time(_first(obj, "submit_time", "submitTime", "created_at", "createdAt", "create_time")),
-        started_at=_time(_first(obj, "start_time", "startTime")),
-        finished_at=_time(_first(obj, "finish_time", "finishTime")),
+        submitted_at=as_time(first_present(obj, "submit_time", "submitTime", "created_at", "createdAt", "create_time")),
+        started_at=as_time(first_present(obj, "start_time", "startTime")),
+        finished_at=as_time(first_present(obj, "finish_time", "finishTime")),
         songs=songs,
         lyrics=lyrics,
         status_text="" if status_word is None else str(status_word),
@@ -240,7 +237,7 @@ def _status_from_songs(songs: tuple[Song, ...], lyrics: Lyrics | None) -> TaskSt
 
 
 def _id_from_songs(songs: list[Mapping]) -> str:
-    return next((_text(s.get("generation_id")) for s in songs if s.get("generation_id")), "")
+    return next((as_text(s.get("generation_id")) for s in songs if s.get("generation_id")), "")
 
 
 # --- songs ----------------------------------------------------------------------------------
@@ -252,36 +249,42 @@ def _is_udio_song(song: Mapping, platform_is_udio: bool) -> bool:
 
 def _suno_song(clip: Mapping) -> Song:
     meta = clip.get("metadata") if isinstance(clip.get("metadata"), Mapping) else {}
-    status_word = _first(clip, "status", "state")
+    status_word = first_present(clip, "status", "state")
     status = _clip_status(status_word)
     if isinstance(status_word, (int, float)) and not isinstance(status_word, bool):
         # Numeric clip states (Key4U) have no published meaning: trust progress and the audio.
-        done = _progress(clip.get("progress")) == 100
-        has_audio = _url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl"))
+        done = as_progress(clip.get("progress")) == 100
+        has_audio = as_url(first_present(clip, "audio_url", "audioUrl", "cld2AudioUrl"))
         status = "complete" if done and has_audio else "streaming" if has_audio else "queued"
-    error = _text(
-        _first(meta, "error_message")
-        or _first(clip, "error_message", "errorMessage")
+    error = as_text(
+        first_present(meta, "error_message")
+        or first_present(clip, "error_message", "errorMessage")
         or (clip.get("msg") if status == "error" else None)
     )
     return Song(
-        id=_text(_first(clip, "id", "clip_id", "clipId")),
-        title=_text(clip.get("title")),
-        tags=_tags(_first(meta, "tags") if meta.get("tags") not in (None, "") else clip.get("tags")),
-        lyrics=_text(
-            _first(meta, "prompt")
+        id=as_text(first_present(clip, "id", "clip_id", "clipId")),
+        title=as_text(clip.get("title")),
+        tags=as_tags(first_present(meta, "tags") if meta.get("tags") not in (None, "") else clip.get("tags")),
+        lyrics=as_text(
+            first_present(meta, "prompt")
             if meta.get("prompt") not in (None, "")
-            else _first(clip, "prompt", "lyric", "lyrics")
+            else first_present(clip, "prompt", "lyric", "lyrics")
         ),
-        description=_text(_first(meta, "gpt_description_prompt") or clip.get("gpt_description_prompt")),
-        audio_url=_url(_first(clip, "audio_url", "audioUrl", "cld2AudioUrl", "stream_audio_url", "streamAudioUrl")),
-        image_url=_url(_first(clip, "image_large_url", "imageLargeUrl", "image_url", "imageUrl", "cld2ImageUrl")),
-        video_url=_url(_first(clip, "video_url", "videoUrl", "cld2VideoUrl")),
-        duration=_number(_first(meta, "duration") if meta.get("duration") is not None else clip.get("duration")),
-        model=_text(_first(clip, "model_name", "modelName", "mv", "model", "major_model_version")),
+        description=as_text(first_present(meta, "gpt_description_prompt") or clip.get("gpt_description_prompt")),
+        audio_url=as_url(
+            first_present(clip, "audio_url", "audioUrl", "cld2AudioUrl", "stream_audio_url", "streamAudioUrl")
+        ),
+        image_url=as_url(
+            first_present(clip, "image_large_url", "imageLargeUrl", "image_url", "imageUrl", "cld2ImageUrl")
+        ),
+        video_url=as_url(first_present(clip, "video_url", "videoUrl", "cld2VideoUrl")),
+        duration=as_number(
+            first_present(meta, "duration") if meta.get("duration") is not None else clip.get("duration")
+        ),
+        model=as_text(first_present(clip, "model_name", "modelName", "mv", "model", "major_model_version")),
         status=status,
         error=error,
-        kind=_text(meta.get("type")),
+        kind=as_text(meta.get("type")),
         continues=_continued_clip(meta),
         infill=meta.get("infill") is True,
     )
@@ -291,7 +294,7 @@ def _continued_clip(meta: Mapping) -> str:
     """The parent of an extended or infilled clip: the last ``metadata.history`` entry."""
     history = meta.get("history")
     if isinstance(history, list) and history and isinstance(history[-1], Mapping):
-        return _text(history[-1].get("id"))
+        return as_text(history[-1].get("id"))
     return ""
 
 
@@ -307,8 +310,8 @@ def _clip_status(word: Any) -> str:
 
 
 def _udio_song(song: Mapping) -> Song:
-    error = _text(_first(song, "error_detail", "error_type", "error_code"))
-    audio_url = _url(_first(song, "song_path", "audio_url"))
+    error = as_text(first_present(song, "error_detail", "error_type", "error_code"))
+    audio_url = as_url(first_present(song, "song_path", "audio_url"))
     if error:
         status = "error"
     elif song.get("finished") is True:
@@ -318,16 +321,16 @@ def _udio_song(song: Mapping) -> Song:
     else:
         status = "queued"
     return Song(
-        id=_text(song.get("id")),
-        title=_text(song.get("title")),
-        tags=_tags(song.get("tags")),
-        lyrics=_text(song.get("lyrics")),
-        description=_text(_first(song, "prompt", "description")),
+        id=as_text(song.get("id")),
+        title=as_text(song.get("title")),
+        tags=as_tags(song.get("tags")),
+        lyrics=as_text(song.get("lyrics")),
+        description=as_text(first_present(song, "prompt", "description")),
         audio_url=audio_url,
-        image_url=_url(_first(song, "image_path", "image_url")),
-        video_url=_url(_first(song, "video_path", "video_url")),
-        duration=_number(song.get("duration")),
-        model=_text(_first(song, "model_type", "model")),
+        image_url=as_url(first_present(song, "image_path", "image_url")),
+        video_url=as_url(first_present(song, "video_path", "video_url")),
+        duration=as_number(song.get("duration")),
+        model=as_text(first_present(song, "model_type", "model")),
         status=status,
         error=error,
     )
@@ -338,85 +341,6 @@ def _is_lyrics_payload(payload: Any) -> bool:
 
 
 def _lyrics(payload: Mapping) -> Lyrics:
-    return Lyrics(title=_text(payload.get("title")), text=_text(payload.get("text")), tags=_tags(payload.get("tags")))
-
-
-# --- scalars --------------------------------------------------------------------------------
-
-
-def _first(obj: Mapping, *keys: str) -> Any:
-    for key in keys:
-        value = obj.get(key)
-        if value is not None and value != "":
-            return value
-    return None
-
-
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, (Mapping, list)):
-        return ""
-    return str(value)
-
-
-def _tags(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        items = value.split(",")
-    elif isinstance(value, (list, tuple)):
-        items = [v for v in value if isinstance(v, (str, int, float)) and not isinstance(v, bool)]
-    else:
-        return ()
-    return tuple(str(t).strip() for t in items if str(t).strip())
-
-
-def _url(value: Any) -> str | None:
-    url = value.strip() if isinstance(value, str) else None
-    return url if is_http_url(url) else None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if number == number and abs(number) != float("inf") and number >= 0 else None
-
-
-def _progress(value: Any) -> int | None:
-    if isinstance(value, (bool, Mapping, list)) or value is None:
-        return None  # digits inside an object's repr are not a percentage
-    if isinstance(value, (int, float)):
-        number = float(min(max(value, -1), 1000))
-    else:
-        match = _PERCENT.search(str(value))
-        if not match:
-            return None
-        number = float(match.group())  # a 400-digit string reads as inf
-    if number != number:  # NaN
-        return None
-    return int(round(max(0.0, min(100.0, number))))
-
-
-def _time(value: Any) -> datetime | None:
-    if value is None or isinstance(value, bool) or value in ("", 0, "0"):
-        return None
-    if isinstance(value, str):
-        stripped = value.strip()
-        if re.fullmatch(r"\d+(\.\d+)?", stripped):
-            value = float(stripped)
-        else:
-            try:
-                parsed = datetime.fromisoformat(stripped.replace("Z", "+00:00"))
-            except ValueError:
-                return None
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed.astimezone(UTC)
-    if not isinstance(value, (int, float)) or value <= 0:
-        return None
-    try:
-        seconds = value / 1000 if value > 1e12 else value  # a huge int overflows the division
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
+    return Lyrics(
+        title=as_text(payload.get("title")), text=as_text(payload.get("text")), tags=as_tags(payload.get("tags"))
+    )
