@@ -55,7 +55,7 @@ class Settings:
     sandbox_port: int = SANDBOX_DEFAULT_PORT
     sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
     sandbox_fast: bool = False
-    log_level: str = "WARNING"
+    log_level: str | None = None  # None: not set, Python's default (warnings and errors only)
 
 
 def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -82,8 +82,11 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
     )
 
 
-def configure_logging(level: str) -> None:
-    """The app's modules log under ``lib``; Streamlit configures only its own loggers."""
+def configure_logging(level: str | None) -> None:
+    """The app's modules log under ``lib``; Streamlit configures only its own loggers. Not set,
+    they are left to Python's defaults (and to whoever configures the root logger, as pytest)."""
+    if level is None:
+        return
     logger = logging.getLogger("lib")
     logger.setLevel(level)
     if not any(getattr(h, "_music_task_studio", False) for h in logger.handlers):
@@ -129,8 +132,10 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     raise SettingsError(name, f"{text!r} is neither on (1, true, yes) nor off (0, false, no)")
 
 
-def _log_level(environ: Mapping[str, str]) -> str:
-    level = _env(environ, "MUSIC_TASK_STUDIO_LOG_LEVEL", "WARNING").upper()
+def _log_level(environ: Mapping[str, str]) -> str | None:
+    level = _env(environ, "MUSIC_TASK_STUDIO_LOG_LEVEL").upper()
+    if not level:
+        return None
     if level not in LOG_LEVELS:
         raise SettingsError("MUSIC_TASK_STUDIO_LOG_LEVEL", f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
     return level

@@ -54,7 +54,7 @@ def test_defaults_with_nothing_configured(tmp_path):
     assert settings.database_url == f"sqlite:///{tmp_path / 'history.db'}"
     assert settings.data_dir == tmp_path
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (8599, False, False)
-    assert settings.log_level == "WARNING"
+    assert settings.log_level is None  # Python's default: warnings and errors
 
 
 def test_every_setting_is_read():
