@@ -161,7 +161,7 @@ def _why_slow_start(health: float, rendered: float) -> str:
 
 MEDIA_CACHE_NOTE = (
     "Once covers appear (15 % into streaming) each followed task needs 4 media URLs (2 songs × audio "
-    "and cover): with 20 sessions that is 80 > the 48 entries of lib/state.py media_bytes, so the "
+    "and cover): with 20 sessions that is 80 > the 48 entries of lib/ui/resources.py media_bytes, so the "
     "LRU cache misses on every tick and the server downloads media again (from its in-process "
     "sandbox: served and rendered again) for every session."
 )

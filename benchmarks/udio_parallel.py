@@ -60,7 +60,7 @@ def run(quick: bool) -> list[Row]:
                 )
             note += (
                 f" Measured with max_workers={more}: {better[1]:.1f}× "
-                f"({'meets' if better[1] >= TARGET else 'still misses'} the target). lib/client.py unchanged."
+                f"({'meets' if better[1] >= TARGET else 'still misses'} the target). lib/gateway/client.py unchanged."
             )
     label = f"{count} IDs @ {latency * 1000:.0f} ms"
     details = {

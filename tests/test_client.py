@@ -1,4 +1,4 @@
-"""``lib.client.GatewayClient`` against the sandbox gateway over real HTTP on 127.0.0.1.
+"""``lib.gateway.GatewayClient`` against the sandbox gateway over real HTTP on 127.0.0.1.
 
 Time moves with the manual ``clock`` fixture; retry pauses go to ``client.slept`` instead of
 sleeping. What the client sent is read back from ``sandbox.requests`` (method, path, JSON body).

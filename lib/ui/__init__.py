@@ -1,1 +1,4 @@
-"""Streamlit render components (the only part of lib/ besides lib/state.py that imports streamlit)."""
+"""Everything Streamlit: the only part of lib/ that imports it.
+
+``session/`` owns every session key, ``resources`` the server's cached resources, and the other
+modules are render components the pages in ``app_pages/`` compose."""
