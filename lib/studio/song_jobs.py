@@ -118,39 +118,35 @@ def advance_conversion(job: Conversion, client: GatewayClient, now: float) -> Co
     )
 
 
+class _Settled:
+    """A job that needs no more requests: ``advance`` leaves it as it is."""
+
+    running = False
+    error: GatewayError | None = None
+
+    def advance(self, client: GatewayClient, now: float) -> _Settled:
+        return self
+
+
 @dataclass(frozen=True)
-class ToolFailure:
+class ToolFailure(_Settled):
     """A tool's request the gateway refused (or never answered): shown until the user retries."""
 
     error: GatewayError
-    running = False
-
-    def advance(self, client: GatewayClient, now: float) -> ToolFailure:
-        return self
 
 
 @dataclass(frozen=True)
-class TimingFetched:
+class TimingFetched(_Settled):
     """The synced-lyrics tool's words, as the gateway sent them (the export pack reuses them)."""
 
     words: list[AlignedWord]
-    error = None
-    running = False
-
-    def advance(self, client: GatewayClient, now: float) -> TimingFetched:
-        return self
 
 
 @dataclass(frozen=True)
-class PersonaCreated:
+class PersonaCreated(_Settled):
     """A persona the persona tool made from the song."""
 
     persona: Persona
-    error = None
-    running = False
-
-    def advance(self, client: GatewayClient, now: float) -> PersonaCreated:
-        return self
 
 
 @dataclass(frozen=True)
