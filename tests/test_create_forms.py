@@ -606,16 +606,25 @@ def test_udio_lyrics_are_only_sent_for_user_lyrics():
     assert "lyrics" not in params
 
 
-def test_unknown_modes_and_choices_are_programming_errors():
+def test_unknown_modes_are_programming_errors():
     for call in (
         lambda: build("suno", "generate", {}),
         lambda: fields_of("udio", "custom"),
         lambda: defaults("midjourney", "x"),
-        lambda: build("suno", "inspiration", {"description": "x", "vocal_gender": "x"}),
-        lambda: build("udio", "generate", {"prompt": "x", "lyrics_type": "mine"}),
     ):
         with pytest.raises(ValueError):
             call()
+
+
+def test_a_value_outside_a_fields_choices_is_a_field_error():
+    # A select box only sends its options, but a prefill (from a task a gateway answered) may not.
+    for platform, mode, values, field in (
+        ("suno", "inspiration", {"description": "x", "vocal_gender": "x"}, "vocal_gender"),
+        ("udio", "generate", {"prompt": "x", "lyrics_type": "mine"}, "lyrics_type"),
+    ):
+        with pytest.raises(FormInvalid) as caught:
+            build(platform, mode, values)
+        assert [(e.field, e.code) for e in caught.value.errors] == [(field, "not_a_choice")]
 
 
 def test_form_modules_do_not_import_streamlit():

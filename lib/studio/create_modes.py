@@ -25,7 +25,17 @@ from lib.studio.submit import Submission
 from lib.text import is_http_url
 
 CODES = frozenset(
-    {"required", "too_long", "bad_id", "bad_url", "not_number", "out_of_range", "end_before_start", "lyrics_required"}
+    {
+        "required",
+        "too_long",
+        "bad_id",
+        "bad_url",
+        "not_number",
+        "out_of_range",
+        "end_before_start",
+        "lyrics_required",
+        "not_a_choice",
+    }
 )
 LYRICS_PROMPT_LIMIT = 3000
 UDIO_PROMPT_LIMIT = 1000
@@ -143,8 +153,9 @@ class _Form:
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str:
         value = self.raw(name) or ""
-        if value not in allowed:  # drawn as a select box: anything else is a programming error
-            raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+        if value not in allowed:  # a select box sends only its options, but a prefill may not
+            self.fail(name, "not_a_choice")
+            return ""
         return value
 
 

@@ -115,6 +115,7 @@ _ERROR_TEXT = {
     "at_least": "create.error.at_least",
     "end_before_start": "create.error.end_before_start",
     "lyrics_required": "create.error.lyrics_required",
+    "not_a_choice": "create.error.not_a_choice",
 }
 
 
