@@ -554,3 +554,11 @@ def test_module_runs_as_a_subprocess(free_port):
             process.kill()
             process.wait()
         process.stdout.close()
+
+
+def test_a_drip_fault_answers_at_once_and_sends_its_body_a_byte_at_a_time(http, sandbox):
+    sandbox.inject("drip", route="/suno/fetch/", delay=0.2)
+    with http.get(f"{sandbox.url}/suno/fetch/x", stream=True, timeout=(5, 5)) as response:
+        assert response.status_code == 200
+        first = [response.raw.read(1) for _ in range(3)]
+    assert first == [b"{", b'"', b"c"]  # each read got its byte: no read timeout would ever trip

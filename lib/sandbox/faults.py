@@ -5,7 +5,9 @@ A fault matches API routes by prefix and fires ``times`` times (``None``: until 
 new-api answers unknown routes), ``timeout`` (answer only after ``delay`` seconds), ``reset``
 (close the connection), ``truncated`` (cut the JSON), ``large`` (a huge valid body),
 ``wrong_shape`` (valid JSON with nothing task-like), ``data_null`` (success envelope, null data),
-``unknown_status`` (a task whose status word nobody knows).
+``unknown_status`` (a task whose status word nobody knows), ``drip`` (a 200 answer whose body
+comes one byte every ``delay`` seconds: no single read ever times out, only an overall deadline
+ends it).
 """
 
 from __future__ import annotations
@@ -15,7 +17,18 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("status", "html", "timeout", "reset", "truncated", "large", "wrong_shape", "data_null", "unknown_status")
+KINDS = (
+    "status",
+    "html",
+    "timeout",
+    "reset",
+    "truncated",
+    "large",
+    "wrong_shape",
+    "data_null",
+    "unknown_status",
+    "drip",
+)
 
 NEW_API_HTML = """<!doctype html><html lang="zh"><head><meta charset="utf-8" />
 <title>New API</title></head><body><noscript>You need to enable JavaScript to run this app.
@@ -64,7 +77,7 @@ class Fault:
     times: int | None = 1
     retry_after: float | None = None
     message: str | None = None
-    delay: float = 5.0  # for "timeout"
+    delay: float = 5.0  # for "timeout"; for "drip", the pause between bytes
     method: str | None = None  # only this HTTP method, when given
 
     def __post_init__(self) -> None:

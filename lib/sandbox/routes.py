@@ -11,6 +11,7 @@ is ``responses``' part, media files are ``assets``'.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
@@ -256,7 +257,28 @@ class SandboxHandler(RespondingHandler):
             self.connection.shutdown(2)
         elif fault.kind == "truncated":
             self._raw(200, b'{"code":"success","message":"","data":{"task_id":"', "application/json")
+        elif fault.kind == "drip":
+            self._drip(fault.delay)
         return True
+
+    def _drip(self, pause: float) -> None:
+        """Headers at once, then the body one byte per ``pause`` for at most three minutes."""
+        data = json.dumps({"code": "success", "message": "", "data": None}).encode() + b" " * 4096
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        stop_at = time.monotonic() + 180
+        try:
+            for byte in data:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                if time.monotonic() > stop_at:
+                    break
+                time.sleep(max(0.05, pause))
+        except OSError:  # the client gave up: what a deadline is for
+            pass
+        self.close_connection = True
 
     def _distort(self, view: dict[str, Any]) -> Any:
         """Faults that keep the route working but break the body's shape."""
