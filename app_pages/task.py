@@ -6,7 +6,7 @@ from lib.gateway.errors import GatewayError
 from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL
-from lib.studio.task_lookup import parse_lookup, share_link
+from lib.studio.task_lookup import MAX_TASK_IDS, parse_lookup, share_link
 from lib.ui import session
 from lib.ui.errors import show_error
 from lib.ui.live_task import show_task
@@ -35,6 +35,7 @@ with st.form("task_lookup", border=False, enter_to_submit=False):
     )
     opened = right.form_submit_button(t("task.open", lang), type="primary", icon=":material/search:", width="stretch")
 
+dropped = 0  # IDs beyond what one page holds: left out, and said so on the run that drops them
 if opened:
     chosen = session.value("task_platform")
     chosen = None if chosen == "auto" else chosen
@@ -44,6 +45,7 @@ if opened:
         show_error(error, lang)
         st.stop()
     session.set_pasted_task(lookup.pasted)
+    dropped = lookup.dropped
     query = {"id": ",".join(lookup.ids)} if lookup.ids else {}
     if lookup.ids and chosen:
         query["platform"] = chosen
@@ -57,10 +59,16 @@ if pasted is not None and not ids:
     render_task(pasted, lang)
 elif ids:
     try:
-        ids = list(parse_lookup(",".join(ids)).ids)
+        linked = parse_lookup(",".join(ids))
     except GatewayError as error:  # a hand-edited link
         show_error(error, lang)
         st.stop()
+    ids, dropped = list(linked.ids), dropped or linked.dropped
+    if dropped:
+        st.warning(
+            t("task.ids_capped", lang, limit=MAX_TASK_IDS, dropped=f"{dropped:,}", total=f"{len(ids) + dropped:,}"),
+            icon=":material/content_cut:",
+        )
     with st.popover(t("task.copy_link", lang), icon=":material/link:"):
         st.caption(t("task.copy_link.help", lang))
         st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)

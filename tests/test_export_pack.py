@@ -259,7 +259,7 @@ def test_lyrics_task_pack(gateway, sandbox, clock):
 def test_programming_errors_propagate_but_gateway_errors_do_not(sandbox):
     task = Task("t1", "suno", TaskStatus.SUCCESS, songs=(Song("s", title="x", audio_url=f"{sandbox.url}/media/x.wav"),))
 
-    def broken(url, *, max_bytes):
+    def broken(url, *, max_bytes, max_seconds):
         raise KeyError("a bug")
 
     with pytest.raises(KeyError):

@@ -7,46 +7,28 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import re
-import unicodedata
+import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from lib.gateway.errors import GatewayError, ProtocolError
 from lib.gateway.models import AlignedWord, Song, Task
+from lib.studio.file_names import safe_name, safe_stem
 from lib.studio.lyrics_sync import synced_lines, to_lrc
+from lib.studio.media_check import verify
+from lib.studio.media_fetch import MAX_SECONDS as FILE_SECONDS
 from lib.studio.media_fetch import fetch_media
 from lib.text import is_http_url
 
 MiB = 1024 * 1024
 SIZE_CAP_REACHED = "size cap reached"
-NAME_CHARS = 80
-# ext4 and APFS allow 255 bytes per name; Chinese is 3 bytes a character in UTF-8, and the
-# "01 - " prefix and " - cover.jpeg" suffix need room too.
-NAME_BYTES = 150
-
-_UNSAFE = re.compile(r'[/\\:*?"<>|]')
-_EXTENSIONS = {  # by kind: content type -> extension; the first one is the fallback
-    "audio": {
-        "audio/mpeg": "mp3",
-        "audio/mp3": "mp3",
-        "audio/wav": "wav",
-        "audio/x-wav": "wav",
-        "audio/wave": "wav",
-        "audio/vnd.wave": "wav",
-        "audio/mp4": "m4a",
-        "audio/x-m4a": "m4a",
-        "audio/aac": "m4a",
-        "audio/flac": "flac",
-        "audio/ogg": "ogg",
-    },
-    "cover": {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"},
-    "video": {"video/mp4": "mp4", "video/webm": "webm"},
-}
-_URL_ALIASES = {"jpg": "jpeg", "mpeg": "mp3"}
+TIME_LIMIT_REACHED = "the pack's time limit was reached"
+# The whole pack, every download included: a slow media host may not hold the page (and a server
+# thread) for each file's own download limit in turn.
+MAX_SECONDS = 180.0
+_CHECK_KIND = {"audio": "audio", "cover": "image", "video": "video"}  # pack kind -> media_check kind
 
 Fetch = Callable[..., tuple[bytes, str]]
 Progress = Callable[[float, str], None]
@@ -69,19 +51,6 @@ class _Media:
     unavailable: str = ""  # why it is skipped without trying, when it is
 
 
-def safe_name(text: object, fallback: str = "untitled") -> str:
-    """A file name every OS accepts that still reads like the title (Unicode kept)."""
-    name = unicodedata.normalize("NFC", str(text or ""))
-    # Control, format (bidi overrides that could disguise an extension) and surrogate characters.
-    name = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in name)
-    name = " ".join(_UNSAFE.sub(" ", name).split())
-    # Leading dots hide files (and ".." climbs); Windows drops trailing dots and spaces.
-    name = name.strip(" .")[:NAME_CHARS]
-    while len(name.encode("utf-8")) > NAME_BYTES:
-        name = name[:-1]
-    return name.rstrip(" .") or fallback
-
-
 def build_pack(
     task: Task,
     *,
@@ -90,10 +59,14 @@ def build_pack(
     max_file_bytes: int = 50 * MiB,
     max_total_bytes: int = 200 * MiB,
     progress: Progress | None = None,
+    max_seconds: float = MAX_SECONDS,
 ) -> ExportPack:
-    """Download the task's media and zip them with its texts. A failed download is listed in
-    ``skipped`` (and the README) instead of raised; programming errors still propagate."""
+    """Download the task's media and zip them with its texts. A failed download, a file that is
+    not the media it claims to be (an HTML error page, say) and whatever is left when
+    ``max_seconds`` run out are listed in ``skipped`` (and the README) instead of raised;
+    programming errors still propagate. ``fetch(url, max_bytes=…, max_seconds=…)``."""
     timings = timings or {}
+    deadline = time.monotonic() + max_seconds
     buffer = io.BytesIO()
     sizes: dict[str, int] = {}
     skipped: list[tuple[str, str]] = []
@@ -124,12 +97,16 @@ def build_pack(
                 remaining = max_total_bytes - media_bytes
                 if not reason and remaining <= 0:
                     reason, cap_reached = SIZE_CAP_REACHED, True
+                seconds = deadline - time.monotonic()
+                if not reason and seconds <= 0:
+                    reason = TIME_LIMIT_REACHED
                 if reason:
                     skipped.append((item.label, reason))
                     continue
                 limit = min(max_file_bytes, remaining)
                 try:
-                    data, content_type = fetch(item.url, max_bytes=limit)
+                    # Each file keeps its own download limit too, within what the pack has left.
+                    data, _ = fetch(item.url, max_bytes=limit, max_seconds=min(seconds, FILE_SECONDS))
                     if len(data) > limit:  # a fetch that ignored max_bytes
                         raise ProtocolError("the file is larger than allowed")
                 except ProtocolError:  # fetch_media's word for "over max_bytes"
@@ -142,14 +119,21 @@ def build_pack(
                 except GatewayError as exc:
                     skipped.append((item.label, f"download failed: {exc}"))
                     continue
+                # By content, not by Content-Type or URL: a CDN's error page sent with 200 is no
+                # song, and its extension comes from what the bytes are.
+                verdict = verify(data, _CHECK_KIND[item.kind])
+                if not verdict.ok:
+                    skipped.append((item.label, verdict.reason))
+                    continue
                 media_bytes += len(data)
                 # Audio, images and video are compressed already: deflating them costs time for
                 # a few percent at best (even WAV gains little), so they are stored as they are.
-                add(item.stem, _extension(item.kind, content_type, item.url), data, zipfile.ZIP_STORED)
+                add(item.stem, verdict.ext, data, zipfile.ZIP_STORED)
             _add_song_texts(song, media[0].stem if media else "", timings, add_text)
 
         if task.lyrics is not None:
-            add_text(safe_name(task.lyrics.title, "lyrics"), "txt", _ensure_newline(task.lyrics.text))
+            # Alone at the pack's root, so no Windows device name either ("CON.txt").
+            add_text(safe_stem(task.lyrics.title, "lyrics"), "txt", _ensure_newline(task.lyrics.text))
         add_text("task", "json", _task_json(task))
         add_text("README", "txt", _readme(task, sizes, skipped))  # last: it lists everything
 
@@ -192,15 +176,6 @@ def _add_song_texts(
     if words:
         # Same name as the audio, so players pick the synced lyrics up next to it.
         add_text(stem, "lrc", to_lrc(synced_lines(words, song.lyrics), title=song.title, length_s=song.duration))
-
-
-def _extension(kind: str, content_type: str, url: str) -> str:
-    known = _EXTENSIONS[kind]
-    if content_type.lower() in known:
-        return known[content_type.lower()]
-    match = re.search(r"\.([A-Za-z0-9]{2,4})$", urlsplit(url).path)
-    ext = _URL_ALIASES.get(match.group(1).lower(), match.group(1).lower()) if match else ""
-    return ext if ext in known.values() else next(iter(known.values()))
 
 
 def _unique(name: str, taken: Mapping[str, int]) -> str:

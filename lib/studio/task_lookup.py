@@ -15,11 +15,16 @@ from lib.gateway import errors
 from lib.gateway.ids import split_ids, validate_id
 from lib.gateway.models import PLATFORMS, Task, TaskStatus
 from lib.gateway.parser import parse_task
+from lib.studio.file_names import extension, safe_stem
 
 # Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
 _TYPICAL_RUN_S = {"suno": 120.0, "udio": 300.0}
 _STATUS_FLOOR = {TaskStatus.NOT_START: 3, TaskStatus.SUBMITTED: 10, TaskStatus.QUEUED: 20, TaskStatus.IN_PROGRESS: 30}
 FOLLOW_LIMIT_S = 20 * 60
+# What one Task page (and its link) holds: more IDs are dropped with a message (History import
+# uses the same cap). 100 is also one Suno batch fetch.
+MAX_TASK_IDS = 100
+TEXT_LIMIT = 20_000  # characters of one text (lyrics, prompt, failure) drawn before the rest is cut
 SECTION = re.compile(r"^\s*[\[【]([^\]】]{1,40})[\]】]\s*$")
 
 
@@ -136,6 +141,7 @@ class Lookup:
 
     ids: tuple[str, ...] = ()
     pasted: Task | None = None
+    dropped: int = 0  # IDs beyond MAX_TASK_IDS, left out
 
 
 def parse_lookup(text: str, platform: str | None = None) -> Lookup:
@@ -149,7 +155,10 @@ def parse_lookup(text: str, platform: str | None = None) -> Lookup:
         except RecursionError:
             raise errors.InvalidInputError("the pasted JSON is nested too deeply to read") from None
         return Lookup(pasted=parse_task(body, platform or _guess_platform(body)))
-    return Lookup(ids=tuple(validate_id(i, "task ID") for i in split_ids(stripped)))
+    found = split_ids(stripped)
+    # Capped before validating: an ID that is dropped anyway need not hold the others up.
+    kept = tuple(validate_id(i, "task ID") for i in found[:MAX_TASK_IDS])
+    return Lookup(ids=kept, dropped=len(found) - len(kept))
 
 
 def _guess_platform(body: Any) -> str:
@@ -183,14 +192,18 @@ def share_link(app_url: str | None, task_ids: list[str] | tuple[str, ...], platf
     return f"{base}/task?{urlencode(params, safe=',')}"
 
 
-def download_name(title: str, song_id: str, url: str | None, fallback_ext: str) -> str:
-    stem = re.sub(r"[^\w\- ]+", "", title or "", flags=re.UNICODE).strip()[:60] or song_id[:8] or "song"
-    ext = fallback_ext
-    if url:
-        match = re.search(r"\.([A-Za-z0-9]{2,4})(?:$|\?)", url.split("#", 1)[0])
-        if match:
-            ext = match.group(1).lower()
-    return f"{stem}.{ext}"
+def download_name(title: str, fallback: str, kind: str, *, sniffed: str | None = None, url: str | None = None) -> str:
+    """``<safe stem from the title>.<allowed extension>``: the extension is the content's sniffed
+    type when known, else the URL's if it fits ``kind`` (``file_names.KIND_EXTENSIONS``), else the
+    kind's usual one. A gateway's URL alone never picks ``.exe`` or ``.html``."""
+    return f"{safe_stem(title, fallback[:8] or 'song')}.{extension(kind, sniffed, url)}"
+
+
+def clip_text(text: str | None, limit: int = TEXT_LIMIT) -> tuple[str, bool]:
+    """The first ``limit`` characters, and whether anything was cut: rendering megabytes of
+    Markdown takes minutes, so very long texts are shown in part (with the whole as a download)."""
+    text = text or ""
+    return (text, False) if len(text) <= limit else (text[:limit], True)
 
 
 def fetch_many(

@@ -17,6 +17,7 @@ from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
 from lib.library.import_export import export_csv, export_json, parse_import
 from lib.library.store import ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, HistoryEntry, HistoryFilter, HistoryStore
+from lib.studio.task_lookup import MAX_TASK_IDS
 from lib.text import escape_markdown
 from lib.ui import session
 from lib.ui.history_selection import _ORIGIN as _ORIGIN  # re-exported: tests/test_i18n.py checks it here
@@ -25,7 +26,7 @@ from lib.ui.history_selection import refresh_and_rerun, refresh_report, selectio
 PAGE_SIZES = (50, 100, 250, 500)
 _FAILED = {"FAILURE", "UNKNOWN", OUTCOME_UNKNOWN, REJECTED}
 EXPORT_LIMIT = 50_000
-IMPORT_LIMIT = 100  # what one Task page (and its link) holds
+IMPORT_LIMIT = MAX_TASK_IDS  # what one Task page (and its link) holds
 # Filter widgets' keys share this prefix so the frame keeps them while other pages are shown.
 FILTER_PREFIX = "hf_"
 _FILTER_DEFAULTS = {

@@ -6,9 +6,9 @@ import streamlit as st
 
 from lib.gateway.models import Lyrics, Song, Task
 from lib.i18n import t
-from lib.studio.task_lookup import download_name, format_duration, lyrics_sections
+from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
-from lib.ui.media import download_button, media_source
+from lib.ui.media import Media, download_button, load_media, refusal_note
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools_panel import render_song_tools
 
@@ -30,12 +30,12 @@ def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
 def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> None:
     with st.container(border=True, key=f"song-{key}"):
         cover, facts = st.columns([2, 3], vertical_alignment="top")
-        image = media_source(song.image_url)
+        image = load_media(song.image_url, "image")
         with cover:
-            if image is not None:
-                st.image(image, width="stretch")
+            if image.source is not None:
+                st.image(image.source, width="stretch")
             else:
-                st.container(height=160, border=True).caption(t("song.no_cover", lang))
+                st.container(height=160, border=True).caption(refusal_note(image, lang) or t("song.no_cover", lang))
         with facts:
             st.markdown(f"#### {escape_markdown(song.title) or escape_markdown(t('song.untitled', lang))}")
             status = song.status or "unknown"
@@ -51,64 +51,97 @@ def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> No
             if song.tags:
                 st.markdown(badges(song.tags))
             if song.error:
-                st.error(escape_markdown(song.error), icon=":material/error:")
-        _player(song, lang)
-        _downloads(song, lang, key)
+                error, cut = clip_text(song.error)
+                st.error(escape_markdown(error), icon=":material/error:")
+                if cut:
+                    clipped_note(song.error, lang, key=f"full-error-{key}", name=f"{song.title} error")
+        audio = _player(song, lang)
+        _downloads(song, audio, image, lang, key)
         if task is not None and task.is_success and not song.is_streaming and song.id:
             render_song_actions(song, task, lang, key)
             render_song_tools(song, task, lang, key)
         if song.description:
-            st.caption(f"**{escape_markdown(t('song.prompt', lang))}** {escape_markdown(song.description)}")
-        render_lyrics(song.lyrics, lang, height=280)
+            prompt, cut = clip_text(song.description)
+            st.caption(f"**{escape_markdown(t('song.prompt', lang))}** {escape_markdown(prompt)}")
+            if cut:
+                clipped_note(song.description, lang, key=f"full-prompt-{key}", name=f"{song.title} prompt")
+        render_lyrics(song.lyrics, lang, key=key, name=song.title, height=280)
 
 
-def _player(song: Song, lang: str) -> None:
-    audio = media_source(song.audio_url)
-    if audio is None:
-        st.caption(t("song.no_audio", lang))
+def _player(song: Song, lang: str) -> Media:
+    audio = load_media(song.audio_url, "audio")
+    if audio.source is None:
+        st.caption(refusal_note(audio, lang) or t("song.no_audio", lang))
     else:
         if song.is_streaming:
             st.caption(f":blue[:material/graphic_eq:] {escape_markdown(t('song.streaming_preview', lang))}")
-        st.audio(audio, format="audio/wav" if isinstance(audio, bytes) else "audio/mpeg")
-    video = media_source(song.video_url)
-    if video is not None:
-        st.video(video)
+        st.audio(audio.source, format=audio.mime or "audio/mpeg")
+    video = load_media(song.video_url, "video")
+    if video.source is not None:
+        st.video(video.source, format=video.mime or "video/mp4")
+    elif video.refused:
+        st.caption(refusal_note(video, lang))
+    return audio
 
 
-def _downloads(song: Song, lang: str, key: str) -> None:
+def _downloads(song: Song, audio: Media, image: Media, lang: str, key: str) -> None:
     if song.is_streaming:
         return  # a partial stream is not a file worth keeping
     columns = st.columns(3)
+    # A file the server already refused (an HTML page, say) is not offered as a download either.
     with columns[0]:
-        download_button(
-            t("song.download_audio", lang),
-            song.audio_url,
-            key=f"dl-audio-{key}",
-            file_name=download_name(song.title, song.id, song.audio_url, "mp3"),
-            icon=":material/download:",
-        )
+        if not audio.refused:
+            download_button(
+                t("song.download_audio", lang),
+                song.audio_url,
+                kind="audio",
+                key=f"dl-audio-{key}",
+                # The real type when the server holds the file already, else by kind (never the URL's
+                # own say-so unless it fits).
+                file_name=download_name(song.title, song.id, "audio", sniffed=audio.ext, url=song.audio_url),
+                mime=audio.mime or None,
+                icon=":material/download:",
+            )
     with columns[1]:
-        download_button(
-            t("song.download_cover", lang),
-            song.image_url,
-            key=f"dl-cover-{key}",
-            file_name=download_name(song.title, song.id, song.image_url, "jpeg"),
-            icon=":material/image:",
-        )
+        if not image.refused:
+            download_button(
+                t("song.download_cover", lang),
+                song.image_url,
+                kind="image",
+                key=f"dl-cover-{key}",
+                file_name=download_name(song.title, song.id, "cover", sniffed=image.ext, url=song.image_url),
+                mime=image.mime or None,
+                icon=":material/image:",
+            )
     if song.lyrics:
         columns[2].download_button(
             t("song.download_lyrics", lang),
             song.lyrics.encode(),
             key=f"dl-lyrics-{key}",
-            file_name=download_name(song.title, song.id, None, "txt"),
+            file_name=download_name(song.title, song.id, "lyrics"),
             mime="text/plain",
             icon=":material/lyrics:",
             on_click="ignore",
         )
 
 
-def render_lyrics(text: str, lang: str, height: int | None = None) -> None:
-    sections = lyrics_sections(text)
+def clipped_note(text: str, lang: str, *, key: str, name: str, kind: str = "lyrics") -> None:
+    """Under a text shown in part (``clip_text``): how much is shown, and the whole as a file."""
+    st.caption(t("text.clipped", lang, shown=f"{TEXT_LIMIT:,}", total=f"{len(text):,}"))
+    st.download_button(
+        t("text.download_full", lang),
+        text.encode(),
+        file_name=download_name(name, "text", kind),
+        mime="application/json" if kind == "json" else "text/plain",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def render_lyrics(text: str, lang: str, key: str, name: str = "", height: int | None = None) -> None:
+    shown, cut = clip_text(text)
+    sections = lyrics_sections(shown)
     if not sections:
         st.caption(t("song.no_lyrics", lang))
         return
@@ -119,6 +152,8 @@ def render_lyrics(text: str, lang: str, height: int | None = None) -> None:
                 st.markdown(f"##### {escape_markdown(heading)}")
             if lines:
                 st.markdown(escape_markdown("\n".join(lines)))
+    if cut:
+        clipped_note(text, lang, key=f"full-lyrics-{key}", name=name or "lyrics")
 
 
 def render_lyrics_result(lyrics: Lyrics, lang: str, key: str) -> None:
@@ -127,12 +162,12 @@ def render_lyrics_result(lyrics: Lyrics, lang: str, key: str) -> None:
         st.markdown(f"#### {escape_markdown(lyrics.title) or escape_markdown(t('song.untitled', lang))}")
         if lyrics.tags:
             st.markdown(badges(lyrics.tags))
-        render_lyrics(lyrics.text, lang)
+        render_lyrics(lyrics.text, lang, key=key, name=lyrics.title)
         left, right = st.columns(2)
         left.download_button(
             t("song.download_lyrics", lang),
             lyrics.text.encode(),
-            file_name=download_name(lyrics.title, key, None, "txt"),
+            file_name=download_name(lyrics.title, key, "lyrics"),
             mime="text/plain",
             icon=":material/lyrics:",
             on_click="ignore",

@@ -29,7 +29,7 @@ from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
 from lib.ui import resources, session
 from lib.ui.errors import show_error
-from lib.ui.media import download_button, media_source
+from lib.ui.media import download_button, load_media, refusal_note
 from lib.ui.song_actions import go_create
 from lib.ui.song_tool_jobs import current_job, drop_job, set_job
 
@@ -53,6 +53,11 @@ _START = {
     "stems": "tools.stems.start",
     "full_song": "tools.full_song.start",
 }
+
+
+# A button per line: megabytes of lyrics would be tens of thousands of widgets (minutes to draw).
+# The .lrc download holds every line.
+_LINES_DRAWN = 500
 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
@@ -83,35 +88,41 @@ def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) 
         if job.last_problem:
             st.caption(escape_markdown(t("tools.waiting_out", lang, problem=job.last_problem)))
     elif tool == "wav":
-        source = media_source(job.url)
-        if source is not None:
-            st.audio(source, format="audio/wav")
-        download_button(
-            t("tools.wav.download", lang),
-            job.url,
-            key=f"tool-dl-wav-{key}",
-            file_name=download_name(song.title, song.id, job.url, "wav"),
-            mime="audio/wav",
-            icon=":material/download:",
-        )
+        audio = load_media(job.url, "audio")
+        if audio.source is not None:
+            st.audio(audio.source, format=audio.mime or "audio/wav")
+        elif audio.refused:
+            st.caption(refusal_note(audio, lang))
+        if not audio.refused:  # an HTML page is no WAV to hand over
+            download_button(
+                t("tools.wav.download", lang),
+                job.url,
+                kind="audio",
+                key=f"tool-dl-wav-{key}",
+                file_name=download_name(song.title, song.id, "wav", sniffed=audio.ext, url=job.url),
+                mime=audio.mime or "audio/wav",
+                icon=":material/download:",
+            )
     else:
         _video(job.url, song, lang, key)
 
 
 def _video(url: str, song: Song, lang: str, key: str) -> None:
-    source = media_source(url)
-    if source is not None:
-        st.video(source, format="video/mp4")
+    video = load_media(url, "video")
+    if video.source is not None:
+        st.video(video.source, format=video.mime or "video/mp4")
     else:
-        st.caption(t("tools.media_unreachable", lang))
-    download_button(
-        t("tools.mp4.download", lang),
-        url,
-        key=f"tool-dl-mp4-{key}",
-        file_name=download_name(song.title, song.id, url, "mp4"),
-        mime="video/mp4",
-        icon=":material/download:",
-    )
+        st.caption(refusal_note(video, lang) or t("tools.media_unreachable", lang))
+    if not video.refused:
+        download_button(
+            t("tools.mp4.download", lang),
+            url,
+            kind="video",
+            key=f"tool-dl-mp4-{key}",
+            file_name=download_name(song.title, song.id, "video", sniffed=video.ext, url=url),
+            mime=video.mime or "video/mp4",
+            icon=":material/download:",
+        )
 
 
 # --- synced lyrics ----------------------------------------------------------------------------
@@ -144,17 +155,12 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
         return
     at_key = f"tool-timing-at-{key}"
     start = session.widget_state(at_key)
-    source = media_source(song.audio_url)
-    if source is not None:
-        st.audio(
-            source,
-            format="audio/wav" if isinstance(source, bytes) else "audio/mpeg",
-            start_time=start or 0,
-            autoplay=start is not None,
-        )
+    audio = load_media(song.audio_url, "audio")
+    if audio.source is not None:
+        st.audio(audio.source, format=audio.mime or "audio/mpeg", start_time=start or 0, autoplay=start is not None)
     st.caption(t("tools.timing.click", lang))
     with st.container(height=320, border=False):
-        for index, line in enumerate(lines):
+        for index, line in enumerate(lines[:_LINES_DRAWN]):
             if line.is_heading:
                 st.caption(escape_markdown(line.text))
                 continue
@@ -167,10 +173,12 @@ def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> N
                 on_click=session.set_widget_state,
                 args=(at_key, line.start_s),
             )
+    if len(lines) > _LINES_DRAWN:
+        st.caption(t("tools.timing.more_lines", lang, shown=_LINES_DRAWN, total=len(lines)))
     st.download_button(
         t("tools.timing.download", lang),
         to_lrc(lines, title=song.title, length_s=song.duration),
-        file_name=download_name(song.title, song.id, None, "lrc"),
+        file_name=download_name(song.title, song.id, "lrc"),
         mime="text/plain",
         key=f"tool-dl-lrc-{key}",
         icon=":material/download:",
@@ -222,16 +230,21 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         return
     for index, part in enumerate(result.songs):
         st.markdown(f"**{escape_markdown(part.title or t('song.untitled', lang))}**")
-        source = media_source(part.audio_url)
-        if source is not None:
-            st.audio(source, format="audio/wav" if isinstance(source, bytes) else "audio/mpeg")
-        download_button(
-            t("song.download_audio", lang),
-            part.audio_url,
-            key=f"tool-dl-{tool}-{key}-{index}",
-            icon=":material/download:",
-            file_name=download_name(part.title, part.id, part.audio_url, "mp3"),
-        )
+        audio = load_media(part.audio_url, "audio")
+        if audio.source is not None:
+            st.audio(audio.source, format=audio.mime or "audio/mpeg")
+        elif audio.refused:
+            st.caption(refusal_note(audio, lang))
+        if not audio.refused:
+            download_button(
+                t("song.download_audio", lang),
+                part.audio_url,
+                kind="audio",
+                key=f"tool-dl-{tool}-{key}-{index}",
+                icon=":material/download:",
+                file_name=download_name(part.title, part.id, "audio", sniffed=audio.ext, url=part.audio_url),
+                mime=audio.mime or None,
+            )
 
 
 def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from lib.gateway.models import Task, TaskStatus
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
-from lib.studio.task_lookup import estimate_progress, failure_kind, format_duration, format_time, unknown_status_word
+from lib.studio.task_lookup import (
+    clip_text,
+    estimate_progress,
+    failure_kind,
+    format_duration,
+    format_time,
+    unknown_status_word,
+)
 from lib.text import escape_markdown
 from lib.ui.export_view import render_export
-from lib.ui.song_card import render_lyrics_result, render_song
+from lib.ui.song_card import clipped_note, render_lyrics_result, render_song
 
 STATUS_COLOURS = {
     TaskStatus.SUCCESS: "green",
@@ -46,7 +55,19 @@ def render_task(task: Task, lang: str) -> None:
         st.info(t("task.no_songs_yet", lang), icon=":material/hourglass_top:")
     render_export(task, lang)
     with st.expander(t("task.raw_json", lang), icon=":material/data_object:"):
+        _raw_json(task, lang)
+
+
+def _raw_json(task: Task, lang: str) -> None:
+    # A response holding megabytes (of lyrics, say) would take the browser minutes as a JSON
+    # tree: beyond the text limit it is shown as the first part of its text, the whole a download.
+    dump = json.dumps(task.raw, ensure_ascii=False, indent=2, default=str)
+    shown, cut = clip_text(dump)
+    if not cut:
         st.json(task.raw, expanded=2)
+        return
+    st.code(shown, language="json", wrap_lines=True)
+    clipped_note(dump, lang, key=f"full-json-{task.task_id}", name=task.task_id or "task", kind="json")
 
 
 def render_header(task: Task, lang: str) -> None:
@@ -96,8 +117,10 @@ _FAILURE_NEXT = {
 
 def render_failure(task: Task, lang: str) -> None:
     kind = failure_kind(task.fail_reason)
-    reason = task.fail_reason or t("task.no_reason", lang)
+    reason, cut = clip_text(task.fail_reason or t("task.no_reason", lang))
     st.error(f"**{escape_markdown(t('task.failed', lang))}**\n\n{escape_markdown(reason)}", icon=":material/error:")
+    if cut:
+        clipped_note(task.fail_reason, lang, key=f"full-failure-{task.task_id}", name=f"{task.task_id} failure")
     st.info(
         f"**{escape_markdown(t(_FAILURE[kind], lang))}**  \n{escape_markdown(t(_FAILURE_NEXT[kind], lang))}",
         icon=":material/lightbulb:",
