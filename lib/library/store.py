@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lib.gateway.models import Task, TaskStatus
 from lib.gateway.profiles import GatewayProfile
-from lib.library.database import HistoryUnavailable, make_engine, translated_errors
+from lib.library.database import STATEMENT_TIMEOUT_S, WAIT_TIMEOUT_S, HistoryUnavailable, make_engine, translated_errors
 from lib.library.entries import (
     ALL_STATUSES,
     OUTCOME_UNKNOWN,
@@ -98,16 +98,28 @@ _EVERYTHING = HistoryFilter()
 class HistoryStore(PersonaQueries):
     """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors."""
 
-    def __init__(self, url: str | None = None, *, busy_timeout_s: float = 15.0) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        timeout_s: float = WAIT_TIMEOUT_S,
+        statement_timeout_s: float = STATEMENT_TIMEOUT_S,
+    ) -> None:
+        """``timeout_s``: how long to wait for the database (SQLite's lock; PostgreSQL's
+        connection, locks and pool) before ``HistoryUnavailable``; see ``database``."""
         self.url = url or default_database_url()
         try:
-            self.engine = make_engine(self.url, busy_timeout_s)
+            self.engine = make_engine(self.url, timeout_s, statement_timeout_s)
         except (sa.exc.ArgumentError, ImportError, OSError) as exc:
             raise HistoryUnavailable(f"cannot open the history database: {exc}") from exc
         self._digests: dict[tuple[str, str, str], str] = {}
         self._digest_lock = threading.Lock()
-        with self._write() as conn:
-            migrate(conn)
+        try:
+            with self._write() as conn:
+                migrate(conn)
+        except HistoryUnavailable:
+            self.engine.dispose()  # nothing keeps a half-open connection to a silent server
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
