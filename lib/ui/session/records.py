@@ -69,6 +69,7 @@ class HistoryState:
     delete_pending: list[int] = field(default_factory=list)  # rows awaiting "Yes, delete"
     generation: int = 0  # bumped when rows under the table's selection change
     refresh_report: RefreshReport | None = None  # shown once, after the refresh's rerun
+    notices: list[tuple[str, dict]] = field(default_factory=list)  # (catalog key, values), shown once
 
 
 def history_state() -> HistoryState:
