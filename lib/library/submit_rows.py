@@ -1,16 +1,17 @@
 """A paid submit's row in the library, as ``HistoryStore`` methods: written before the POST,
-completed with the answer, and re-created when another visitor deleted it while the POST was
-out (a paid task must never go unrecorded).
+completed with the answer, re-created when another visitor deleted it while the POST was out,
+and turned *Outcome unknown* when its POST outlived the submit timeout (the app was killed).
 
 ``SubmitRows`` is a mixin like ``PersonaQueries``: ``HistoryStore`` (in ``lib.library.store``)
-inherits it and lends it its connection (``_write``) and ``_forget_digests``. No Streamlit here.
+inherits it and lends it its connections (``_read``, ``_write``) and ``_forget_digests``. No
+Streamlit here, and no settings: the caller passes the submit timeout in.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,12 @@ from lib.library.entries import (
     utc_now,
 )
 from lib.library.schema import tasks
+
+# What a Sending row that outlived its POST says: nobody is waiting for its answer any more.
+_NEVER_ANSWERED = (
+    "no answer was recorded: the app stopped (or lost the connection) while the request was out, "
+    "so the gateway may or may not have created the task"
+)
 
 
 def _submit_row(row_id: int, began: datetime | None) -> list[Any]:
@@ -122,6 +129,22 @@ class SubmitRows:
 
     def mark_rejected(self, row_id: int, message: str, *, began: datetime | None = None) -> bool:
         return self._end_submit(row_id, REJECTED, message, began)
+
+    def expire_sending(self, older_than_s: float, *, now: datetime | None = None) -> int:
+        """Rows still ``SENDING`` though their POST began more than ``older_than_s`` ago (the
+        submit's timeout: the app was stopped or killed mid-POST) become ``OUTCOME_UNKNOWN``,
+        so the Outcome-unknown filter finds them. Returns how many changed."""
+        cutoff = (now or utc_now()) - timedelta(seconds=max(0.0, older_than_s))
+        stale = (tasks.c.status == SENDING, tasks.c.submitted_at < cutoff)
+        with self._read() as conn:  # usually there are none: then no write (and no write lock)
+            if conn.execute(sa.select(tasks.c.id).where(*stale).limit(1)).first() is None:
+                return 0
+        with self._write() as conn:
+            return conn.execute(
+                tasks.update()
+                .where(*stale)
+                .values(status=OUTCOME_UNKNOWN, submit_error=_NEVER_ANSWERED, updated_at=utc_now())
+            ).rowcount
 
     # --- internals -------------------------------------------------------------------------
 

@@ -162,7 +162,7 @@ def _details(store: HistoryStore, entry: HistoryEntry, lang: str) -> None:
 
 def refresh_and_rerun(store: HistoryStore, entries: list[HistoryEntry]) -> None:
     with st.spinner(show_time=True):
-        report = refresh_entries(store, entries, session.client_for)
+        report = refresh_entries(store, entries, session.client_for, sending_timeout_s=resources.sending_timeout_s())
     session.history_state().refresh_report = report
     st.rerun()  # redraw the table with what the gateways said; the report shows at the top
 
@@ -179,6 +179,8 @@ def refresh_report(lang: str) -> None:
     answered = report.found + len(report.missing)  # tasks a gateway actually answered about
     if answered or not report.errors:  # "checked 1 task" would be wrong when the gateway failed
         st.toast(t("history.refresh.done", lang, asked=answered, changed=report.changed), icon=":material/sync:")
+    if report.expired:
+        st.warning(t("history.refresh.expired", lang, count=report.expired), icon=":material/help:")
     if report.missing:
         shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
         st.warning(escape_markdown(t("history.refresh.missing", lang, count=len(report.missing), ids=shown)))
