@@ -24,10 +24,17 @@ class RefreshReport:
     missing: list[str] = field(default_factory=list)
     unreachable: dict[str, int] = field(default_factory=dict)  # gateway name -> rows skipped
     errors: list[GatewayError] = field(default_factory=list)
+    expired: int = 0  # Sending rows no POST waits for any more, now Outcome unknown
 
 
-def refresh_entries(store: HistoryStore, entries: Iterable[HistoryEntry], connect: Connect) -> RefreshReport:
+def refresh_entries(
+    store: HistoryStore, entries: Iterable[HistoryEntry], connect: Connect, *, sending_timeout_s: float | None = None
+) -> RefreshReport:
+    """``sending_timeout_s``: the submit timeout (and connect time); *Sending* rows older than
+    that were left by a process killed mid-POST, and a refresh turns them *Outcome unknown*."""
     report = RefreshReport()
+    if sending_timeout_s is not None:
+        report.expired = store.expire_sending(sending_timeout_s)
     groups: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries:
         if entry.task_id:

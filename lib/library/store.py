@@ -7,16 +7,16 @@ It also remembers the Suno personas (singer styles) made through each gateway.
 
 This module owns ``HistoryStore``, the one way in. Its parts live next to it: ``paths`` (where
 the database is), ``database`` (the engine and ``HistoryUnavailable``), ``schema`` (tables and
-upgrades), ``entries`` (records and row values), ``filters`` (what a search asks for) and
-``persona_queries`` (the persona methods, which ``HistoryStore`` inherits). The names callers
-used from here before the split are re-exported, so they still import from here.
+upgrades), ``entries`` (records and row values), ``filters`` (what a search asks for),
+``persona_queries`` and ``submit_rows`` (the persona and the submit methods, which
+``HistoryStore`` inherits). The names callers used from here before the split are re-exported,
+so they still import from here.
 """
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -24,9 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from lib.gateway.models import Task, TaskStatus
+from lib.gateway.models import Task
 from lib.gateway.profiles import GatewayProfile
-from lib.library.database import HistoryUnavailable, make_engine, translated_errors
+from lib.library.database import STATEMENT_TIMEOUT_S, WAIT_TIMEOUT_S, HistoryUnavailable, make_engine, translated_errors
 from lib.library.entries import (
     ALL_STATUSES,
     OUTCOME_UNKNOWN,
@@ -37,9 +37,6 @@ from lib.library.entries import (
     Persona,
     as_utc,
     entry_from_row,
-    request_prompt,
-    request_tags,
-    request_title,
     safe_url,
     task_digest,
     task_row_values,
@@ -49,6 +46,7 @@ from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
 from lib.library.persona_queries import PersonaQueries
 from lib.library.schema import SCHEMA_VERSION, metadata, migrate, personas, schema_info, tasks
+from lib.library.submit_rows import SubmitRows
 
 __all__ = [
     "ALL_STATUSES",
@@ -95,19 +93,31 @@ _FETCHED = (
 _EVERYTHING = HistoryFilter()
 
 
-class HistoryStore(PersonaQueries):
+class HistoryStore(SubmitRows, PersonaQueries):
     """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors."""
 
-    def __init__(self, url: str | None = None, *, busy_timeout_s: float = 15.0) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        timeout_s: float = WAIT_TIMEOUT_S,
+        statement_timeout_s: float = STATEMENT_TIMEOUT_S,
+    ) -> None:
+        """``timeout_s``: how long to wait for the database (SQLite's lock; PostgreSQL's
+        connection, locks and pool) before ``HistoryUnavailable``; see ``database``."""
         self.url = url or default_database_url()
         try:
-            self.engine = make_engine(self.url, busy_timeout_s)
+            self.engine = make_engine(self.url, timeout_s, statement_timeout_s)
         except (sa.exc.ArgumentError, ImportError, OSError) as exc:
             raise HistoryUnavailable(f"cannot open the history database: {exc}") from exc
         self._digests: dict[tuple[str, str, str], str] = {}
         self._digest_lock = threading.Lock()
-        with self._write() as conn:
-            migrate(conn)
+        try:
+            with self._write() as conn:
+                migrate(conn)
+        except HistoryUnavailable:
+            self.engine.dispose()  # nothing keeps a half-open connection to a silent server
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -174,68 +184,13 @@ class HistoryStore(PersonaQueries):
             self._digests[cache_key] = digest
         return wrote
 
-    def begin_submit(
-        self, profile: GatewayProfile, *, platform: str, action: str, route: str, body: Any, now: datetime | None = None
-    ) -> int:
-        """Written before the POST goes out, so an attempt is never lost. Returns the row id."""
-        now = now or utc_now()
-        request = dict(body) if isinstance(body, Mapping) else body
-        with self._write() as conn:
-            return conn.execute(
-                tasks.insert().values(
-                    platform=platform,
-                    task_id=None,
-                    gateway_name=profile.name,
-                    gateway_url=safe_url(profile.base_url),
-                    key_fingerprint=profile.key_fingerprint,
-                    origin="submitted",
-                    action=action,
-                    route=route,
-                    request_body=json.dumps(request, ensure_ascii=False, sort_keys=True),
-                    submitted_at=now,
-                    status=SENDING,
-                    progress=0,
-                    first_seen=now,
-                    updated_at=now,
-                    title=request_title(request),
-                    prompt=request_prompt(request),
-                    tags=request_tags(request),
-                )
-            ).inserted_primary_key[0]
+    def set_starred(self, row_ids: Iterable[int], starred: bool) -> int:
+        """How many of the rows were still there to star (another session may have deleted some)."""
+        return self._update(row_ids, starred=bool(starred))
 
-    def complete_submit(self, row_id: int, task_id: str) -> None:
-        with self._write() as conn:
-            row = conn.execute(
-                sa.select(tasks.c.gateway_name, tasks.c.platform).where(tasks.c.id == row_id)
-            ).one_or_none()
-            if row is None:
-                return
-            # A fetch that raced ahead of this answer may already hold the task: keep one row.
-            conn.execute(
-                tasks.delete().where(
-                    tasks.c.gateway_name == row.gateway_name,
-                    tasks.c.platform == row.platform,
-                    tasks.c.task_id == task_id,
-                    tasks.c.id != row_id,
-                )
-            )
-            conn.execute(
-                tasks.update()
-                .where(tasks.c.id == row_id)
-                .values(task_id=task_id, status=TaskStatus.NOT_START.value, submit_error="", updated_at=utc_now())
-            )
-
-    def mark_outcome_unknown(self, row_id: int, message: str) -> None:
-        self._end_submit(row_id, OUTCOME_UNKNOWN, message)
-
-    def mark_rejected(self, row_id: int, message: str) -> None:
-        self._end_submit(row_id, REJECTED, message)
-
-    def set_starred(self, row_ids: Iterable[int], starred: bool) -> None:
-        self._update(row_ids, starred=bool(starred))
-
-    def set_note(self, row_id: int, note: str) -> None:
-        self._update([row_id], note=note[:5000])
+    def set_note(self, row_id: int, note: str) -> bool:
+        """False when the row is gone, so the page can say so instead of "Note saved"."""
+        return self._update([row_id], note=note[:5000]) > 0
 
     def delete(self, row_ids: Iterable[int]) -> int:
         ids = list(row_ids)
@@ -246,9 +201,7 @@ class HistoryStore(PersonaQueries):
                 sa.select(tasks.c.gateway_name, tasks.c.platform, tasks.c.task_id).where(tasks.c.id.in_(ids))
             ).all()
             deleted = conn.execute(tasks.delete().where(tasks.c.id.in_(ids))).rowcount
-        with self._digest_lock:
-            for key in keys:
-                self._digests.pop(tuple(key), None)
+        self._forget_digests(tuple(key) for key in keys)
         return deleted
 
     # --- reading ---------------------------------------------------------------------------
@@ -331,14 +284,20 @@ class HistoryStore(PersonaQueries):
         if conn.execute(tasks.update().where(*match).values(**update)).rowcount == 0:
             conn.execute(tasks.insert().values(**values))
 
-    def _end_submit(self, row_id: int, status: str, message: str) -> None:
-        self._update([row_id], status=status, submit_error=message[:2000])
-
-    def _update(self, row_ids: Iterable[int], **values: Any) -> None:
+    def _update(self, row_ids: Iterable[int], **values: Any) -> int:
+        """How many rows changed: fewer than asked when another session deleted some."""
         ids = list(row_ids)
-        if ids:
-            with self._write() as conn:
-                conn.execute(tasks.update().where(tasks.c.id.in_(ids)).values(**values, updated_at=utc_now()))
+        if not ids:
+            return 0
+        with self._write() as conn:
+            return conn.execute(
+                tasks.update().where(tasks.c.id.in_(ids)).values(**values, updated_at=utc_now())
+            ).rowcount
+
+    def _forget_digests(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        with self._digest_lock:
+            for key in keys:
+                self._digests.pop(key, None)
 
     def _select(self, query: sa.Select) -> list[HistoryEntry]:
         with self._read() as conn:

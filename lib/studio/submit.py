@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
 from lib.gateway.profiles import GatewayProfile
-from lib.library.store import HistoryStore, HistoryUnavailable
+from lib.library.entries import utc_now
+from lib.library.store import OUTCOME_UNKNOWN, HistoryStore, HistoryUnavailable
 
 
 @dataclass(frozen=True)
@@ -31,35 +33,56 @@ def submit_recorded(
     store: HistoryStore | None, profile: GatewayProfile, submission: Submission, send: Callable[[], str]
 ) -> SubmitResult:
     """``send`` makes the one POST and returns the task ID. Gateway errors propagate after the
-    row records them (``REJECTED``, or ``OUTCOME_UNKNOWN`` when the answer never came)."""
-    row_id, history_error = None, ""
+    row records them (``REJECTED``, or ``OUTCOME_UNKNOWN`` when the answer never came).
+
+    Another visitor may delete the row while the POST is out: an answer (or an unknown outcome,
+    which may have cost money too) then re-creates it, with the request, so no paid task goes
+    unrecorded. A refusal cost nothing, so a deleted row stays deleted."""
+    row_id, history_error, began = None, "", utc_now()  # ``began`` tells this row from a reused id
     if store is not None:
         try:
-            row_id = store.begin_submit(
-                profile,
-                platform=submission.platform,
-                action=submission.action,
-                route=submission.route,
-                body=submission.body,
-            )
+            row_id = store.begin_submit(profile, **_request(submission), now=began)
         except HistoryUnavailable as error:  # the user's request matters more than its record
             history_error = str(error)
     try:
         task_id = send()
     except OutcomeUnknownError as error:
-        _close(store, row_id, "mark_outcome_unknown", str(error))
+        if _close(store, row_id, began, "mark_outcome_unknown", str(error)) is False:
+            _recreate(store, profile, submission, status=OUTCOME_UNKNOWN, message=str(error))
         raise
     except GatewayError as error:
-        _close(store, row_id, "mark_rejected", str(error))
+        _close(store, row_id, began, "mark_rejected", str(error))
         raise
-    _close(store, row_id, "complete_submit", task_id)
+    if _close(store, row_id, began, "complete_submit", task_id) is False:
+        row_id = _recreate(store, profile, submission, task_id=task_id)
     return SubmitResult(task_id, row_id, history_error)
 
 
-def _close(store: HistoryStore | None, row_id: int | None, method: str, detail: str) -> None:
+def _request(submission: Submission) -> dict[str, Any]:
+    return {
+        "platform": submission.platform,
+        "action": submission.action,
+        "route": submission.route,
+        "body": submission.body,
+    }
+
+
+def _close(store: HistoryStore | None, row_id: int | None, began: datetime, method: str, detail: str) -> bool | None:
+    """Whether the row was there to close (None: no row, or the library failed)."""
     if store is None or row_id is None:
-        return
+        return None
     try:
-        getattr(store, method)(row_id, detail)
+        return getattr(store, method)(row_id, detail, began=began)
     except HistoryUnavailable:
-        pass  # the row stays SENDING, which the History page explains
+        return None  # the row stays SENDING, which the History page explains
+
+
+def _recreate(
+    store: HistoryStore | None, profile: GatewayProfile, submission: Submission, **outcome: Any
+) -> int | None:
+    if store is None:
+        return None
+    try:
+        return store.add_submit(profile, **_request(submission), **outcome)
+    except HistoryUnavailable:
+        return None  # the library failed between two writes; the task ID is still shown

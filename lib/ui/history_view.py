@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -15,7 +16,7 @@ from lib.gateway.errors import GatewayError
 from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
-from lib.library.import_export import export_csv, export_json, parse_import
+from lib.library.import_export import MAX_IMPORT_BYTES, NOT_TEXT, TOO_DEEP, export_csv, export_json, parse_import
 from lib.library.store import ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, HistoryEntry, HistoryFilter, HistoryStore
 from lib.studio.task_lookup import MAX_TASK_IDS
 from lib.text import escape_markdown
@@ -157,17 +158,29 @@ def _all(store: HistoryStore, filters: HistoryFilter) -> list[HistoryEntry]:
     return store.search(filters, limit=EXPORT_LIMIT)
 
 
+# Refusals explained in the user's language (other parser messages are shown as they are).
+_IMPORT_ERRORS = {TOO_DEEP: "history.import.too_deep", NOT_TEXT: "history.import.not_text"}
+
+
 def _import_form(lang: str) -> None:
     upload = st.file_uploader(t("history.import.file", lang), type=["csv", "json", "txt"], key="import_file")
     pasted = st.text_area(t("history.import.text", lang), key="import_text", height=80)
-    data, name = (upload.getvalue(), upload.name) if upload is not None else (pasted.encode(), "pasted.txt")
-    if not data.strip():
+    source = _import_source(upload, pasted)
+    if source is None:
         return
-    try:
-        imported = parse_import(data, name, limit=IMPORT_LIMIT)
-    except GatewayError as error:
-        st.error(escape_markdown(error.gateway_message or str(error)), icon=":material/error:")
+    key, name, size, read = source
+    if size > MAX_IMPORT_BYTES:  # refused before a byte is read or parsed
+        limit_mb = MAX_IMPORT_BYTES // 2**20
+        st.error(
+            t("history.import.too_large", lang, size=f"{size / 2**20:.1f}", limit=limit_mb), icon=":material/error:"
+        )
         return
+    parsed = session.parsed_import(key, lambda: _parse(read(), name))
+    if parsed.imported is None:
+        message = t(_IMPORT_ERRORS[parsed.error_code], lang) if parsed.error_code in _IMPORT_ERRORS else parsed.error
+        st.error(escape_markdown(message), icon=":material/error:")
+        return
+    imported = parsed.imported
     st.write(t("history.import.found", lang, count=len(imported.ids)))
     if imported.skipped:
         st.caption(t("history.import.skipped", lang, count=imported.skipped))
@@ -185,6 +198,26 @@ def _import_form(lang: str) -> None:
         if len(platforms) == 1 and None not in platforms:
             query["platform"] = platforms.pop()
         st.switch_page("app_pages/task.py", query_params=query)
+
+
+def _import_source(upload, pasted: str) -> tuple[str, str, int, Callable[[], bytes]] | None:
+    """(cache key, name, size in bytes, how to read it) of what to import; None when nothing is."""
+    if upload is not None:
+        return (f"file:{upload.file_id}", upload.name, upload.size, upload.getvalue) if upload.size else None
+    if not pasted.strip():
+        return None
+    # A browser can send lone surrogates, which UTF-8 cannot encode: they become "?" (not an ID).
+    data = pasted.encode("utf-8", "replace")
+    return "text:" + hashlib.sha256(data).hexdigest(), "pasted.txt", len(data), lambda: data
+
+
+def _parse(data: bytes, name: str) -> session.ParsedImport:
+    """Runs once per file or pasted text (``session.parsed_import`` keeps the result)."""
+    try:
+        return session.ParsedImport(imported=parse_import(data, name, limit=IMPORT_LIMIT))
+    except GatewayError as error:
+        code = error.code if error.code in _IMPORT_ERRORS else ""
+        return session.ParsedImport(error_code=code, error=error.gateway_message or str(error))
 
 
 def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> list[HistoryEntry]:

@@ -72,6 +72,18 @@ def configured_profiles() -> list[GatewayProfile]:
 _history_failure: dict[str, tuple[float, str]] = {}
 _history_failure_lock = threading.Lock()
 HISTORY_RETRY_S = 30.0
+# A paid POST waits for its connection (the client's 5 s connect timeout) and then at most the
+# submit timeout for its answer; a row still Sending after both was left by a process that died.
+_SUBMIT_CONNECT_S = 5.0
+# How often a running server looks for such rows (another replica may have died mid-POST): a read
+# that finds none costs no write.
+SENDING_SWEEP_S = 30.0
+_swept: dict[str, float] = {}
+
+
+def sending_timeout_s() -> float:
+    """How old a *Sending* row may be before it is *Outcome unknown* (no POST waits that long)."""
+    return settings().submit_timeout_s + _SUBMIT_CONNECT_S
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,7 +93,8 @@ def _history_store(url: str) -> HistoryStore:
 
 def history() -> HistoryStore | None:
     """The library, or None while it is unavailable (retried every ``HISTORY_RETRY_S`` so a
-    database that is down does not slow every rerun and polling tick)."""
+    database that is down, or silent, does not slow every rerun and polling tick: the store's
+    own timeouts bound the one attempt)."""
     url = settings().database_url
     with _history_failure_lock:
         failed = _history_failure.get(url)
@@ -89,12 +102,25 @@ def history() -> HistoryStore | None:
         return None
     try:
         store = _history_store(url)
+        _end_stale_sends(store, url)
     except HistoryUnavailable as error:
         history_failed(error)
         return None
     with _history_failure_lock:
         _history_failure.pop(url, None)
     return store
+
+
+def _end_stale_sends(store: HistoryStore, url: str) -> None:
+    """*Sending* rows whose POST no process still waits for (it was killed mid-POST) become
+    *Outcome unknown*: the first time this server gets the store (start-up), then every
+    ``SENDING_SWEEP_S``. The History page's refresh does the same."""
+    now = time.time()
+    with _history_failure_lock:
+        if now - _swept.get(url, float("-inf")) < SENDING_SWEEP_S:
+            return
+        _swept[url] = now
+    store.expire_sending(sending_timeout_s())
 
 
 def history_failed(error: HistoryUnavailable) -> None:

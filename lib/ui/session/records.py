@@ -4,6 +4,7 @@ page's state, the Task page's memory of tasks, song-tool jobs, personas, export 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,6 +12,7 @@ import streamlit as st
 
 from lib.gateway.errors import GatewayError
 from lib.gateway.models import Task
+from lib.library.import_export import ImportedIds
 from lib.library.refresh import RefreshReport
 from lib.library.store import HistoryEntry, HistoryUnavailable, Persona
 from lib.studio.create_modes import FieldError
@@ -64,15 +66,37 @@ def take_create_prefill() -> dict | None:
 # --- History page ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ParsedImport:
+    """What one import file (or pasted text) held: its IDs, or why it holds none. Plain values,
+    not the exception: a kept traceback would keep the file's bytes alive with it."""
+
+    imported: ImportedIds | None = None
+    error_code: str = ""  # InvalidInputError.code, for a message in the user's language
+    error: str = ""  # the parser's own words, when there is no such code
+
+
 @dataclass
 class HistoryState:
     delete_pending: list[int] = field(default_factory=list)  # rows awaiting "Yes, delete"
     generation: int = 0  # bumped when rows under the table's selection change
     refresh_report: RefreshReport | None = None  # shown once, after the refresh's rerun
+    last_import: tuple[str, ParsedImport] | None = None  # (source, what it held): see parsed_import
+    notices: list[tuple[str, dict]] = field(default_factory=list)  # (catalog key, values), shown once
 
 
 def history_state() -> HistoryState:
     return _record("history_page", HistoryState)
+
+
+def parsed_import(source: str, parse: Callable[[], ParsedImport]) -> ParsedImport:
+    """``parse()`` once per import ``source`` (an uploaded file's ID, or a hash of pasted text):
+    every rerun while it stays chosen (each click, each polling tick) reuses the result. Only
+    the latest source is kept."""
+    state = history_state()
+    if state.last_import is None or state.last_import[0] != source:
+        state.last_import = (source, parse())
+    return state.last_import[1]
 
 
 # --- Task page -------------------------------------------------------------------------------
