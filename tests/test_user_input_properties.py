@@ -103,6 +103,14 @@ def test_any_import_file_gives_ids_or_a_clear_error(data, filename):
     assert all(validate_id(i) == i for i in imported.ids)
 
 
+def test_deeply_nested_import_file_is_a_clear_error_or_ids():
+    for opener in ("[", "{"):
+        try:
+            parse_import(nested(100_000, opener).encode(), "deep.json")
+        except GatewayError:
+            pass
+
+
 field_values = st.one_of(
     st.none(),
     st.booleans(),
