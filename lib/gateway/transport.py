@@ -312,6 +312,8 @@ class Transport:
                 text = json.dumps(body, ensure_ascii=False)
             except (ValueError, RecursionError):
                 text = "***"
+        elif body is None:  # not JSON, but its text is shown: escapes there spell the key as well
+            text = self.scrub.scrub_escaped(text)
         status = response.status_code
         if looks_html and body is None and (status < 400 or status in (404, 405)):
             raise errors.UnsupportedRouteError(
