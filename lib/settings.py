@@ -11,6 +11,7 @@ of failing later deep inside a cached resource.
 | ``MUSIC_TASK_STUDIO_DATA_DIR`` | the platform's user data directory | the library and sandbox files |
 | ``SANDBOX_PORT`` | 8599 | the built-in sandbox gateway's loopback port (fixed: stored media URLs stay valid) |
 | ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
+| ``ALLOW_PRIVATE_CUSTOM_GATEWAYS`` | off | a typed-in custom gateway may be private (single-user machines) |
 | ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
 
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lib.gateway.addresses import base_url_extras
 from lib.gateway.profiles import GatewayProfile, load_profiles
 from lib.library.paths import data_dir, default_database_url
 
@@ -55,6 +57,9 @@ class Settings:
     sandbox_port: int = SANDBOX_DEFAULT_PORT
     sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
     sandbox_fast: bool = False
+    # Off: "Custom gateway…" reaches public addresses only, so a visitor cannot make the server
+    # request its own neighbourhood (loopback, the LAN, cloud metadata) and show the answer.
+    allow_private_custom_gateways: bool = False
     log_level: str | None = None  # None: not set, Python's default (warnings and errors only)
 
 
@@ -78,6 +83,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         sandbox_port=_port(port_text) if port_text else SANDBOX_DEFAULT_PORT,
         sandbox_port_chosen=bool(port_text),
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
+        allow_private_custom_gateways=_flag(environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS"),
         log_level=_log_level(environ),
     )
 
@@ -145,3 +151,6 @@ def _check_url(url: str, name: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(name, f"{url!r} is not an http(s) address")
+    extras = base_url_extras(url)
+    if extras:  # the app appends its routes to the base URL: these would swallow or hide them
+        raise SettingsError(name, f"{url!r} carries {extras}: give the gateway's address only")

@@ -109,3 +109,32 @@ def test_the_app_stops_at_start_with_the_bad_setting_named(monkeypatch):
     assert len(at.error) == 1
     assert "GATEWAY_READ_TIMEOUT" in at.error[0].value and "设置" in at.error[0].value
     assert not at.sidebar.selectbox  # nothing that would use the setting is drawn
+
+
+# --- Issue 12: private custom gateways, and base URLs that would swallow the app's routes ------
+
+
+def test_private_custom_gateways_are_off_unless_the_operator_allows_them(tmp_path):
+    environ = {"MUSIC_TASK_STUDIO_DATA_DIR": str(tmp_path)}
+    assert load_settings(environ, {}).allow_private_custom_gateways is False
+    for value, allowed in (("1", True), ("yes", True), ("off", False), ("", False)):
+        settings = load_settings({**environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS": value}, {})
+        assert settings.allow_private_custom_gateways is allowed, value
+    with pytest.raises(SettingsError) as caught:
+        load_settings({**environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS": "sometimes"}, {})
+    assert caught.value.name == "ALLOW_PRIVATE_CUSTOM_GATEWAYS"
+
+
+@pytest.mark.parametrize(
+    ("environ", "secrets", "named"),
+    [
+        ({"GATEWAY_BASE_URL": "https://api.example.com/?x="}, {}, "GATEWAY_BASE_URL"),
+        ({"GATEWAY_BASE_URL": "https://api.example.com/#"}, {}, "GATEWAY_BASE_URL"),
+        ({"GATEWAY_BASE_URL": "https://me:pw@api.example.com"}, {}, "GATEWAY_BASE_URL"),
+        ({}, {"gateways": {"b": {"base_url": "https://b.example/?"}}}, "gateway 'b': base_url"),
+    ],
+)
+def test_a_configured_base_url_with_a_query_fragment_or_user_is_named(environ, secrets, named):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ, secrets)
+    assert caught.value.name == named and "carries" in str(caught.value)

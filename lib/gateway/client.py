@@ -43,6 +43,7 @@ class GatewayClient:
         batch_size: int = 100,
         max_workers: int = 8,
         sleep: Callable[[float], None] = time.sleep,
+        public_only: bool = False,  # a gateway typed in the browser: public addresses only
     ) -> None:
         self.batch_size = max(1, batch_size)
         self.max_workers = max(1, max_workers)
@@ -58,6 +59,7 @@ class GatewayClient:
             max_retry_after=max_retry_after,
             pool_size=self.max_workers,
             sleep=sleep,
+            public_only=public_only,
         )
 
     @property
@@ -75,6 +77,10 @@ class GatewayClient:
     @property
     def max_retries(self) -> int:
         return self._transport.max_retries
+
+    @property
+    def public_only(self) -> bool:
+        return self._transport.public_only
 
     def __repr__(self) -> str:
         return f"GatewayClient({self.base_url!r}, api_key=***)"

@@ -4,12 +4,16 @@ Two error envelopes exist on new-api-derived gateways: the task layer's
 ``{"code": "...", "message": "...", "data": null}`` and the auth/routing layer's OpenAI-style
 ``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. Some
 gateways answer business errors with HTTP 200, so the body decides as much as the status.
+``error_from_exception`` does the same for an exchange that broke off: which error a network
+failure means, given whether the request may already have been received.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+import requests
 
 from lib.gateway import errors
 
@@ -108,3 +112,65 @@ def _str(value: Any) -> str | None:
         return None
     text = str(value)
     return text or None
+
+
+def error_from_exception(
+    exc: Exception,
+    *,
+    host: str,
+    route: str,
+    paid: bool,
+    connect_timeout: float,
+    deadline_s: float,
+    deadline_passed: bool,
+) -> errors.GatewayError:
+    """What a failed exchange means. A paid POST that reached the gateway may have been accepted
+    (``OutcomeUnknownError``); an answer cut off by the overall deadline is a ``DeadlineError``
+    (not retried); a silent read timeout stays a plain, retryable ``GatewayTimeoutError``."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return errors.GatewayTimeoutError(f"could not connect to {host} within {connect_timeout:g} s", route=route)
+    if paid and not _never_connected(exc):
+        within = f" within {deadline_s:g} s" if deadline_passed else ""
+        return errors.OutcomeUnknownError(
+            f"no answer from {host}{within} after the request was sent: it may have been accepted", route=route
+        )
+    if deadline_passed and not isinstance(exc, requests.ReadTimeout):
+        return errors.DeadlineError(
+            f"no answer in time: the whole answer did not arrive within {deadline_s:g} s ({host})", route=route
+        )
+    cls = errors.GatewayTimeoutError if isinstance(exc, requests.ReadTimeout) else errors.GatewayConnectionError
+    return cls(f"{_describe(exc)} ({host})", route=route)
+
+
+def _never_connected(exc: Exception) -> bool:
+    text = repr(exc)
+    return any(
+        s in text
+        for s in (
+            "NewConnectionError",
+            "NameResolutionError",
+            "Connection refused",
+            "ConnectTimeout",
+            "Failed to resolve",
+            "SSLError",
+        )
+    )
+
+
+def _describe(exc: Exception) -> str:
+    text = repr(exc)
+    for needle, words in (
+        ("Connection refused", "connection refused"),
+        ("NameResolution", "host name could not be resolved"),
+        ("Failed to resolve", "host name could not be resolved"),
+        ("SSL", "TLS handshake failed"),
+        ("ReadTimeout", "no answer in time"),
+        ("Read timed out", "no answer in time"),
+        ("RemoteDisconnected", "the gateway closed the connection"),
+        ("reset by peer", "the gateway closed the connection"),
+        ("IncompleteRead", "the answer was cut off"),
+        ("InvalidChunkLength", "the answer was cut off"),
+    ):
+        if needle in text:
+            return words
+    return "network error"

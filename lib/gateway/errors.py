@@ -58,6 +58,14 @@ class InvalidInputError(GatewayError, ValueError):
     kind = "invalid_input"
 
 
+class AddressRefusedError(InvalidInputError):
+    """A gateway typed in the browser (or a redirect) leads to loopback, a private network,
+    link-local cloud metadata or another address the server must not reach on a visitor's word.
+    Nothing was sent there; the hint names the operator's setting that allows it."""
+
+    kind = "address_refused"
+
+
 class BadRequestError(GatewayError):
     """The gateway refused the request as malformed (400 invalid_request, 413 …)."""
 
@@ -116,6 +124,11 @@ class GatewayConnectionError(GatewayError):
 
 class GatewayTimeoutError(GatewayConnectionError):
     kind = "timeout"
+
+
+class DeadlineError(GatewayTimeoutError):
+    """A free call's answer was still arriving when its overall deadline passed (a gateway
+    dripping bytes). Not retried: another attempt would take as long again."""
 
 
 class OutcomeUnknownError(GatewayTimeoutError):

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|[\"\\/bfnrt])")
+_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -44,6 +46,16 @@ class KeyScrubber:
     def may_hide_in(self, json_text: str) -> bool:
         """Whether decoding this JSON could spell the key out of escapes the text scrub missed."""
         return self._found is not None and self._hiding.search(json_text) is not None
+
+    def scrub_escaped(self, text: str) -> str:
+        """Text that is not JSON (a cut-off answer, an error page) but may spell the key with JSON
+        escapes, in part or whole: when decoding the escapes spells the key, the decoded text,
+        scrubbed; else the text as it is."""
+        if self._found is None or not self._hiding.search(text):
+            return text
+        decoded = _ESCAPE.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
+        decoded = decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # join pairs
+        return self(decoded) if self._found.search(decoded) else text
 
     def scrub_data(self, data: Any) -> bool:
         """Scrub every string of decoded JSON in place (no recursion); whether anything changed."""

@@ -1,16 +1,27 @@
-"""HTTP transport for the gateway client: the one place that decides timeouts, retries, how an
-answer is decoded and how the API key is kept out of everything.
+"""HTTP transport for the gateway client: the one place that decides deadlines, retries, redirects,
+how an answer is decoded and how the API key is kept out of everything.
 
 Rules (reference §6.4, DEVELOPERS.md):
-- the key travels only in the ``Authorization`` header; every spelling of it (plain, JSON-escaped,
-  ``\\u``-escaped, percent-encoded, base64) is scrubbed from answers, errors and log records
-  (the spellings and the scrubbing live in ``lib.gateway.key_scrub``);
+- the key travels only in the ``Authorization`` header, and only to the gateway's own server
+  (scheme, host and port; an http→https upgrade on the same host keeps it); every spelling of it
+  (plain, JSON-escaped, ``\\u``-escaped, percent-encoded, base64) is scrubbed from answers, errors
+  and log records (the spellings and the scrubbing live in ``lib.gateway.key_scrub``);
 - free calls (GETs and the batch fetch POST) retry on connection errors, 429 and 5xx with capped,
   jittered backoff that honours ``Retry-After``; a paid POST (``Route.paid``) is sent exactly once,
   and a timeout after sending it (or a 2xx answer that cannot be read) raises
   ``OutcomeUnknownError`` instead of guessing;
-- every call has (connect, read) timeouts — a paid POST a longer read timeout — and a body cap.
-  There is no overall deadline per call: the read timeout bounds each wait for bytes.
+- every attempt has an overall deadline covering connect, redirects and the whole body — the read
+  timeout for a free call, ``submit_timeout`` for a paid POST — besides (connect, read) timeouts
+  per wait and a body cap (``lib.gateway.guarded_http`` enforces it, also against a gateway that
+  drips bytes). A free attempt that ran out its deadline while the answer was still arriving
+  raises ``DeadlineError`` and is not retried; a silent one (read timeout) is, so a free call
+  ends within (max_retries + 1) deadlines plus its pauses (each at most ``max_backoff``, or a
+  ``Retry-After`` of at most ``max_retry_after``). A paid POST whose deadline passes after it was
+  sent is ``OutcomeUnknownError``. Name resolution is the system resolver's and not bounded here;
+- redirects are followed here, one hop at a time (at most ``MAX_REDIRECTS``, free calls only),
+  each target checked: http(s) only, never into loopback or a private network on another
+  server, and with ``public_only`` (a gateway typed in the browser) never to any address that is
+  not public (``lib.gateway.addresses``), checked before each request and pinned at connect.
 """
 
 from __future__ import annotations
@@ -22,12 +33,14 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from lib.gateway import errors
-from lib.gateway.error_mapping import error_from_body
+from lib.gateway.addresses import base_url_extras, check_public_url, is_http_url, is_public_url, origin
+from lib.gateway.error_mapping import error_from_body, error_from_exception
+from lib.gateway.guarded_http import Deadline, DeadlineExceeded, GuardedAdapter, read_body
 from lib.gateway.key_scrub import KeyScrubber, bare_key
 from lib.gateway.routes import Route
 
@@ -36,6 +49,8 @@ log = logging.getLogger(__name__)
 USER_AGENT = "MusicTaskStudio/0.1 (+https://github.com/)"
 MAX_BODY_BYTES = 20 * 1024 * 1024
 RETRYABLE = (errors.GatewayConnectionError, errors.RateLimitError, errors.ServerError)
+MAX_REDIRECTS = 3
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def normalise_base_url(base_url: str) -> str:
@@ -45,6 +60,11 @@ def normalise_base_url(base_url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise errors.InvalidInputError(f"not an http(s) gateway address: {base_url!r}")
+    extras = base_url_extras(url)
+    if extras:  # the app appends its routes: "…?x=" or "…#" would swallow them, "user@" hide the host
+        raise errors.InvalidInputError(
+            f"a gateway's base URL cannot carry {extras}: give the address only, e.g. https://api.example.com"
+        )
     return url
 
 
@@ -64,8 +84,11 @@ class Transport:
         max_retry_after: float = 30.0,
         pool_size: int = 10,
         sleep: Callable[[float], None] = time.sleep,
+        public_only: bool = False,  # a gateway typed in the browser: public addresses only
     ) -> None:
         self.base_url = normalise_base_url(base_url)
+        self.public_only = public_only
+        self._origin = origin(self.base_url)
         self.timeout = timeout if isinstance(timeout, tuple) else (min(timeout, 10.0), timeout)
         # Paid POSTs wait longer: Suno-API answers a lyrics submit only when the lyrics are done
         # (up to ~2 min), and giving up early turns a success into "outcome unknown".
@@ -76,14 +99,18 @@ class Transport:
         self.max_retry_after = max_retry_after
         self.sleep = sleep
         key = bare_key(api_key)
+        if any(not " " < char < "\x7f" for char in key):
+            # A header cannot carry it (http.client would raise UnicodeEncodeError, not a gateway
+            # error) and no gateway issues such keys: a paste went wrong. Never quoted back.
+            raise errors.InvalidInputError("the API key holds spaces, line breaks or non-ASCII characters")
         self.scrub = KeyScrubber(key)
         self._session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(10, pool_size))
+        adapter = GuardedAdapter(public_only=public_only, pool_maxsize=max(10, pool_size))
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
-        if key:
-            self._session.headers["Authorization"] = f"Bearer {key}"
+        # Not a session header: each request decides whether its server may see the key.
+        self._authorization = f"Bearer {key}" if key else None
 
     def close(self) -> None:
         self._session.close()
@@ -150,6 +177,8 @@ class Transport:
             why = "a paid request is sent once and never retried automatically"
         elif isinstance(error, errors.OutcomeUnknownError):
             why = "its outcome is unknown"
+        elif isinstance(error, errors.DeadlineError):
+            why = "it used its whole deadline; another attempt would take as long"
         elif not retry:
             why = "this call does not retry"
         else:
@@ -205,33 +234,69 @@ class Transport:
     # --- one exchange ----------------------------------------------------------------------
 
     def _exchange(self, route: Route, path: str, payload: Any) -> tuple[Any, int, str | None]:
-        url = self.base_url + path
         paid = route.paid
+        deadline = Deadline(self.submit_timeout if paid else self.timeout[1])
         try:
-            timeout = (self.timeout[0], self.submit_timeout) if paid else self.timeout
-            response = self._session.request(
-                route.method, url, json=payload, timeout=timeout, stream=True, allow_redirects=not paid
-            )
-            try:
-                content = _read_capped(response)
-            finally:
-                response.close()
-        except requests.ConnectTimeout:
-            raise errors.GatewayTimeoutError(
-                f"could not connect to {self.host} within {self.timeout[0]:g} s", route=path
+            with deadline.active():
+                response = self._send(route.method, self.base_url + path, payload, deadline, paid)
+                try:
+                    content = read_body(response, deadline, MAX_BODY_BYTES, lambda: _too_large(response))
+                finally:
+                    response.close()
+        except (requests.RequestException, DeadlineExceeded) as exc:
+            raise error_from_exception(
+                exc,
+                host=self.host,
+                route=path,
+                paid=paid,
+                connect_timeout=self.timeout[0],
+                deadline_s=deadline.seconds,
+                deadline_passed=deadline.expired,
             ) from None
-        except (requests.ReadTimeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            reached = not _never_connected(exc)
-            if paid and reached:
-                raise errors.OutcomeUnknownError(
-                    f"no answer from {self.host} after the request was sent: it may have been accepted", route=path
-                ) from None
-            cls = errors.GatewayTimeoutError if isinstance(exc, requests.ReadTimeout) else errors.GatewayConnectionError
-            raise cls(f"{_describe(exc)} ({self.host})", route=path) from None
-        except requests.RequestException as exc:
-            raise errors.GatewayConnectionError(f"{_describe(exc)} ({self.host})", route=path) from None
         body = self._decode(response, content, path)
         return body, response.status_code, _request_id(response)
+
+    def _send(self, method: str, url: str, payload: Any, deadline: Deadline, paid: bool) -> requests.Response:
+        """The answer's response, headers read and body not yet; redirects followed one hop at a
+        time (never for a paid POST: a new target is a new, unvetted place to send money to)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            if self.public_only:
+                check_public_url(url)  # again per hop and attempt: a name can change its address
+            remaining = deadline.remaining()
+            if remaining <= 0:
+                raise DeadlineExceeded()
+            wait = self.submit_timeout if paid else self.timeout[1]
+            same_server = _same_server(self._origin, origin(url))
+            response = self._session.request(
+                method,
+                url,
+                json=payload,
+                headers={"Authorization": self._authorization} if same_server and self._authorization else None,
+                timeout=(min(self.timeout[0], remaining), min(wait, remaining)),
+                stream=True,
+                allow_redirects=False,
+            )
+            location = (response.headers.get("Location") or "").strip()
+            if paid or response.status_code not in _REDIRECTS or not location:
+                return response
+            response.close()
+            target = urljoin(url, location)
+            self._check_redirect(url, target)
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, payload = "GET", None  # as browsers and requests do
+            url = target
+        raise errors.ProtocolError(f"the gateway redirected more than {MAX_REDIRECTS} times")
+
+    def _check_redirect(self, url: str, target: str) -> None:
+        if not is_http_url(target):
+            raise errors.ProtocolError("the gateway redirected to an address that is not http(s)")
+        if self.public_only or _same_server(origin(url), origin(target)):
+            return  # a typed gateway's targets are checked before each request, like its own
+        if not is_public_url(target):
+            raise errors.AddressRefusedError(
+                f"the gateway redirected to {urlsplit(target).hostname}, a loopback, private or reserved "
+                "address on another server: not followed"
+            )
 
     def _decode(self, response: requests.Response, content: bytes, route: str) -> Any:
         text = self.scrub(content.decode(response.encoding or "utf-8", errors="replace"))
@@ -247,6 +312,8 @@ class Transport:
                 text = json.dumps(body, ensure_ascii=False)
             except (ValueError, RecursionError):
                 text = "***"
+        elif body is None:  # not JSON, but its text is shown: escapes there spell the key as well
+            text = self.scrub.scrub_escaped(text)
         status = response.status_code
         if looks_html and body is None and (status < 400 or status in (404, 405)):
             raise errors.UnsupportedRouteError(
@@ -289,18 +356,18 @@ def _unread_success(error: errors.GatewayError) -> errors.GatewayError:
     )
 
 
-def _read_capped(response: requests.Response) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_content(64 * 1024):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise errors.ProtocolError(
-                f"the gateway's answer is larger than {MAX_BODY_BYTES // 2**20} MB",
-                status=response.status_code,
-                request_id=_request_id(response),
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _too_large(response: requests.Response) -> errors.ProtocolError:
+    return errors.ProtocolError(
+        f"the gateway's answer is larger than {MAX_BODY_BYTES // 2**20} MB",
+        status=response.status_code,
+        request_id=_request_id(response),
+    )
+
+
+def _same_server(base: tuple[str, str, int | None], other: tuple[str, str, int | None]) -> bool:
+    """The same scheme, host and port — or the same host upgraded from http to https."""
+    upgraded = base[0] == "http" and other[0] == "https" and base[2] == 80 and other[2] == 443
+    return base == other or (base[1] == other[1] and upgraded)
 
 
 def _request_id(response: requests.Response) -> str | None:
@@ -319,37 +386,3 @@ def _retry_after(response: requests.Response) -> float | None:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None
-
-
-def _never_connected(exc: Exception) -> bool:
-    text = repr(exc)
-    return any(
-        s in text
-        for s in (
-            "NewConnectionError",
-            "NameResolutionError",
-            "Connection refused",
-            "ConnectTimeout",
-            "Failed to resolve",
-            "SSLError",
-        )
-    )
-
-
-def _describe(exc: Exception) -> str:
-    text = repr(exc)
-    for needle, words in (
-        ("Connection refused", "connection refused"),
-        ("NameResolution", "host name could not be resolved"),
-        ("Failed to resolve", "host name could not be resolved"),
-        ("SSL", "TLS handshake failed"),
-        ("ReadTimeout", "no answer in time"),
-        ("Read timed out", "no answer in time"),
-        ("RemoteDisconnected", "the gateway closed the connection"),
-        ("reset by peer", "the gateway closed the connection"),
-        ("IncompleteRead", "the answer was cut off"),
-        ("InvalidChunkLength", "the answer was cut off"),
-    ):
-        if needle in text:
-            return words
-    return "network error"

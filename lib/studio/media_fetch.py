@@ -11,54 +11,22 @@ large"); anything else on the way a ``GatewayConnectionError``.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
 import urllib3
 
+from lib.gateway.addresses import is_http_url, is_loopback_url, is_public_url
 from lib.gateway.errors import GatewayConnectionError, InvalidInputError, ProtocolError
-from lib.text import is_http_url
+
+__all__ = ["MAX_MEDIA_BYTES", "fetch_media", "is_loopback_url", "is_public_url"]
 
 MAX_MEDIA_BYTES = 50 * 1024 * 1024
 TIMEOUT = (5.0, 30.0)  # connect, and the longest silence while reading
 MAX_SECONDS = 120.0  # the whole download, redirects included: a slow drip cannot hold a thread
 MAX_REDIRECTS = 3
 _REDIRECTS = (301, 302, 303, 307, 308)
-
-
-def is_loopback_url(url: str | None) -> bool:
-    if not is_http_url(url):
-        return False
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def is_public_url(url: str | None) -> bool:
-    """Whether every address the URL's host resolves to is a global one (not loopback, private,
-    link-local such as cloud metadata, or reserved). False when the name does not resolve."""
-    if not is_http_url(url):
-        return False
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except (OSError, UnicodeError):
-        return False
-    return bool(addresses) and all(_is_global(a) for a in addresses)
-
-
-def _is_global(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def fetch_media(

@@ -12,6 +12,7 @@ from lib.text import escape_markdown
 _TITLE = {
     "gateway": "error.gateway",
     "invalid_input": "error.invalid_input",
+    "address_refused": "error.address_refused",
     "bad_request": "error.bad_request",
     "authentication": "error.authentication",
     "quota": "error.quota",
@@ -27,6 +28,7 @@ _TITLE = {
 _HINT = {
     "gateway": "hint.gateway",
     "invalid_input": "hint.invalid_input",
+    "address_refused": "hint.address_refused",
     "bad_request": "hint.bad_request",
     "authentication": "hint.authentication",
     "quota": "hint.quota",

@@ -13,6 +13,7 @@ import time
 
 import streamlit as st
 
+from lib.gateway.addresses import origin
 from lib.gateway.client import GatewayClient
 from lib.gateway.profiles import GatewayProfile
 from lib.library.store import HistoryStore, HistoryUnavailable
@@ -48,12 +49,28 @@ def sandbox_profile() -> GatewayProfile:
 
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
-def client(base_url: str, api_key: str) -> GatewayClient:
-    """One client per browser session and gateway: keys and connections never mix."""
+def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayClient:
+    """One client per browser session and gateway: keys and connections never mix.
+    ``public_only``: a gateway typed in the browser, which may reach public addresses only."""
     current = settings()
     return GatewayClient(
-        base_url, api_key, timeout=(5.0, current.read_timeout_s), submit_timeout=current.submit_timeout_s
+        base_url,
+        api_key,
+        timeout=(5.0, current.read_timeout_s),
+        submit_timeout=current.submit_timeout_s,
+        public_only=public_only,
     )
+
+
+def operator_origins() -> set[tuple[str, str, int | None]]:
+    """Where the operator's gateways and the app's own sandbox live: a visitor may type these
+    addresses as a custom gateway even when they are private, since the operator exposed them."""
+    urls = [p.base_url for p in configured_profiles()]
+    try:
+        urls.append(sandbox_gateway().url)
+    except OSError:  # its chosen port is taken: there is no sandbox of the app's own to allow
+        pass
+    return {origin(url) for url in urls}
 
 
 def _secrets() -> dict:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
+from lib.gateway.addresses import base_url_extras
 from lib.gateway.client import normalise_base_url
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.gateway.profiles import CUSTOM, SANDBOX
@@ -39,7 +40,9 @@ def render_sidebar(lang: str) -> None:
                 help=t("sidebar.base_url.help", lang),
             )
             if url and not _valid(url):
-                st.warning(t("sidebar.bad_url", lang), icon=":material/link_off:")
+                # A query or fragment is an address all the same: say what to drop, not "not http(s)".
+                problem = "sidebar.bad_url_parts" if base_url_extras(url.strip()) else "sidebar.bad_url"
+                st.warning(t(problem, lang), icon=":material/link_off:")
         profile = session.current_profile()
         if not profile.is_sandbox:
             # One field per gateway: a key typed for one gateway is never sent to another.

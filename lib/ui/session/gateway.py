@@ -7,8 +7,9 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from lib.gateway.client import GatewayClient
-from lib.gateway.errors import GatewayError
+from lib.gateway.addresses import origin
+from lib.gateway.client import GatewayClient, normalise_base_url
+from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.gateway.models import Task
 from lib.gateway.profiles import CUSTOM, SANDBOX, GatewayProfile
 from lib.ui import resources
@@ -58,7 +59,19 @@ def current_profile() -> GatewayProfile:
 def get_client() -> GatewayClient:
     """May raise ``InvalidInputError`` when the custom base URL is not an http(s) address."""
     profile = current_profile()
-    return resources.client(profile.base_url, profile.api_key)
+    return resources.client(profile.base_url, profile.api_key, public_only(profile))
+
+
+def public_only(profile: GatewayProfile) -> bool:
+    """Whether this gateway may reach public addresses only: a base URL typed in the browser
+    (not the operator's gateways or the app's sandbox, which may live anywhere), unless the
+    operator allows private custom gateways (``ALLOW_PRIVATE_CUSTOM_GATEWAYS``)."""
+    if profile.name != CUSTOM or profile.is_sandbox or resources.settings().allow_private_custom_gateways:
+        return False
+    try:
+        return origin(normalise_base_url(profile.base_url)) not in resources.operator_origins()
+    except InvalidInputError:
+        return True  # not an address at all: the client refuses it on its own
 
 
 def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, GatewayProfile] | None:
@@ -73,7 +86,7 @@ def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, Gate
     if profile is None or not profile.base_url or not profile.api_key:
         return None
     try:
-        return resources.client(profile.base_url, profile.api_key), profile
+        return resources.client(profile.base_url, profile.api_key, public_only(profile)), profile
     except GatewayError:
         return None
 
