@@ -78,6 +78,8 @@ FAULTS = [
     Fault("refused", "Connection refused (gateway down)", None, words=("connection refused",)),
     Fault("timeout", "Timeout (no answer in time)", "timeout", {"delay": SLOW_ANSWER_S}, words=("no answer in time",)),
     Fault("reset", "Connection reset", "reset", words=("closed the connection",)),
+    # One byte every 0.3 s: no single read ever waits long enough to time out.
+    Fault("drip", "Answer dripping a byte at a time", "drip", {"delay": 0.3}, words=("no answer in time",)),
     Fault("401", "401 invalid key", "status", {"status": 401}, ("无效的令牌", "HTTP 401")),
     Fault("403", "403 quota exhausted", "status", {"status": 403}, ("用户额度不足", "HTTP 403")),
     Fault("404-task_not_exist", "404 `task_not_exist`", "status", {"status": 404}, ("task_not_exist", "HTTP 404")),
@@ -109,6 +111,7 @@ FAULT = {f.id: f for f in FAULTS}
 _READ_TIMEOUT_NOTE = (
     f"the page test shortens {READ_TIMEOUT_ENV} (default 30 s; a GET is retried 3 times) so the fault outlasts it"
 )
+_DEADLINE_NOTE = f"the whole answer must arrive within {READ_TIMEOUT_ENV} (an overall deadline, not per read)"
 _FETCH_ONLY = (
     "the submit itself is answered normally (the sandbox distorts fetch answers only); "
     "the Task page it lands on shows this"
@@ -118,6 +121,7 @@ TASK = {
     "refused": Cell("error.connection", AUTO),
     "timeout": Cell("error.timeout", AUTO, needs=READ_TIMEOUT_ENV, note=_READ_TIMEOUT_NOTE),
     "reset": Cell("error.connection", AUTO),
+    "drip": Cell("error.timeout", AUTO, needs=READ_TIMEOUT_ENV, note=_DEADLINE_NOTE),
     "401": Cell("error.authentication", RETRY),
     "403": Cell("error.quota", RETRY),
     "404-task_not_exist": Cell("error.not_found", RETRY),
@@ -143,6 +147,12 @@ CREATE = {
     "refused": Cell("error.connection", SUBMIT, note="nothing was sent"),
     "timeout": Cell("create.outcome_unknown", CHECK, _UNKNOWN_WORDS, note=_SENT_ONCE),
     "reset": Cell("create.outcome_unknown", CHECK, _UNKNOWN_WORDS, note=_SENT_ONCE),
+    "drip": Cell(
+        "create.outcome_unknown",
+        CHECK,
+        _UNKNOWN_WORDS,
+        note="the submit timeout is the whole POST's deadline: " + _SENT_ONCE,
+    ),
     "401": Cell("error.authentication", SUBMIT),
     "403": Cell("error.quota", SUBMIT),
     "404-task_not_exist": Cell("error.not_found", SUBMIT),
@@ -172,6 +182,7 @@ HISTORY = {
     "refused": Cell("error.connection", REFRESH),
     "timeout": Cell("error.timeout", REFRESH, needs=READ_TIMEOUT_ENV, note=_READ_TIMEOUT_NOTE),
     "reset": Cell("error.connection", REFRESH),
+    "drip": Cell("error.timeout", REFRESH, needs=READ_TIMEOUT_ENV, note=_DEADLINE_NOTE),
     "401": Cell("error.authentication", REFRESH),
     "403": Cell("error.quota", REFRESH),
     "404-task_not_exist": Cell("error.not_found", REFRESH),
@@ -250,7 +261,7 @@ def short_reads(fault: Fault, monkeypatch) -> None:
     """For the timeout cells only: reads give up well before the slow gateway answers (set before
     the app's session builds its client; other cells keep the default, so a busy machine cannot
     turn a healthy answer into a timeout)."""
-    if fault.kind == "timeout":
+    if fault.kind in ("timeout", "drip"):
         monkeypatch.setenv(READ_TIMEOUT_ENV, "0.5")
 
 
