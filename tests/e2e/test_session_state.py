@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from lib.gateway import GatewayClient
 from tests.e2e.conftest import ARTIFACTS, wait_for_app
 
 HEADINGS = {
@@ -113,3 +114,35 @@ def test_a_create_draft_survives_a_visit_to_history_and_a_language_switch(page, 
     go_to(page, "create", "zh")
     expect(main.get_by_label(DESCRIPTION_LABEL["zh"])).to_have_value(draft)
     no_error(page)
+
+
+def test_a_task_opened_on_one_gateway_is_asked_again_after_a_switch(page, studio):
+    """Seen on the sandbox, then the gateway switched: the page asks the new gateway instead of
+    showing the sandbox's answer as if the new one had given it."""
+    page.goto(studio.url)
+    wait_for_app(page)  # the first run starts the sandbox
+    task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("harbour lights, slow piano")
+    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=CUSTOM_OPTION["en"]).click()
+    wait_for_app(page)
+    base_url = sidebar.get_by_role("textbox", name="Base URL")
+    base_url.fill("http://169.254.169.254")  # cloud metadata: refused before anything is sent
+    base_url.press("Enter")
+    wait_for_app(page)
+    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL['en']}']")
+    key_field.fill(SESSION_KEY)
+    key_field.press("Enter")
+    wait_for_app(page)
+    expect(main.get_by_text("That gateway address is not allowed").first).to_be_visible(timeout=15_000)
+    expect(main.get_by_text("Succeeded")).to_have_count(0)
+    expect(main.locator("audio")).to_have_count(0)
+    no_error(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gateway-switch-asks-again.png"))

@@ -100,11 +100,17 @@ def parsed_import(source: str, parse: Callable[[], ParsedImport]) -> ParsedImpor
 
 
 # --- Task page -------------------------------------------------------------------------------
+# What the Task page knows of a task is what one gateway said: after a switch to another gateway
+# the task is asked for again there, never shown as if the new gateway had answered.
+
+
+def _per_gateway(key: str, factory):
+    return _record(key, dict).setdefault(profile_key(), factory())
 
 
 def finished_tasks() -> dict[str, Task]:
     """Terminal tasks are immutable: fetched once per session, never polled again."""
-    return _record("finished_tasks", dict)
+    return _per_gateway("finished_tasks", dict)
 
 
 def known_platforms() -> dict[str, str]:
@@ -113,18 +119,18 @@ def known_platforms() -> dict[str, str]:
 
 def follow_started(task_id: str, *, reset: bool = False) -> float:
     """When this session started following a task (for slowing down and giving up)."""
-    starts = _record("follow_started", dict)
+    starts = _per_gateway("follow_started", dict)
     if reset or task_id not in starts:
         starts[task_id] = time.time()
     return starts[task_id]
 
 
 def last_seen(task_id: str) -> tuple[Task, float] | None:
-    return _record("last_seen", dict).get(task_id)
+    return _per_gateway("last_seen", dict).get(task_id)
 
 
 def remember_seen(task: Task, task_id: str) -> None:
-    _record("last_seen", dict)[task_id] = (task, time.time())
+    _per_gateway("last_seen", dict)[task_id] = (task, time.time())
     known_platforms()[task_id] = task.platform
     record_in_history(task)
     if task.is_terminal:
@@ -133,11 +139,11 @@ def remember_seen(task: Task, task_id: str) -> None:
 
 def stopped_errors() -> dict[str, GatewayError]:
     """Errors that end following a task (not found, bad key…) until the user retries."""
-    return _record("stopped_errors", dict)
+    return _per_gateway("stopped_errors", dict)
 
 
 def missing_tasks() -> set[str]:
-    return _record("missing_tasks", set)
+    return _per_gateway("missing_tasks", set)
 
 
 def pasted_task() -> Task | None:
