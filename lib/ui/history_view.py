@@ -170,10 +170,9 @@ def _import_form(lang: str) -> None:
         return
     key, name, size, read = source
     if size > MAX_IMPORT_BYTES:  # refused before a byte is read or parsed
-        limit_mb = MAX_IMPORT_BYTES // 2**20
-        st.error(
-            t("history.import.too_large", lang, size=f"{size / 2**20:.1f}", limit=limit_mb), icon=":material/error:"
-        )
+        # Decimal megabytes, as the file uploader itself counts them next to the file's name.
+        limit_mb = MAX_IMPORT_BYTES // 1_000_000
+        st.error(t("history.import.too_large", lang, size=f"{size / 1e6:.1f}", limit=limit_mb), icon=":material/error:")
         return
     parsed = session.parsed_import(key, lambda: _parse(read(), name))
     if parsed.imported is None:
