@@ -203,3 +203,18 @@ def test_the_deadline_covers_a_redirect_chain():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_silent_gateway_gets_no_retry_that_would_end_past_the_calls_deadline(sandbox):
+    """The call's own deadline is twice the read timeout (at least 10 s): after a silent 6 s
+    attempt, another would end past 12 s, so none is made and the page hears back in ~6 s,
+    not in four read timeouts."""
+    task_id = GatewayClient(sandbox.url, API_KEY).generate("quiet")
+    sandbox.inject("timeout", route="/suno/fetch", delay=30.0, times=None)
+    slept: list[float] = []
+    with GatewayClient(sandbox.url, API_KEY, timeout=(2.0, 6.0), sleep=slept.append) as client:
+        assert client._transport.call_budget == 12.0
+        with pytest.raises(errors.GatewayTimeoutError):
+            client.fetch_task(task_id)
+    fetches = [r for r in sandbox.requests if r["method"] == "GET" and r["path"].startswith("/suno/fetch")]
+    assert len(fetches) == 1 and slept == []

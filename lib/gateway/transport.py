@@ -14,9 +14,9 @@ Rules (reference §6.4, DEVELOPERS.md):
   timeout for a free call, ``submit_timeout`` for a paid POST — besides (connect, read) timeouts
   per wait and a body cap (``lib.gateway.guarded_http`` enforces it, also against a gateway that
   drips bytes). A free attempt that ran out its deadline while the answer was still arriving
-  raises ``DeadlineError`` and is not retried; a silent one (read timeout) is, so a free call
-  ends within (max_retries + 1) deadlines plus its pauses (each at most ``max_backoff``, or a
-  ``Retry-After`` of at most ``max_retry_after``). A paid POST whose deadline passes after it was
+  raises ``DeadlineError`` and is not retried; a silent one (read timeout) is, but only while
+  another attempt fits in the call's own deadline (``call_budget``: twice the read timeout, at
+  least 10 s), so a whole free call is bounded too. A paid POST whose deadline passes after it was
   sent is ``OutcomeUnknownError``. Name resolution is the system resolver's and not bounded here;
 - redirects are followed here, one hop at a time (at most ``MAX_REDIRECTS``, free calls only),
   each target checked: http(s) only, never into loopback or a private network on another
@@ -93,6 +93,9 @@ class Transport:
         # Paid POSTs wait longer: Suno-API answers a lyrics submit only when the lyrics are done
         # (up to ~2 min), and giving up early turns a success into "outcome unknown".
         self.submit_timeout = submit_timeout
+        # A free call's retries all end within this (the pages' spinner is bounded, not just each
+        # wait): twice the read timeout, at least 10 s so quick failures keep their retries.
+        self.call_budget = max(10.0, 2 * self.timeout[1])
         self.max_retries = max(0, int(max_retries))
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -133,14 +136,14 @@ class Transport:
         Free routes retry unless ``retry=False``; a paid route never does."""
         path = route.path if path is None else path
         retry = not route.paid and (True if retry is None else retry)
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             self._log(logging.DEBUG, "%s %s [%s] attempt %d", route.method, path, route.name, attempt + 1)
             try:
                 body, status, request_id = self._exchange(route, path, json)
                 break
             except RETRYABLE as error:
-                delay = self._retry_delay(route, path, attempt, error, retry)
+                delay = self._retry_delay(route, path, attempt, error, retry, started)
                 if delay is None:
                     raise
             except errors.ProtocolError as error:  # an answer that is not JSON, or too large
@@ -170,7 +173,7 @@ class Transport:
     # --- retries ---------------------------------------------------------------------------
 
     def _retry_delay(
-        self, route: Route, path: str, attempt: int, error: errors.GatewayError, retry: bool
+        self, route: Route, path: str, attempt: int, error: errors.GatewayError, retry: bool, started: float
     ) -> float | None:
         """The pause before the next attempt, or None (logged with why) when there is none."""
         if route.paid:
@@ -188,6 +191,8 @@ class Transport:
                 why = f"all {self.max_retries} retries used"
             elif delay is None:
                 why = f"Retry-After {retry_after:g} s is over the {self.max_retry_after:g} s cap"
+            elif time.monotonic() - started + delay + self.timeout[1] > self.call_budget:
+                why = f"another attempt could end past the call's {self.call_budget:g} s deadline"
             else:
                 self._log(
                     logging.INFO,
