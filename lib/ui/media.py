@@ -20,6 +20,7 @@ from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.i18n import t
 from lib.studio.media_check import DAMAGED, NOT_MEDIA, TOO_MANY_PIXELS, verify
 from lib.studio.media_fetch import MAX_MEDIA_BYTES, MAX_SECONDS, fetch_media, is_loopback_url
+from lib.studio.task_lookup import download_name
 from lib.text import is_http_url
 from lib.ui import resources, session
 
@@ -140,3 +141,26 @@ def download_button(
         )
     else:
         st.link_button(label, url, icon=icon)
+
+
+def offer_download(
+    label: str,
+    url: str | None,
+    media: Media,
+    *,
+    kind: str,
+    name_kind: str,
+    title: str,
+    fallback: str,
+    key: str,
+    icon: str,
+    default_mime: str | None = None,
+) -> None:
+    """``download_button`` for a file the page checked: none when the server refused it (an HTML
+    page is no song to hand over), and named by the file's real type when the server holds it
+    (never by the URL's own say-so unless it fits ``name_kind``)."""
+    if media.refused:
+        return
+    file_name = download_name(title, fallback, name_kind, sniffed=media.ext, url=url)
+    mime = media.mime or default_mime
+    download_button(label, url, kind=kind, key=key, file_name=file_name, icon=icon, mime=mime)

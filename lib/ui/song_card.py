@@ -8,7 +8,7 @@ from lib.gateway.models import Lyrics, Song, Task
 from lib.i18n import t
 from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
-from lib.ui.media import Media, download_button, load_media, refusal_note
+from lib.ui.media import Media, load_media, offer_download, refusal_note
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools_panel import render_song_tools
 
@@ -90,29 +90,29 @@ def _downloads(song: Song, audio: Media, image: Media, lang: str, key: str) -> N
     columns = st.columns(3)
     # A file the server already refused (an HTML page, say) is not offered as a download either.
     with columns[0]:
-        if not audio.refused:
-            download_button(
-                t("song.download_audio", lang),
-                song.audio_url,
-                kind="audio",
-                key=f"dl-audio-{key}",
-                # The real type when the server holds the file already, else by kind (never the URL's
-                # own say-so unless it fits).
-                file_name=download_name(song.title, song.id, "audio", sniffed=audio.ext, url=song.audio_url),
-                mime=audio.mime or None,
-                icon=":material/download:",
-            )
+        offer_download(
+            t("song.download_audio", lang),
+            song.audio_url,
+            audio,
+            kind="audio",
+            name_kind="audio",
+            title=song.title,
+            fallback=song.id,
+            key=f"dl-audio-{key}",
+            icon=":material/download:",
+        )
     with columns[1]:
-        if not image.refused:
-            download_button(
-                t("song.download_cover", lang),
-                song.image_url,
-                kind="image",
-                key=f"dl-cover-{key}",
-                file_name=download_name(song.title, song.id, "cover", sniffed=image.ext, url=song.image_url),
-                mime=image.mime or None,
-                icon=":material/image:",
-            )
+        offer_download(
+            t("song.download_cover", lang),
+            song.image_url,
+            image,
+            kind="image",
+            name_kind="cover",
+            title=song.title,
+            fallback=song.id,
+            key=f"dl-cover-{key}",
+            icon=":material/image:",
+        )
     if song.lyrics:
         columns[2].download_button(
             t("song.download_lyrics", lang),

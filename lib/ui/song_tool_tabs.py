@@ -29,7 +29,7 @@ from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
 from lib.ui import resources, session
 from lib.ui.errors import show_error
-from lib.ui.media import download_button, load_media, refusal_note
+from lib.ui.media import load_media, offer_download, refusal_note
 from lib.ui.song_actions import go_create
 from lib.ui.song_tool_jobs import current_job, drop_job, set_job
 
@@ -93,16 +93,18 @@ def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) 
             st.audio(audio.source, format=audio.mime or "audio/wav")
         elif audio.refused:
             st.caption(refusal_note(audio, lang))
-        if not audio.refused:  # an HTML page is no WAV to hand over
-            download_button(
-                t("tools.wav.download", lang),
-                job.url,
-                kind="audio",
-                key=f"tool-dl-wav-{key}",
-                file_name=download_name(song.title, song.id, "wav", sniffed=audio.ext, url=job.url),
-                mime=audio.mime or "audio/wav",
-                icon=":material/download:",
-            )
+        offer_download(
+            t("tools.wav.download", lang),
+            job.url,
+            audio,
+            kind="audio",
+            name_kind="wav",
+            title=song.title,
+            fallback=song.id,
+            key=f"tool-dl-wav-{key}",
+            icon=":material/download:",
+            default_mime="audio/wav",
+        )
     else:
         _video(job.url, song, lang, key)
 
@@ -113,16 +115,18 @@ def _video(url: str, song: Song, lang: str, key: str) -> None:
         st.video(video.source, format=video.mime or "video/mp4")
     else:
         st.caption(refusal_note(video, lang) or t("tools.media_unreachable", lang))
-    if not video.refused:
-        download_button(
-            t("tools.mp4.download", lang),
-            url,
-            kind="video",
-            key=f"tool-dl-mp4-{key}",
-            file_name=download_name(song.title, song.id, "video", sniffed=video.ext, url=url),
-            mime=video.mime or "video/mp4",
-            icon=":material/download:",
-        )
+    offer_download(
+        t("tools.mp4.download", lang),
+        url,
+        video,
+        kind="video",
+        name_kind="video",
+        title=song.title,
+        fallback=song.id,
+        key=f"tool-dl-mp4-{key}",
+        icon=":material/download:",
+        default_mime="video/mp4",
+    )
 
 
 # --- synced lyrics ----------------------------------------------------------------------------
@@ -235,16 +239,17 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
             st.audio(audio.source, format=audio.mime or "audio/mpeg")
         elif audio.refused:
             st.caption(refusal_note(audio, lang))
-        if not audio.refused:
-            download_button(
-                t("song.download_audio", lang),
-                part.audio_url,
-                kind="audio",
-                key=f"tool-dl-{tool}-{key}-{index}",
-                icon=":material/download:",
-                file_name=download_name(part.title, part.id, "audio", sniffed=audio.ext, url=part.audio_url),
-                mime=audio.mime or None,
-            )
+        offer_download(
+            t("song.download_audio", lang),
+            part.audio_url,
+            audio,
+            kind="audio",
+            name_kind="audio",
+            title=part.title,
+            fallback=part.id,
+            key=f"tool-dl-{tool}-{key}-{index}",
+            icon=":material/download:",
+        )
 
 
 def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:

@@ -203,3 +203,23 @@ def wait_for_covers(page, timeout: float = 15_000) -> None:
         " return imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
         timeout=timeout,
     )
+
+
+CUSTOM_OPTION = {"en": "Custom gateway…", "zh": "自定义网关…"}
+API_KEY_LABEL = {"en": "API key (this session only)", "zh": "API 密钥（仅本次会话）"}
+
+
+def use_custom_gateway(page, base_url: str, key: str, lang: str = "en") -> None:
+    """What a visitor does in the sidebar: pick *Custom gateway…*, type its address, then a key."""
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=CUSTOM_OPTION[lang]).click()
+    wait_for_app(page)
+    field = sidebar.get_by_role("textbox", name="Base URL")
+    field.fill(base_url)
+    field.press("Enter")
+    wait_for_app(page)
+    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL[lang]}']")
+    key_field.fill(key)
+    key_field.press("Enter")
+    wait_for_app(page)

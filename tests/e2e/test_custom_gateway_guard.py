@@ -9,7 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import StreamlitServer, wait_for_app
+from tests.e2e.conftest import StreamlitServer, use_custom_gateway, wait_for_app
 from tests.loopback_gateway import LoopbackGateway, task_json
 
 SECRET_TITLE = "Private service answer 5519"
@@ -33,18 +33,8 @@ def private_service():
 def test_a_loopback_custom_gateway_is_refused_on_the_task_page(page, guarded_app, private_service):
     page.goto(guarded_app.url)
     wait_for_app(page)
+    use_custom_gateway(page, private_service.url, "sk-visitor-typed-0042")
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Custom gateway…").click()
-    wait_for_app(page)
-    base_url = sidebar.get_by_role("textbox", name="Base URL")
-    base_url.fill(private_service.url)
-    base_url.press("Enter")
-    wait_for_app(page)
-    key_field = sidebar.locator("input[aria-label='API key (this session only)']")
-    key_field.fill("sk-visitor-typed-0042")
-    key_field.press("Enter")
-    wait_for_app(page)
     sidebar.get_by_test_id("stSidebarNav").get_by_role("link", name="Task").click()
     wait_for_app(page)
     main = page.get_by_test_id("stMainBlockContainer")

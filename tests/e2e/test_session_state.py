@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.gateway import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import API_KEY_LABEL, ARTIFACTS, CUSTOM_OPTION, use_custom_gateway, wait_for_app
 
 HEADINGS = {
     "create": {"en": "Create", "zh": "创作"},
@@ -15,9 +15,7 @@ HEADINGS = {
     "history": {"en": "History", "zh": "历史"},
 }
 LANGUAGE_LABEL = {"en": "English", "zh": "中文"}
-CUSTOM_OPTION = {"en": "Custom gateway…", "zh": "自定义网关…"}
 GATEWAY_LABEL = {"en": "Gateway", "zh": "网关"}
-API_KEY_LABEL = {"en": "API key (this session only)", "zh": "API 密钥（仅本次会话）"}
 DESCRIPTION_LABEL = {"en": "Song description *", "zh": "歌曲描述 *"}
 CUSTOM_URL = "https://gateway.example.com"
 SESSION_KEY = "sk-demo-session-key-0042"
@@ -67,18 +65,8 @@ def test_the_language_switches_three_times_on_every_page(page, app_server, name)
 def test_custom_gateway_url_and_key_survive_languages_and_pages(page, app_server):
     page.goto(f"{app_server.url}/create")
     wait_for_app(page)
+    use_custom_gateway(page, CUSTOM_URL, SESSION_KEY)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name=CUSTOM_OPTION["en"]).click()
-    wait_for_app(page)
-    base_url = sidebar.get_by_role("textbox", name="Base URL")
-    base_url.fill(CUSTOM_URL)
-    base_url.press("Enter")
-    wait_for_app(page)
-    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL['en']}']")
-    key_field.fill(SESSION_KEY)
-    key_field.press("Enter")
-    wait_for_app(page)
 
     for step, lang in enumerate(("zh", "en", "zh")):
         switch_language(page, lang)
@@ -128,18 +116,8 @@ def test_a_task_opened_on_one_gateway_is_asked_again_after_a_switch(page, studio
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     wait_for_app(page)
 
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name=CUSTOM_OPTION["en"]).click()
-    wait_for_app(page)
-    base_url = sidebar.get_by_role("textbox", name="Base URL")
-    base_url.fill("http://169.254.169.254")  # cloud metadata: refused before anything is sent
-    base_url.press("Enter")
-    wait_for_app(page)
-    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL['en']}']")
-    key_field.fill(SESSION_KEY)
-    key_field.press("Enter")
-    wait_for_app(page)
+    # Cloud metadata: refused before anything is sent.
+    use_custom_gateway(page, "http://169.254.169.254", SESSION_KEY)
     expect(main.get_by_text("That gateway address is not allowed").first).to_be_visible(timeout=15_000)
     expect(main.get_by_text("Succeeded")).to_have_count(0)
     expect(main.locator("audio")).to_have_count(0)
