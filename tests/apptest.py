@@ -43,3 +43,19 @@ def api_key_field(at: Any) -> Any:
 
 def has_api_key_field(at: Any) -> bool:
     return any(str(ti.key or "").startswith("api_key|") for ti in at.sidebar.text_input)
+
+
+def element_protos(at: Any, root: Any = None) -> list[Any]:
+    """Every element's protobuf the last run drew (below ``root``, else the whole tree), as the
+    server sends them to the browser."""
+    protos: list[Any] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            protos.append(proto)
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree if root is None else root)
+    return protos

@@ -292,18 +292,7 @@ def captions(at) -> str:
 
 def rendered(at) -> str:
     """Every element the run drew, as text."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in (getattr(node, "children", None) or {}).values():
-            walk(child)
-
-    walk(at.main)
-    walk(at.sidebar)
-    return "\n".join(parts)
+    return "\n".join(str(proto) for root in (at.main, at.sidebar) for proto in apptest.element_protos(at, root))
 
 
 def fragment(key: str) -> str:

@@ -15,7 +15,7 @@ from lib.gateway.key_scrub import key_spellings
 from lib.gateway.profiles import GatewayProfile
 from lib.library.import_export import export_csv, export_json
 from lib.library.store import HistoryStore
-from tests.apptest import TASK_PAGE, api_key_field, open_app
+from tests.apptest import TASK_PAGE, api_key_field, element_protos, open_app
 from tests.loopback_gateway import LoopbackGateway
 
 KEYS = {
@@ -144,17 +144,7 @@ def test_the_task_page_and_library_never_show_an_echoed_key(library, monkeypatch
         at.text_area(key="task_input::en").input("echo-page-task")
         at.form_submit_button[0].click().run()
         assert not at.exception
-    protos: list[bytes] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            protos.append(proto.SerializeToString())
-        for child in (getattr(node, "children", None) or {}).values():
-            walk(child)
-
-    walk(at._tree)
-    page = b"\n".join(protos)
+    page = b"\n".join(proto.SerializeToString() for proto in element_protos(at))
     assert b"Song" in page and not holds(page, key)
     assert [e.title for e in library.search()] == ["Song ***"]
     assert not holds(library.path.read_bytes(), key)

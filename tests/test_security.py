@@ -24,7 +24,7 @@ from lib.gateway.ids import MAX_ID_LENGTH, validate_id
 from lib.library.import_export import export_csv, export_json
 from lib.library.store import HistoryStore
 from lib.studio.media_fetch import fetch_media, is_loopback_url, is_public_url
-from tests.apptest import APP, api_key_field, open_app
+from tests.apptest import APP, api_key_field, element_protos, open_app
 from tests.conftest import PAST_DONE
 
 CREATE_PAGE, TASK_PAGE, HISTORY_PAGE = "app_pages/create.py", "app_pages/task.py", "app_pages/history.py"
@@ -61,16 +61,7 @@ class Exposure:
         escaping would hide a key with quotes or backslashes), ``str(at)``, the URL's query.
         ``typed_key``: ``str(at)`` also shows the values the test typed into widgets (the
         browser's side of a password field), so it is left out."""
-        protos: list[bytes] = []
-
-        def walk(node) -> None:
-            proto = getattr(node, "proto", None)
-            if proto is not None:
-                protos.append(proto.SerializeToString())
-            for child in (getattr(node, "children", None) or {}).values():
-                walk(child)
-
-        walk(at._tree)
+        protos = [proto.SerializeToString() for proto in element_protos(at)]
         assert protos, "nothing rendered"
         self.add(f"{place}: element protos", b"\n".join(protos))
         if not typed_key:

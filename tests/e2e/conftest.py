@@ -223,3 +223,13 @@ def use_custom_gateway(page, base_url: str, key: str, lang: str = "en") -> None:
     key_field.fill(key)
     key_field.press("Enter")
     wait_for_app(page)
+
+
+def open_finished_task(page, app_url: str, task_id: str, platform: str = "suno"):
+    """The Task page on ``task_id``, once it shows the task as succeeded; returns the main area."""
+    page.goto(f"{app_url}/task?id={task_id}&platform={platform}")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    return main

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.i18n import t
-from tests.e2e.conftest import StreamlitServer, free_port, wait_for_app
+from tests.e2e.conftest import StreamlitServer, free_port, open_finished_task, wait_for_app
 from tests.hostile_gateway import HTML_PAGE, SVG, HostileGateway, bomb_png, png, wav
 
 NOTE = "Not shown"
@@ -55,17 +55,8 @@ def studio(chromium_path, gateway):
     assert "Traceback" not in server.log(), server.log()[-4000:]
 
 
-def open_task(page, studio, task_id: str):
-    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
-    wait_for_app(page)
-    main = page.get_by_test_id("stMainBlockContainer")
-    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
-    wait_for_app(page)
-    return main
-
-
 def test_html_and_svg_media_become_placeholders_not_an_exception(page, studio, gateway):
-    main = open_task(page, studio, "hostile-media")
+    main = open_finished_task(page, studio.url, "hostile-media")
     proxy = page.get_by_test_id("stSidebar").get_by_text("Load media through this server")
     proxy.click()  # on: every file goes through the server (the loopback gateway's already did)
     wait_for_app(page)
@@ -88,7 +79,7 @@ def test_html_and_svg_media_become_placeholders_not_an_exception(page, studio, g
 
 
 def test_real_files_behind_hostile_urls_download_under_their_real_type(page, studio):
-    main = open_task(page, studio, "odd-urls")
+    main = open_finished_task(page, studio.url, "odd-urls")
     expect(main.get_by_test_id("stImage")).to_have_count(1)
     expect(main.locator("audio")).to_have_count(1)
     names = {}

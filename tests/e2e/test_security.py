@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
-from tests.e2e.conftest import StreamlitServer, free_port, wait_for_app
+from tests.e2e.conftest import StreamlitServer, free_port, open_finished_task, wait_for_app
 
 CANARY = "sk-CANARY-e2e-4b9d1f7a2c"
 TYPED_CANARY = "sk-CANARY-typed-9e2a61"
@@ -135,15 +135,6 @@ def assert_inert(page) -> None:
     assert found == {"pwned": None, "jsLinks": 0, "injectedImages": 0, "frames": 0, "handlers": []}, found
 
 
-def open_task(page, studio, task_id: str):
-    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
-    wait_for_app(page)
-    main = page.get_by_test_id("stMainBlockContainer")
-    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
-    wait_for_app(page)
-    return main
-
-
 def open_tools(main):
     tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
     tools.get_by_text("Song tools").click()
@@ -166,7 +157,7 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
     main.get_by_role("button", name="Submit — spends credits").click()
     page.wait_for_url("**/task?id=*", timeout=30_000)
     task_id = page.url.split("id=")[1].split("&")[0]
-    main = open_task(page, studio, task_id)
+    main = open_finished_task(page, studio.url, task_id)
     expect(main.locator("audio")).to_have_count(2)
     watch.snapshot(page)
 
@@ -254,7 +245,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     task_id = client.generate_custom(lyrics=HOSTILE_LYRICS, title=HOSTILE_TITLE, tags=HOSTILE_TAGS)
     page.goto(studio.url)
     wait_for_app(page)
-    main = open_task(page, studio, task_id)
+    main = open_finished_task(page, studio.url, task_id)
 
     # The song card: title, tags and lyrics shown as the text they are.
     expect(main.get_by_text(HOSTILE_TITLE).first).to_be_visible()

@@ -7,7 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.gateway import GatewayClient
-from tests.e2e.conftest import API_KEY_LABEL, ARTIFACTS, CUSTOM_OPTION, use_custom_gateway, wait_for_app
+from tests.e2e.conftest import (
+    API_KEY_LABEL,
+    ARTIFACTS,
+    CUSTOM_OPTION,
+    open_finished_task,
+    use_custom_gateway,
+    wait_for_app,
+)
 
 HEADINGS = {
     "create": {"en": "Create", "zh": "创作"},
@@ -110,11 +117,7 @@ def test_a_task_opened_on_one_gateway_is_asked_again_after_a_switch(page, studio
     page.goto(studio.url)
     wait_for_app(page)  # the first run starts the sandbox
     task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("harbour lights, slow piano")
-    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
-    wait_for_app(page)
-    main = page.get_by_test_id("stMainBlockContainer")
-    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
-    wait_for_app(page)
+    main = open_finished_task(page, studio.url, task_id)
 
     # Cloud metadata: refused before anything is sent.
     use_custom_gateway(page, "http://169.254.169.254", SESSION_KEY)

@@ -9,18 +9,14 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import FEATURES, control
-from tests.e2e.conftest import ARTIFACTS, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, open_finished_task, wait_for_app
 
 
-def open_finished_task(page, studio):
+def open_song_tools(page, studio):
     page.goto(studio.url)
     wait_for_app(page)  # the first run starts the sandbox
     task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("neon rain over the harbour")
-    page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
-    wait_for_app(page)
-    main = page.get_by_test_id("stMainBlockContainer")
-    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
-    wait_for_app(page)
+    main = open_finished_task(page, studio.url, task_id)
     tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
     tools.get_by_text("Song tools").click()
     return main, tools
@@ -33,7 +29,7 @@ def play_muted(page, locator, timeout: float = 15_000) -> None:
 
 
 def test_synced_lyrics_seek_and_download_then_stems_play(page, studio):
-    main, tools = open_finished_task(page, studio)
+    main, tools = open_song_tools(page, studio)
     tools.get_by_role("tab", name="Synced lyrics").click()
     tools.get_by_role("button", name="Load synced lyrics").click()
     wait_for_app(page)
@@ -71,7 +67,7 @@ def test_synced_lyrics_seek_and_download_then_stems_play(page, studio):
 
 
 def test_music_video_plays_and_export_pack_opens(page, studio):
-    main, tools = open_finished_task(page, studio)
+    main, tools = open_song_tools(page, studio)
     tools.get_by_role("tab", name="Video").click()
     tools.get_by_role("button", name="Make the music video").click()
     video = tools.locator("video")
@@ -95,7 +91,7 @@ def test_music_video_plays_and_export_pack_opens(page, studio):
 def test_a_gateway_without_the_video_route(page, studio):
     control(studio.sandbox_url, "config", {"offered": sorted(set(FEATURES) - {"mp4"})})
     try:
-        main, tools = open_finished_task(page, studio)
+        main, tools = open_song_tools(page, studio)
         tools.get_by_role("tab", name="Video").click()
         tools.get_by_role("button", name="Make the music video").click()
         expect(tools.get_by_text("Not offered by this gateway.").first).to_be_visible(timeout=15_000)
