@@ -164,3 +164,15 @@ def offer_download(
     file_name = download_name(title, fallback, name_kind, sniffed=media.ext, url=url)
     mime = media.mime or default_mime
     download_button(label, url, kind=kind, key=key, file_name=file_name, icon=icon, mime=mime)
+
+
+def play(url: str | None, kind: str, lang: str, default_mime: str = "audio/mpeg") -> Media:
+    """A player for a gateway's audio (``kind`` "audio") or video, or the note saying why the
+    server's copy is not played; returns what was loaded, for the download beside it."""
+    media = load_media(url, kind)
+    if media.source is not None:
+        player = st.audio if kind == "audio" else st.video
+        player(media.source, format=media.mime or default_mime)
+    elif media.refused:
+        st.caption(refusal_note(media, lang))
+    return media

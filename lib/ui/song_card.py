@@ -8,7 +8,7 @@ from lib.gateway.models import Lyrics, Song, Task
 from lib.i18n import t
 from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
-from lib.ui.media import Media, load_media, offer_download, refusal_note
+from lib.ui.media import Media, load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools_panel import render_song_tools
 
@@ -76,11 +76,7 @@ def _player(song: Song, lang: str) -> Media:
         if song.is_streaming:
             st.caption(f":blue[:material/graphic_eq:] {escape_markdown(t('song.streaming_preview', lang))}")
         st.audio(audio.source, format=audio.mime or "audio/mpeg")
-    video = load_media(song.video_url, "video")
-    if video.source is not None:
-        st.video(video.source, format=video.mime or "video/mp4")
-    elif video.refused:
-        st.caption(refusal_note(video, lang))
+    play(song.video_url, "video", lang, "video/mp4")
     return audio
 
 

@@ -29,7 +29,7 @@ from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
 from lib.ui import resources, session
 from lib.ui.errors import show_error
-from lib.ui.media import load_media, offer_download, refusal_note
+from lib.ui.media import load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create
 from lib.ui.song_tool_jobs import current_job, drop_job, set_job
 
@@ -88,11 +88,7 @@ def _conversion(tool: str, song: Song, task: Task, client, lang: str, key: str) 
         if job.last_problem:
             st.caption(escape_markdown(t("tools.waiting_out", lang, problem=job.last_problem)))
     elif tool == "wav":
-        audio = load_media(job.url, "audio")
-        if audio.source is not None:
-            st.audio(audio.source, format=audio.mime or "audio/wav")
-        elif audio.refused:
-            st.caption(refusal_note(audio, lang))
+        audio = play(job.url, "audio", lang, "audio/wav")
         offer_download(
             t("tools.wav.download", lang),
             job.url,
@@ -234,11 +230,7 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         return
     for index, part in enumerate(result.songs):
         st.markdown(f"**{escape_markdown(part.title or t('song.untitled', lang))}**")
-        audio = load_media(part.audio_url, "audio")
-        if audio.source is not None:
-            st.audio(audio.source, format=audio.mime or "audio/mpeg")
-        elif audio.refused:
-            st.caption(refusal_note(audio, lang))
+        audio = play(part.audio_url, "audio", lang)
         offer_download(
             t("song.download_audio", lang),
             part.audio_url,
