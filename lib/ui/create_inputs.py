@@ -128,7 +128,7 @@ def field_key(platform: str, mode: str, name: str) -> str:
 
 def seed_defaults(platform: str, mode: str) -> None:
     for name, value in defaults(platform, mode).items():
-        session.widget_key(field_key(platform, mode, name), value)  # seeds the default once
+        session.seed_value(field_key(platform, mode, name), value)
 
 
 def model_picker(platform: str, mode: str, lang: str) -> str:

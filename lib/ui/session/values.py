@@ -56,6 +56,13 @@ def widget_key(name: str, default: object = None, identity: object = None) -> st
     return key
 
 
+def seed_value(name: str, default: object) -> None:
+    """Give kept value ``name`` its default once, without touching its widget (whose key, and the
+    identity it is drawn with, ``widget_key`` decides when the widget is drawn)."""
+    if name not in _kept() and _key(name) not in st.session_state:
+        _kept()[name] = default
+
+
 def value(name: str, default: object = None) -> object:
     """A kept value: what the user last chose, whichever page or language they chose it on."""
     key = _key(name)
