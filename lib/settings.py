@@ -15,7 +15,9 @@ of failing later deep inside a cached resource.
 | ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
 
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
-them), and its ``[gateways.<name>]`` sections add gateways.
+them), and its ``[gateways.<name>]`` sections add gateways. Its ``[auth]`` section turns on
+sign-in (Streamlit's own OIDC ``st.login``; see docs/sharing.md) and ``[access]`` holds the
+operator's policy (``lib.access.policy``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lib.access.policy import AccessPolicy, PolicyError, load_policy
 from lib.gateway.addresses import base_url_extras
 from lib.gateway.profiles import GatewayProfile, load_profiles
 from lib.library.paths import data_dir, default_database_url
@@ -61,6 +64,11 @@ class Settings:
     # request its own neighbourhood (loopback, the LAN, cloud metadata) and show the answer.
     allow_private_custom_gateways: bool = False
     log_level: str | None = None  # None: not set, Python's default (warnings and errors only)
+    # Sign-in: off without an [auth] section (the single-user local tool); the provider's name
+    # for st.login, "" for the [auth] section's own client.
+    sign_in: bool = False
+    sign_in_provider: str = ""
+    access: AccessPolicy = field(default_factory=AccessPolicy)
 
 
 def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -74,6 +82,11 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
     if "://" not in database_url:
         raise SettingsError("HISTORY_DATABASE_URL", "not a database URL (sqlite:///… or postgresql+psycopg://…)")
     port_text = _env(environ, "SANDBOX_PORT")
+    sign_in, provider = _sign_in(secrets)
+    try:
+        access = load_policy(secrets)
+    except PolicyError as error:
+        raise SettingsError(error.name, error.problem) from None
     return Settings(
         gateways=gateways,
         read_timeout_s=_seconds(environ, "GATEWAY_READ_TIMEOUT", 30.0),
@@ -85,7 +98,41 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
         allow_private_custom_gateways=_flag(environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS"),
         log_level=_log_level(environ),
+        sign_in=sign_in,
+        sign_in_provider=provider,
+        access=access,
     )
+
+
+_PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
+
+
+def _sign_in(secrets: Mapping[str, Any]) -> tuple[bool, str]:
+    """Whether ``[auth]`` turns sign-in on, and with which provider: its own keys, or its one
+    ``[auth.<name>]`` section. What Streamlit would only find at the first sign-in (a missing
+    redirect URI or cookie secret) is named here, when the app starts."""
+    auth = secrets.get("auth")
+    if auth is None:
+        return False, ""
+    if not isinstance(auth, Mapping):
+        raise SettingsError("auth", "must be a section ([auth])")
+    for name in ("redirect_uri", "cookie_secret"):
+        if not str(auth.get(name) or "").strip():
+            raise SettingsError(f"auth.{name}", "is missing: sign-in needs it (see docs/sharing.md)")
+    if not str(auth["redirect_uri"]).rstrip("/").endswith("/oauth2callback"):
+        raise SettingsError("auth.redirect_uri", "must end with /oauth2callback (Streamlit's sign-in callback)")
+    providers = [name for name, value in auth.items() if isinstance(value, Mapping)]
+    if all(str(auth.get(key) or "").strip() for key in _PROVIDER_KEYS):
+        return True, ""
+    if len(providers) == 1:
+        section = auth[providers[0]]
+        missing = [key for key in _PROVIDER_KEYS if not str(section.get(key) or "").strip()]
+        if missing:
+            raise SettingsError(f"auth.{providers[0]}.{missing[0]}", "is missing: sign-in needs it")
+        return True, str(providers[0])
+    if providers:
+        raise SettingsError("auth", "names several providers: keep one [auth.<name>] section")
+    raise SettingsError("auth.client_id", "is missing: give client_id, client_secret and server_metadata_url")
 
 
 def configure_logging(level: str | None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "lib"
 MAX_LINES = 400
-ROOMS = {"gateway", "library", "studio", "ui", "sandbox", "i18n"}
+ROOMS = {"access", "gateway", "library", "studio", "ui", "sandbox", "i18n"}
 
 
 def python_files(folder: Path) -> list[Path]:
