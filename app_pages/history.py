@@ -5,13 +5,15 @@ import streamlit as st
 from lib.i18n import t
 from lib.library.store import HistoryUnavailable
 from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.ui import access, resources, session
 from lib.ui.history_view import show_library
 
 
 def unavailable(detail: str) -> None:
+    # The database's own words (a file path, a server name) are for operators only.
+    detail = access.operator_detail(detail)
     st.error(f"**{t('history.unavailable', lang)}**  \n{escape_markdown(detail)}", icon=":material/database:")
-    st.caption(t("history.unavailable.hint", lang))
+    st.caption(t("history.unavailable.hint" if detail else "history.unavailable.hint_user", lang))
 
 
 lang = session.language()

@@ -7,7 +7,7 @@ from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL
 from lib.studio.task_lookup import MAX_TASK_IDS, parse_lookup, share_link
-from lib.ui import session
+from lib.ui import access, session
 from lib.ui.errors import show_error
 from lib.ui.live_task import show_task
 from lib.ui.task_detail import render_task
@@ -64,6 +64,11 @@ elif ids:
         show_error(error, lang)
         st.stop()
     ids, dropped = list(linked.ids), dropped or linked.dropped
+    # Another user's task, on a gateway whose key they share with this visitor, stays theirs.
+    withheld = access.withheld_tasks(ids, session.current_profile())
+    if withheld:
+        ids = [i for i in ids if i not in withheld]
+        st.warning(t("access.withheld", lang, count=len(withheld)), icon=":material/lock:")
     if dropped:
         st.warning(
             t("task.ids_capped", lang, limit=MAX_TASK_IDS, dropped=f"{dropped:,}", total=f"{len(ids) + dropped:,}"),
@@ -74,7 +79,7 @@ elif ids:
         st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)
     if len(ids) == 1:
         show_task(ids[0], url_platform, lang)
-    else:
+    elif ids:
         selected = show_tasks_table(ids, url_platform, lang)
         if selected:
             st.divider()

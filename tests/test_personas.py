@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from lib.gateway.profiles import GatewayProfile
 from lib.library import store as history
 from lib.library.store import HistoryStore, HistoryUnavailable, Persona
+from tests.old_libraries import create_old_library
 
 CANARY_KEY = "sk-PERSONA-CANARY-4d8e2b9f1a7c"
 PROFILE = GatewayProfile("team-gw", "https://gw.example.com", CANARY_KEY)
@@ -147,27 +148,7 @@ def test_database_errors_become_history_unavailable(store):
 
 def _create_version_1_database(url: str) -> None:
     """A library as version 1 of the app left it: mts_schema and mts_tasks only, one task in it."""
-    old = sa.MetaData()
-    schema_info = history.schema_info.to_metadata(old)
-    tasks = history.tasks.to_metadata(old)
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        old.create_all(conn)
-        conn.execute(schema_info.insert().values(version=1, applied_at=T0))
-        conn.execute(
-            tasks.insert().values(
-                platform="suno",
-                task_id="kept",
-                gateway_name="team-gw",
-                gateway_url="https://gw.example.com",
-                origin="inspected",
-                submitted_at=T0,
-                status="SUCCESS",
-                first_seen=T0,
-                updated_at=T0,
-            )
-        )
-    engine.dispose()
+    create_old_library(url, 1)
 
 
 def test_a_version_1_library_is_upgraded_in_place(history_url):
@@ -182,12 +163,12 @@ def test_a_version_1_library_is_upgraded_in_place(history_url):
             .scalars()
             .all()
         )
-    assert versions == [1, 2] and history.SCHEMA_VERSION == 2
+    assert versions == [1, 2, 3] and history.SCHEMA_VERSION == 3
     store.close()
     HistoryStore(history_url).close()  # a second start changes nothing
     engine = sa.create_engine(history_url)
     with engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(history.schema_info)).scalar() == 2
+        assert conn.execute(sa.select(sa.func.count()).select_from(history.schema_info)).scalar() == 3
     engine.dispose()
 
 
@@ -212,22 +193,22 @@ def test_stores_starting_together_upgrade_a_version_1_library_once(history_url):
     store = HistoryStore(history_url)
     assert len(store.personas(PROFILE)) == 6
     with store.engine.connect() as conn:
-        assert sorted(conn.execute(sa.select(history.schema_info.c.version)).scalars()) == [1, 2]
+        assert sorted(conn.execute(sa.select(history.schema_info.c.version)).scalars()) == [1, 2, 3]
     store.close()
 
 
-def test_a_new_library_starts_at_version_2_with_the_persona_table(history_url):
+def test_a_new_library_starts_at_the_current_version_with_every_table(history_url):
     HistoryStore(history_url).close()
     engine = sa.create_engine(history_url)
-    assert {"mts_schema", "mts_tasks", "mts_personas"} <= set(sa.inspect(engine).get_table_names())
+    assert {"mts_schema", "mts_tasks", "mts_personas", "mts_paid_calls"} <= set(sa.inspect(engine).get_table_names())
     engine.dispose()
 
 
-def test_a_version_3_library_is_still_refused(history_url):
+def test_a_library_from_a_newer_app_is_still_refused(history_url):
     HistoryStore(history_url).close()
     engine = sa.create_engine(history_url)
     with engine.begin() as conn:
-        conn.execute(history.schema_info.insert().values(version=3, applied_at=T0))
+        conn.execute(history.schema_info.insert().values(version=4, applied_at=T0))
     engine.dispose()
-    with pytest.raises(HistoryUnavailable, match="schema version 3"):
+    with pytest.raises(HistoryUnavailable, match="schema version 4"):
         HistoryStore(history_url)

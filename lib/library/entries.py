@@ -58,6 +58,7 @@ class HistoryEntry:
     updated_at: datetime
     starred: bool
     note: str
+    owner: str = "local"  # who the row belongs to (lib.access.visitor): "local" without sign-in
 
     @property
     def is_final(self) -> bool:

@@ -22,7 +22,8 @@ from lib.library.schema import personas
 
 
 class PersonaQueries:
-    """The persona half of ``HistoryStore``; needs the host's ``_write``, ``_read`` and ``dialect``."""
+    """The persona half of ``HistoryStore``; needs the host's ``_write``, ``_read``, ``dialect``,
+    ``owner`` and ``_visible``: each user keeps their own personas, as their own tasks."""
 
     def add_persona(
         self,
@@ -40,7 +41,12 @@ class PersonaQueries:
         persona_id = persona_id.strip()
         if not persona_id:
             raise ValueError("a persona needs the ID the gateway returned")
-        key = {"gateway_name": profile.name, "gateway_url": safe_url(profile.base_url), "persona_id": persona_id[:128]}
+        key = {
+            "owner": self.owner,
+            "gateway_name": profile.name,
+            "gateway_url": safe_url(profile.base_url),
+            "persona_id": persona_id[:128],
+        }
         renamed = {"name": name[:200], "description": description[:4000]}
         values = {
             **key,
@@ -69,7 +75,11 @@ class PersonaQueries:
         a key belongs to is something we cannot know, so every key of the profile sees them."""
         query = (
             sa.select(personas)
-            .where(personas.c.gateway_name == profile.name, personas.c.gateway_url == safe_url(profile.base_url))
+            .where(
+                personas.c.gateway_name == profile.name,
+                personas.c.gateway_url == safe_url(profile.base_url),
+                *self._visible(personas),
+            )
             .order_by(personas.c.created_at.desc(), personas.c.id.desc())
         )
         with self._read() as conn:
@@ -82,7 +92,7 @@ class PersonaQueries:
             "persona_id": persona_id.strip(),
         }
         with self._write() as conn:
-            return conn.execute(personas.delete().where(*_persona_match(key))).rowcount > 0
+            return conn.execute(personas.delete().where(*_persona_match(key), *self._visible(personas))).rowcount > 0
 
 
 def _persona_match(key: Mapping[str, str]) -> list[Any]:

@@ -36,11 +36,15 @@ def refresh_entries(
     if sending_timeout_s is not None:
         report.expired = store.expire_sending(sending_timeout_s)
     groups: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    # Whose rows hold each task: an operator's refresh updates every user's row in place, never
+    # copies them into the operator's own library.
+    owners: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for entry in entries:
         if entry.task_id:
             ids = groups[(entry.gateway_name, entry.gateway_url)][entry.platform]
             if entry.task_id not in ids:
                 ids.append(entry.task_id)
+            owners[(entry.gateway_name, entry.platform, entry.task_id)].add(entry.owner)
     for (name, url), by_platform in groups.items():
         count = sum(len(ids) for ids in by_platform.values())
         connection = connect(name, url)
@@ -58,6 +62,7 @@ def refresh_entries(
             report.found += len(found)
             report.missing += [task_id for task_id in ids if task_id not in found]
             for task in found.values():
-                if store.record_task(task, profile):
-                    report.changed += 1
+                for owner in sorted(owners[(name, platform, task.task_id)] or {store.owner}):
+                    if store.record_task(task, profile, owner=owner):
+                        report.changed += 1
     return report

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from lib.library.database import HistoryUnavailable
 from lib.library.entries import utc_now
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -24,10 +24,20 @@ schema_info = sa.Table(
     sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+# Who a row belongs to: the signed-in user's stable identity (lib.access.visitor), or "local"
+# for the single-user tool and every row written before sign-in existed (schema version 3).
+LOCAL_OWNER = "local"
+
+
+def _owner_column() -> sa.Column:
+    return sa.Column("owner", sa.String(255), nullable=False, server_default=LOCAL_OWNER)
+
+
 tasks = sa.Table(
     "mts_tasks",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _owner_column(),
     sa.Column("platform", sa.String(16), nullable=False),
     sa.Column("task_id", sa.String(128)),  # empty until the gateway answers a submit
     sa.Column("gateway_name", sa.String(120), nullable=False),
@@ -55,7 +65,9 @@ tasks = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("starred", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("gateway_name", "platform", "task_id", name="mts_tasks_task"),
+    # One row per task per owner: two users who inspect the same task each keep their own.
+    sa.UniqueConstraint("owner", "gateway_name", "platform", "task_id", name="mts_tasks_task"),
+    sa.Index("mts_tasks_owner", "owner", "submitted_at"),
     sa.Index("mts_tasks_submitted", "submitted_at"),
     sa.Index("mts_tasks_status", "status"),
     sa.Index("mts_tasks_task_id", "task_id"),
@@ -67,6 +79,7 @@ personas = sa.Table(
     "mts_personas",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _owner_column(),
     sa.Column("persona_id", sa.String(128), nullable=False),
     sa.Column("gateway_name", sa.String(120), nullable=False),
     sa.Column("gateway_url", sa.String(500), nullable=False),
@@ -76,12 +89,56 @@ personas = sa.Table(
     sa.Column("root_clip_id", sa.String(128), nullable=False, server_default=""),
     sa.Column("root_title", sa.String(500), nullable=False, server_default=""),  # for display only
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("gateway_name", "gateway_url", "persona_id", name="mts_personas_persona"),
+    sa.UniqueConstraint("owner", "gateway_name", "gateway_url", "persona_id", name="mts_personas_persona"),
 )
+
+# Added in schema version 3: each user's paid calls per UTC day on the operator's keys, counted
+# where every replica sees them (``[access] daily_paid_limit``).
+paid_calls = sa.Table(
+    "mts_paid_calls",
+    metadata,
+    sa.Column("owner", sa.String(255), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("used", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_action", sa.String(64), nullable=False, server_default=""),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 
 # Each step upgrades the schema from the version before it. Version 1 was mts_schema and
 # mts_tasks; a new database gets every table above at once and records only SCHEMA_VERSION.
-_MIGRATIONS: dict[int, Any] = {2: lambda conn: personas.create(conn, checkfirst=True)}
+def _add_owners(conn: sa.Connection) -> None:
+    """Version 3: an owner on every task and persona (the rows so far are the local user's), the
+    unique keys widened by it, and the paid-call counts. SQLite cannot change a table's unique
+    constraint, so there each table is rebuilt under its new definition and its rows copied."""
+    if conn.dialect.name == "postgresql":
+        for table, key in ((tasks, "mts_tasks_task"), (personas, "mts_personas_persona")):
+            unique = next(c for c in table.constraints if c.name == key)
+            columns = ", ".join(c.name for c in unique.columns)
+            # IF NOT EXISTS: a version-1 library got the personas table in version 2's step, as
+            # it is defined now (with its owner).
+            conn.execute(
+                sa.text(
+                    f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS owner VARCHAR(255) NOT NULL DEFAULT 'local'"
+                )
+            )
+            conn.execute(sa.text(f"ALTER TABLE {table.name} DROP CONSTRAINT {key}"))
+            conn.execute(sa.text(f"ALTER TABLE {table.name} ADD CONSTRAINT {key} UNIQUE ({columns})"))
+        conn.execute(sa.text("CREATE INDEX mts_tasks_owner ON mts_tasks (owner, submitted_at)"))
+    else:
+        for table in (tasks, personas):
+            old = f"{table.name}_v2"
+            for index in table.indexes:
+                conn.execute(sa.text(f"DROP INDEX IF EXISTS {index.name}"))
+            conn.execute(sa.text(f"ALTER TABLE {table.name} RENAME TO {old}"))
+            table.create(conn)
+            columns = ", ".join(c.name for c in table.columns if c.name != "owner")
+            conn.execute(sa.text(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {old}"))
+            conn.execute(sa.text(f"DROP TABLE {old}"))
+    paid_calls.create(conn, checkfirst=True)
+
+
+_MIGRATIONS: dict[int, Any] = {2: lambda conn: personas.create(conn, checkfirst=True), 3: _add_owners}
 
 
 def migrate(conn: sa.Connection) -> None:

@@ -15,10 +15,11 @@ so they still import from here.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ from lib.library.entries import (
 from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
 from lib.library.persona_queries import PersonaQueries
-from lib.library.schema import SCHEMA_VERSION, metadata, migrate, personas, schema_info, tasks
+from lib.library.schema import LOCAL_OWNER, SCHEMA_VERSION, metadata, migrate, paid_calls, personas, schema_info, tasks
 from lib.library.submit_rows import SubmitRows
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "HistoryFilter",
     "HistoryStore",
     "HistoryUnavailable",
+    "LOCAL_OWNER",
     "Persona",
     "data_dir",
     "default_database_url",
@@ -94,7 +96,15 @@ _EVERYTHING = HistoryFilter()
 
 
 class HistoryStore(SubmitRows, PersonaQueries):
-    """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors."""
+    """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors.
+
+    Every row has an owner. A store writes as ``owner`` and reads that owner's rows only, unless
+    it ``sees_all`` (the single local user, and operators). ``HistoryStore(url)`` is the local
+    user's; ``store.scoped(owner, sees_all=…)`` is a view for a signed-in visitor that shares the
+    engine, so a server keeps one pool however many people use it."""
+
+    owner: str = LOCAL_OWNER
+    sees_all: bool = True
 
     def __init__(
         self,
@@ -110,7 +120,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
             self.engine = make_engine(self.url, timeout_s, statement_timeout_s)
         except (sa.exc.ArgumentError, ImportError, OSError) as exc:
             raise HistoryUnavailable(f"cannot open the history database: {exc}") from exc
-        self._digests: dict[tuple[str, str, str], str] = {}
+        self._digests: dict[tuple[str, str, str, str], str] = {}
         self._digest_lock = threading.Lock()
         try:
             with self._write() as conn:
@@ -121,6 +131,17 @@ class HistoryStore(SubmitRows, PersonaQueries):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def scoped(self, owner: str, *, sees_all: bool = False) -> HistoryStore:
+        """The library as ``owner`` sees it (same engine, caches and locks)."""
+        view = copy.copy(self)
+        view.owner = owner
+        view.sees_all = sees_all
+        return view
+
+    def _visible(self, table: sa.Table = tasks) -> list[Any]:
+        """The condition every read (and every change to existing rows) carries."""
+        return [] if self.sees_all else [table.c.owner == self.owner]
 
     @property
     def display_url(self) -> str:
@@ -139,11 +160,18 @@ class HistoryStore(SubmitRows, PersonaQueries):
 
     # --- writing ---------------------------------------------------------------------------
 
-    def record_task(self, task: Task, profile: GatewayProfile, *, now: datetime | None = None) -> bool:
+    def record_task(
+        self, task: Task, profile: GatewayProfile, *, now: datetime | None = None, owner: str | None = None
+    ) -> bool:
         """Store what a fetch returned. Writes only when the task changed since the last write
-        this process made (a poll that sees nothing new costs no write). Returns whether it wrote."""
+        this process made (a poll that sees nothing new costs no write). Returns whether it wrote.
+        ``owner``: whose row it updates (an operator refreshing another user's rows); by default
+        the store's own, so a task someone inspects lands in their own library."""
+        if owner is not None and owner != self.owner and not self.sees_all:
+            raise PermissionError("only a store that sees every library writes another owner's rows")
         digest = task_digest(task)
-        cache_key = (profile.name, task.platform, task.task_id)
+        owner = self.owner if owner is None else owner
+        cache_key = (owner, profile.name, task.platform, task.task_id)
         with self._digest_lock:
             if self._digests.get(cache_key) == digest:
                 return False
@@ -158,6 +186,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
         with self._write() as conn:
             stored = conn.execute(
                 sa.select(tasks.c.body_digest).where(
+                    tasks.c.owner == owner,
                     tasks.c.gateway_name == profile.name,
                     tasks.c.platform == task.platform,
                     tasks.c.task_id == task.task_id,
@@ -169,6 +198,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
                     conn,
                     {
                         **values,
+                        "owner": owner,
                         "platform": task.platform,
                         "task_id": task.task_id,
                         "gateway_name": profile.name,
@@ -197,22 +227,23 @@ class HistoryStore(SubmitRows, PersonaQueries):
         if not ids:
             return 0
         with self._write() as conn:
+            mine = [tasks.c.id.in_(ids), *self._visible()]
             keys = conn.execute(
-                sa.select(tasks.c.gateway_name, tasks.c.platform, tasks.c.task_id).where(tasks.c.id.in_(ids))
+                sa.select(tasks.c.owner, tasks.c.gateway_name, tasks.c.platform, tasks.c.task_id).where(*mine)
             ).all()
-            deleted = conn.execute(tasks.delete().where(tasks.c.id.in_(ids))).rowcount
+            deleted = conn.execute(tasks.delete().where(*mine)).rowcount
         self._forget_digests(tuple(key) for key in keys)
         return deleted
 
     # --- reading ---------------------------------------------------------------------------
 
     def get(self, row_id: int) -> HistoryEntry | None:
-        rows = self._select(sa.select(tasks).where(tasks.c.id == row_id))
+        rows = self._select(sa.select(tasks).where(tasks.c.id == row_id, *self._visible()))
         return rows[0] if rows else None
 
     def find(self, task_id: str, platform: str | None = None) -> HistoryEntry | None:
         """The newest row for a task ID (on any gateway), e.g. to know its platform."""
-        query = sa.select(tasks).where(tasks.c.task_id == task_id)
+        query = sa.select(tasks).where(tasks.c.task_id == task_id, *self._visible())
         if platform:
             query = query.where(tasks.c.platform == platform)
         rows = self._select(query.order_by(tasks.c.updated_at.desc()).limit(1))
@@ -221,7 +252,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
     def search(self, filters: HistoryFilter = _EVERYTHING, *, offset: int = 0, limit: int = 100) -> list[HistoryEntry]:
         query = (
             sa.select(tasks)
-            .where(*sql_conditions(filters))
+            .where(*sql_conditions(filters), *self._visible())
             .order_by(tasks.c.submitted_at.desc(), tasks.c.id.desc())
             .offset(max(0, offset))
             .limit(max(1, limit))
@@ -229,7 +260,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
         return self._select(query)
 
     def count(self, filters: HistoryFilter = _EVERYTHING) -> int:
-        query = sa.select(sa.func.count()).select_from(tasks).where(*sql_conditions(filters))
+        query = sa.select(sa.func.count()).select_from(tasks).where(*sql_conditions(filters), *self._visible())
         with self._read() as conn:
             return int(conn.execute(query).scalar() or 0)
 
@@ -240,20 +271,71 @@ class HistoryStore(SubmitRows, PersonaQueries):
         """Tasks a fetch could still move on: they have an ID and are not in a final state."""
         query = (
             sa.select(tasks)
-            .where(*sql_conditions(filters), *UNFINISHED)
+            .where(*sql_conditions(filters), *UNFINISHED, *self._visible())
             .order_by(tasks.c.submitted_at.desc())
             .limit(limit)
         )
         return self._select(query)
 
     def count_unfinished(self, filters: HistoryFilter = _EVERYTHING) -> int:
-        query = sa.select(sa.func.count()).select_from(tasks).where(*sql_conditions(filters), *UNFINISHED)
+        query = (
+            sa.select(sa.func.count()).select_from(tasks).where(*sql_conditions(filters), *UNFINISHED, *self._visible())
+        )
         with self._read() as conn:
             return int(conn.execute(query).scalar() or 0)
 
     def gateway_names(self) -> list[str]:
         with self._read() as conn:
-            return sorted(conn.execute(sa.select(tasks.c.gateway_name).distinct()).scalars())
+            names = sa.select(tasks.c.gateway_name).where(*self._visible()).distinct()
+            return sorted(conn.execute(names).scalars())
+
+    def submitted_by_others(self, task_ids: Iterable[str], gateway_name: str) -> set[str]:
+        """Which of these tasks another user submitted through ``gateway_name`` here (and this
+        store's owner did not): on a gateway whose key everyone shares, those stay theirs."""
+        ids = list(dict.fromkeys(task_ids))[:1000]
+        if not ids:
+            return set()
+        submitted = [tasks.c.task_id.in_(ids), tasks.c.gateway_name == gateway_name, tasks.c.origin == "submitted"]
+        with self._read() as conn:
+            others = set(
+                conn.execute(sa.select(tasks.c.task_id).where(*submitted, tasks.c.owner != self.owner)).scalars()
+            )
+            mine = set(
+                conn.execute(sa.select(tasks.c.task_id).where(*submitted, tasks.c.owner == self.owner)).scalars()
+            )
+        return others - mine
+
+    def owners(self) -> list[str]:
+        """Whose rows this store can see (an operator's History filter)."""
+        with self._read() as conn:
+            return sorted(conn.execute(sa.select(tasks.c.owner).where(*self._visible()).distinct()).scalars())
+
+    # --- paid calls per day ------------------------------------------------------------------
+
+    def take_paid_call(self, limit: int, *, action: str, day: date, now: datetime | None = None) -> bool:
+        """Counts one paid call of the store's owner on ``day`` if fewer than ``limit`` were made:
+        one conditional UPDATE, so two tabs (or two replicas) racing for the last call cannot
+        both get it. False: the limit is reached and nothing was counted."""
+        now = now or utc_now()
+        key = {"owner": self.owner, "day": day}
+        with self._write() as conn:
+            dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.dialect)
+            if dialect is not None:
+                conn.execute(dialect.insert(paid_calls).values(**key, used=0, updated_at=now).on_conflict_do_nothing())
+            elif conn.execute(sa.select(paid_calls.c.used).filter_by(**key)).first() is None:
+                conn.execute(paid_calls.insert().values(**key, used=0, updated_at=now))
+            taken = conn.execute(
+                paid_calls.update()
+                .filter_by(**key)
+                .where(paid_calls.c.used < limit)
+                .values(used=paid_calls.c.used + 1, last_action=action[:64], updated_at=now)
+            ).rowcount
+        return taken > 0
+
+    def paid_calls(self, *, day: date) -> int:
+        with self._read() as conn:
+            used = conn.execute(sa.select(paid_calls.c.used).filter_by(owner=self.owner, day=day)).scalar()
+        return int(used or 0)
 
     # --- internals -------------------------------------------------------------------------
 
@@ -273,7 +355,7 @@ class HistoryStore(SubmitRows, PersonaQueries):
             yield conn
 
     def _upsert(self, conn: sa.Connection, values: dict[str, Any]) -> None:
-        key = ("gateway_name", "platform", "task_id")
+        key = ("owner", "gateway_name", "platform", "task_id")
         update = {name: values[name] for name in _FETCHED}
         dialect = {"postgresql": postgresql, "sqlite": sqlite}.get(self.dialect)
         if dialect is not None:
@@ -291,10 +373,11 @@ class HistoryStore(SubmitRows, PersonaQueries):
             return 0
         with self._write() as conn:
             return conn.execute(
-                tasks.update().where(tasks.c.id.in_(ids)).values(**values, updated_at=utc_now())
+                tasks.update().where(tasks.c.id.in_(ids), *self._visible()).values(**values, updated_at=utc_now())
             ).rowcount
 
-    def _forget_digests(self, keys: Iterable[tuple[str, str, str]]) -> None:
+    def _forget_digests(self, keys: Iterable[tuple[str, str, str, str]]) -> None:
+        """``keys``: (owner, gateway name, platform, task ID) of rows another write replaced."""
         with self._digest_lock:
             for key in keys:
                 self._digests.pop(key, None)

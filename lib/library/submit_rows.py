@@ -3,7 +3,8 @@ completed with the answer, re-created when another visitor deleted it while the 
 and turned *Outcome unknown* when its POST outlived the submit timeout (the app was killed).
 
 ``SubmitRows`` is a mixin like ``PersonaQueries``: ``HistoryStore`` (in ``lib.library.store``)
-inherits it and lends it its connections (``_read``, ``_write``) and ``_forget_digests``. No
+inherits it and lends it its connections (``_read``, ``_write``), ``_forget_digests`` and its
+``owner``: a submit's row is always its writer's own. No
 Streamlit here, and no settings: the caller passes the submit timeout in.
 """
 
@@ -74,9 +75,10 @@ class SubmitRows:
         status = TaskStatus.NOT_START.value if task_id else status
         with self._write() as conn:
             if task_id:  # a fetch that raced ahead of this answer may already hold the task
-                self._drop_task(conn, profile.name, platform, task_id)
+                self._drop_task(conn, self.owner, profile.name, platform, task_id)
             row_id = conn.execute(
                 tasks.insert().values(
+                    owner=self.owner,
                     platform=platform,
                     task_id=task_id,
                     gateway_name=profile.name,
@@ -97,14 +99,14 @@ class SubmitRows:
                     tags=request_tags(request),
                 )
             ).inserted_primary_key[0]
-        self._forget_digests([(profile.name, platform, task_id)] if task_id else [])
+        self._forget_digests([(self.owner, profile.name, platform, task_id)] if task_id else [])
         return row_id
 
     def complete_submit(self, row_id: int, task_id: str, *, began: datetime | None = None) -> bool:
         """The gateway's answer into the submit's row; False when that row is gone (deleted
         while the POST was out): the caller re-creates it with ``add_submit``. ``began``: the
         ``now`` the row was written with, so a reused id cannot pass for it (``_submit_row``)."""
-        mine = _submit_row(row_id, began)
+        mine = [*_submit_row(row_id, began), tasks.c.owner == self.owner]
         with self._write() as conn:
             # Locked (PostgreSQL; SQLite's write lock is already held), so a delete from another
             # session cannot slip in between this read and the update below.
@@ -113,14 +115,14 @@ class SubmitRows:
             ).one_or_none()
             if row is None:
                 return False
-            self._drop_task(conn, row.gateway_name, row.platform, task_id, keep=row_id)
+            self._drop_task(conn, self.owner, row.gateway_name, row.platform, task_id, keep=row_id)
             conn.execute(
                 tasks.update()
                 .where(tasks.c.id == row_id)
                 .values(task_id=task_id, status=TaskStatus.NOT_START.value, submit_error="", updated_at=utc_now())
             )
         # The dropped row's digest would make the next poll of this task skip its write.
-        self._forget_digests([(row.gateway_name, row.platform, task_id)])
+        self._forget_digests([(self.owner, row.gateway_name, row.platform, task_id)])
         return True
 
     def mark_outcome_unknown(self, row_id: int, message: str, *, began: datetime | None = None) -> bool:
@@ -151,10 +153,19 @@ class SubmitRows:
     def _end_submit(self, row_id: int, status: str, message: str, began: datetime | None) -> bool:
         values = {"status": status, "submit_error": message[:2000], "updated_at": utc_now()}
         with self._write() as conn:
-            return conn.execute(tasks.update().where(*_submit_row(row_id, began)).values(**values)).rowcount > 0
+            mine = [*_submit_row(row_id, began), tasks.c.owner == self.owner]
+            return conn.execute(tasks.update().where(*mine).values(**values)).rowcount > 0
 
     @staticmethod
-    def _drop_task(conn: sa.Connection, gateway: str, platform: str, task_id: str, keep: int | None = None) -> None:
-        """Removes another row holding this task, so the submit's row (with its request) is the one."""
-        match = [tasks.c.gateway_name == gateway, tasks.c.platform == platform, tasks.c.task_id == task_id]
+    def _drop_task(
+        conn: sa.Connection, owner: str, gateway: str, platform: str, task_id: str, keep: int | None = None
+    ) -> None:
+        """Removes another row of the same owner holding this task, so the submit's row (with its
+        request) is the one. Another user's row of the same task is theirs and stays."""
+        match = [
+            tasks.c.owner == owner,
+            tasks.c.gateway_name == gateway,
+            tasks.c.platform == platform,
+            tasks.c.task_id == task_id,
+        ]
         conn.execute(tasks.delete().where(*match, *([tasks.c.id != keep] if keep is not None else [])))

@@ -7,7 +7,7 @@ Reads ``st.user`` (Streamlit's sign-in); the decisions themselves live in ``lib.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -80,12 +80,32 @@ def take_paid_call(profile: GatewayProfile, action: str) -> str:
     store = resources.history()
     if store is None:
         return UNCOUNTED
-    taken = store.take_paid_call(limit, action=action, day=datetime.now(timezone.utc).date())
+    taken = store.take_paid_call(limit, action=action, day=datetime.now(UTC).date())
     return PAID_OK if taken else OVER_LIMIT
+
+
+def withheld_tasks(task_ids: list[str], profile: GatewayProfile) -> set[str]:
+    """Task IDs this visitor may not open: submitted here by another user through a gateway whose
+    key they share (the operator's, or the sandbox's), so the gateway would hand them over.
+    Operators and the single local user may open anything; a key of the visitor's own is the
+    gateway's business."""
+    who = visitor()
+    if who.sees_all or not (profile.is_sandbox or operator_pays(profile)):
+        return set()
+    store = resources.history()
+    if store is None:
+        return set()
+    return store.submitted_by_others(task_ids, profile.name)
+
+
+def operator_detail(detail: str) -> str:
+    """Server-side details (a database file's path, a driver's error) are for operators; everyone
+    else gets the plain message without them."""
+    return detail if visitor().is_operator else ""
 
 
 def paid_calls_today() -> int | None:
     store = resources.history()
     if store is None:
         return None
-    return store.paid_calls(day=datetime.now(timezone.utc).date())
+    return store.paid_calls(day=datetime.now(UTC).date())

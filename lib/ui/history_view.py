@@ -20,7 +20,7 @@ from lib.library.import_export import MAX_IMPORT_BYTES, NOT_TEXT, TOO_DEEP, expo
 from lib.library.store import ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, HistoryEntry, HistoryFilter, HistoryStore
 from lib.studio.task_lookup import MAX_TASK_IDS
 from lib.text import escape_markdown
-from lib.ui import session
+from lib.ui import access, session
 from lib.ui.history_selection import _ORIGIN as _ORIGIN  # re-exported: tests/test_i18n.py checks it here
 from lib.ui.history_selection import refresh_and_rerun, refresh_report, selection_panel
 
@@ -47,7 +47,11 @@ def show_library(store: HistoryStore, lang: str) -> None:
     filters = filters_bar(store, lang)
     total = store.count(filters)
     everything = store.count()
-    st.caption(escape_markdown(t("history.count", lang, count=everything, where=store.display_url)))
+    where = access.operator_detail(store.display_url)  # where the database lives: operators only
+    if where:
+        st.caption(escape_markdown(t("history.count", lang, count=everything, where=where)))
+    else:
+        st.caption(t("history.count.yours", lang, count=everything))
     toolbar(store, filters, total, lang)
     if not total:
         st.info(t("history.no_match" if everything else "history.empty", lang), icon=":material/library_music:")

@@ -65,7 +65,7 @@ def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayCli
 def operator_origins() -> set[tuple[str, str, int | None]]:
     """Where the operator's gateways and the app's own sandbox live: a visitor may type these
     addresses as a custom gateway even when they are private, since the operator exposed them."""
-    urls = [p.base_url for p in configured_profiles()]
+    urls = [p.base_url for p in settings().gateways]  # every one: another user's may be allowed
     try:
         urls.append(sandbox_gateway().url)
     except OSError:  # its chosen port is taken: there is no sandbox of the app's own to allow
@@ -81,7 +81,10 @@ def _secrets() -> dict:
 
 
 def configured_profiles() -> list[GatewayProfile]:
-    return list(settings().gateways)
+    """The configured gateways this session's visitor may use (the operator's policy)."""
+    from lib.ui import access  # access reads this module's settings and library: import late
+
+    return access.usable_profiles()
 
 
 # --- The library -----------------------------------------------------------------------------
@@ -109,9 +112,21 @@ def _history_store(url: str) -> HistoryStore:
 
 
 def history() -> HistoryStore | None:
-    """The library, or None while it is unavailable (retried every ``HISTORY_RETRY_S`` so a
-    database that is down, or silent, does not slow every rerun and polling tick: the store's
-    own timeouts bound the one attempt)."""
+    """The library as this session's visitor sees it (their own rows; everything for operators
+    and the single local user), or None while it is unavailable."""
+    store = library()
+    if store is None:
+        return None
+    from lib.ui import access  # access reads this module's settings and library: import late
+
+    who = access.visitor()
+    return store.scoped(who.owner, sees_all=who.sees_all)
+
+
+def library() -> HistoryStore | None:
+    """The whole library, shared by every session; pages use ``history()``. None while it is
+    unavailable (retried every ``HISTORY_RETRY_S`` so a database that is down, or silent, does
+    not slow every rerun and polling tick: the store's own timeouts bound the one attempt)."""
     url = settings().database_url
     with _history_failure_lock:
         failed = _history_failure.get(url)

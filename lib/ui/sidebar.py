@@ -15,7 +15,7 @@ from lib.i18n.labels import STATUS_LABEL
 from lib.studio import capabilities
 from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.ui import access, resources, session
 
 
 def render_sidebar(lang: str) -> None:
@@ -89,7 +89,10 @@ def _recent_tasks(lang: str) -> None:
     st.subheader(t("sidebar.recent", lang), divider=False)
     entries = session.recent_tasks()
     if entries is None:
-        st.caption(escape_markdown(t("sidebar.history_down", lang, detail=resources.history_problem() or "")))
+        detail = access.operator_detail(resources.history_problem() or "")
+        st.caption(
+            escape_markdown(t("sidebar.history_down", lang, detail=detail or t("sidebar.history_down.user", lang)))
+        )
         return
     if not entries:
         st.caption(t("sidebar.recent.empty", lang))

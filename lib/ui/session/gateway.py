@@ -12,7 +12,7 @@ from lib.gateway.client import GatewayClient, normalise_base_url
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.gateway.models import Task
 from lib.gateway.profiles import CUSTOM, SANDBOX, GatewayProfile
-from lib.ui import resources
+from lib.ui import access, resources
 from lib.ui.session.values import value
 
 GATEWAY = "gateway"
@@ -34,7 +34,10 @@ def typed_key(gateway_name: str, base_url: str) -> str:
 
 
 def gateway_choices() -> list[str]:
-    return [p.name for p in resources.configured_profiles()] + [SANDBOX, CUSTOM]
+    """The configured gateways the visitor may use, the sandbox, and "Custom gateway…" unless the
+    operator's policy keeps visitors to the configured ones."""
+    custom = [CUSTOM] if access.may_add_custom_gateway() else []
+    return [p.name for p in resources.configured_profiles()] + [SANDBOX, *custom]
 
 
 def current_gateway_name() -> str:
