@@ -93,6 +93,8 @@ def test_an_operator_sees_every_library_and_where_it_lives(two_libraries):
     text = page_text(at)
     assert "Bo song" in text and "Ana secret song" in text
     assert "tasks in the library · SQLite" in text
+    [table] = at.dataframe
+    assert sorted(table.value["owner"]) == ["ana", "bo"]  # whose each row is
 
 
 def test_another_users_task_link_on_the_shared_key_shows_nothing_of_theirs(two_libraries):

@@ -258,6 +258,7 @@ def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang:
             "gateway": st.column_config.TextColumn(t("history.col.gateway", lang)),
             "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
             "note": st.column_config.TextColumn(t("history.col.note", lang)),
+            "owner": st.column_config.TextColumn(t("access.col.owner", lang)),
         },
     )
     first = (page - 1) * size + 1 if total else 0
@@ -280,6 +281,7 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
         submitted = submitted.tz_convert(tz)
     except Exception:  # an odd timezone name from the browser: UTC is still right
         pass
+    who = access.visitor()
     return pd.DataFrame(
         {
             "star": ["★" if e.starred else "" for e in entries],
@@ -295,6 +297,8 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
             "gateway": [e.gateway_name for e in entries],
             "task_id": [e.task_id or "" for e in entries],
             "note": [e.note for e in entries],
+            # Whose row it is, for an operator looking at everyone's library: the subject only.
+            "owner": [e.owner.rsplit("#", 1)[-1] for e in entries],
         },
         columns=[
             "star",
@@ -309,5 +313,6 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
             "gateway",
             "task_id",
             "note",
+            *(["owner"] if who.signed_in and who.is_operator else []),
         ],
     )
