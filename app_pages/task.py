@@ -68,7 +68,7 @@ elif ids:
     withheld = access.withheld_tasks(ids, session.current_profile())
     if withheld:
         ids = [i for i in ids if i not in withheld]
-        st.warning(t("access.withheld", lang, count=len(withheld)), icon=":material/lock:")
+        st.warning(t("task.withheld", lang, count=len(withheld)), icon=":material/lock:")
     if dropped:
         st.warning(
             t("task.ids_capped", lang, limit=MAX_TASK_IDS, dropped=f"{dropped:,}", total=f"{len(ids) + dropped:,}"),

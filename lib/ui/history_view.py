@@ -258,7 +258,7 @@ def library_table(store: HistoryStore, filters: HistoryFilter, total: int, lang:
             "gateway": st.column_config.TextColumn(t("history.col.gateway", lang)),
             "task_id": st.column_config.TextColumn(t("task.field.task_id", lang)),
             "note": st.column_config.TextColumn(t("history.col.note", lang)),
-            "owner": st.column_config.TextColumn(t("access.col.owner", lang)),
+            "owner": st.column_config.TextColumn(t("history.col.owner", lang)),
         },
     )
     first = (page - 1) * size + 1 if total else 0
