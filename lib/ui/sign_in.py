@@ -17,7 +17,7 @@ import streamlit as st
 
 from lib.access.visitor import Admission, Verdict, Visitor
 from lib.i18n import LANGUAGES, t
-from lib.text import escape_markdown
+from lib.text import inline_code
 from lib.ui import access, resources, session
 
 # What each kind of "not let in" says, and which button gets the visitor further: signing in
@@ -52,7 +52,7 @@ def _screen(found: Verdict, lang: str) -> None:
         key = _MESSAGE.get(found.admission)
         if key is not None:
             who = (found.visitor.email or found.visitor.subject) if found.visitor else ""
-            text = t(key, lang, who=f"**{escape_markdown(who)}**")
+            text = t(key, lang, who=inline_code(who))  # the provider's words, shown verbatim
             if found.admission is Admission.EXPIRED:
                 st.warning(text, icon=":material/schedule:")
             else:
@@ -77,13 +77,16 @@ def show_account(visitor: Visitor, lang: str) -> None:
     operator marked as such, and the way out."""
     if not visitor.signed_in:
         return
-    st.markdown(f":material/account_circle: **{escape_markdown(visitor.name)}**")
+    st.caption(f":material/account_circle: {t('signin.signed_in', lang)}")
+    # st.text, not Markdown: escaped Markdown would still turn an email or a URL-like name into a link.
+    st.text(visitor.name)
     if visitor.email and visitor.email != visitor.name:
-        st.caption(escape_markdown(visitor.email))
+        st.text(visitor.email)
     if visitor.is_operator:
         st.badge(t("signin.operator", lang), icon=":material/shield_person:", color="violet")
     if st.button(t("signin.sign_out", lang), key="signin-sidebar-logout", icon=":material/logout:"):
         st.logout()
+    st.divider()
 
 
 def single_user_note(lang: str) -> None:
