@@ -77,15 +77,17 @@ def show_account(visitor: Visitor, lang: str) -> None:
     operator marked as such, and the way out."""
     if not visitor.signed_in:
         return
-    st.caption(f":material/account_circle: {t('signin.signed_in', lang)}")
-    # st.text, not Markdown: escaped Markdown would still turn an email or a URL-like name into a link.
-    st.text(visitor.name)
-    if visitor.email and visitor.email != visitor.name:
-        st.text(visitor.email)
-    if visitor.is_operator:
-        st.badge(t("signin.operator", lang), icon=":material/shield_person:", color="violet")
-    if st.button(t("signin.sign_out", lang), key="signin-sidebar-logout", icon=":material/logout:"):
-        st.logout()
+    with st.container(gap="small"):  # one compact block above the gateway picker
+        st.caption(f":material/account_circle: {t('signin.signed_in', lang)}")
+        with st.container(gap=None):
+            # st.text, not Markdown: escaped Markdown still turns an email or a URL-like name into a link.
+            st.text(visitor.name)
+            if visitor.email and visitor.email != visitor.name:
+                st.text(visitor.email)
+        if visitor.is_operator:
+            st.badge(t("signin.operator", lang), icon=":material/shield_person:", color="violet")
+        if st.button(t("signin.sign_out", lang), key="signin-sidebar-logout", icon=":material/logout:"):
+            st.logout()
     st.divider()
 
 
