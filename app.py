@@ -1,4 +1,5 @@
-"""The frame: page config, navigation, shared sidebar, then the selected page."""
+"""The frame: page config, settings check, sign-in gate, navigation, shared sidebar, then the
+selected page."""
 
 import logging
 
@@ -7,7 +8,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.settings import SettingsError, configure_logging
 from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.ui import resources, session, sign_in
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
@@ -51,6 +52,8 @@ pages = [
         help=t("nav.history.help", lang),
     ),
 ]
+# With sign-in configured, a visitor who is not let in sees the sign-in screen and nothing else.
+sign_in.gate(pages, lang)
 page = st.navigation(pages)
 if page is home:
     st.switch_page(create, query_params=st.query_params.to_dict())

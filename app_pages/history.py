@@ -5,7 +5,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.library.store import HistoryUnavailable
 from lib.text import escape_markdown
-from lib.ui import access, resources, session
+from lib.ui import access, resources, session, sign_in
 from lib.ui.history_view import show_library
 
 
@@ -18,6 +18,7 @@ def unavailable(detail: str) -> None:
 
 lang = session.language()
 st.title(t("page.history.title", lang))
+sign_in.single_user_note(lang)
 store = resources.history()
 if store is None:
     unavailable(resources.history_problem() or "")

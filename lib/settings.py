@@ -26,6 +26,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -121,6 +122,8 @@ def _sign_in(secrets: Mapping[str, Any]) -> tuple[bool, str]:
             raise SettingsError(f"auth.{name}", "is missing: sign-in needs it (see docs/sharing.md)")
     if not str(auth["redirect_uri"]).rstrip("/").endswith("/oauth2callback"):
         raise SettingsError("auth.redirect_uri", "must end with /oauth2callback (Streamlit's sign-in callback)")
+    if find_spec("authlib") is None:  # st.login would fail only when a visitor clicks "Sign in"
+        raise SettingsError("auth", "needs Authlib, which is not installed: pip install -r requirements.txt")
     providers = [name for name, value in auth.items() if isinstance(value, Mapping)]
     if all(str(auth.get(key) or "").strip() for key in _PROVIDER_KEYS):
         return True, ""

@@ -14,11 +14,25 @@ TASK_PAGE = "app_pages/task.py"
 HISTORY_PAGE = "app_pages/history.py"
 
 
-def open_app(page: str | None = None, locale: str = "en-US", *, check: bool = True, **query: str) -> AppTest:
+def open_app(
+    page: str | None = None,
+    locale: str = "en-US",
+    *,
+    check: bool = True,
+    secrets: dict[str, Any] | None = None,
+    user: dict[str, Any] | None = None,
+    **query: str,
+) -> AppTest:
     """The app at ``page`` (the default page when None) with ``query`` in its URL, after its first
-    runs; asserts it raised nothing unless ``check`` is False."""
+    runs; asserts it raised nothing unless ``check`` is False. ``secrets``: what secrets.toml
+    would hold (``[auth]`` turns sign-in on); ``user``: what ``st.user`` holds (the sign-in's
+    claims, with ``is_logged_in``)."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.context["locale"] = locale
+    if secrets is not None:
+        at.secrets = secrets
+    if user is not None:
+        at.user = user
     for name, value in query.items():
         at.query_params[name] = value
     at.run()

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from lib.gateway.client import GatewayClient
 from lib.library.store import HistoryStore
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
+from tests.oidc_provider import oidc_provider  # noqa: F401  (a session fixture: the loopback OIDC provider)
 
 API_KEY = "test-key"
 # A PostgreSQL server for the history store's tests, e.g. postgresql+psycopg://postgres@127.0.0.1:54329/postgres
@@ -106,6 +107,10 @@ def pytest_configure(config) -> None:
     # own library or sandbox state.
     os.environ.pop("HISTORY_DATABASE_URL", None)
     os.environ["MUSIC_TASK_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="mts-test-data-")
+    # The loopback OIDC provider (tests/oidc_provider.py) runs in this process on Authlib APIs
+    # Authlib has deprecated: its warnings are about that test tool, not about the app.
+    for module in ("oidc_provider_mock", "authlib"):
+        config.addinivalue_line("filterwarnings", f"ignore::DeprecationWarning:{module}.*")
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 
 from lib.gateway.errors import InvalidInputError
 from lib.gateway.ids import split_ids, validate_id
-from lib.text import escape_markdown, is_http_url
+from lib.text import escape_markdown, inline_code, is_http_url
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,17 @@ def test_ids():
         with pytest.raises(InvalidInputError):
             validate_id(bad)
     assert split_ids("a, b\nc；d  a") == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bo@example.com", "` bo@example.com `"),
+        ("a`b", "`` a`b ``"),
+        ("``x` y", "``` ``x` y ```"),
+        ("two\nlines", "` two lines `"),
+        (None, "`  `"),
+    ],
+)
+def test_inline_code_keeps_any_text_inside_one_code_span(text, expected):
+    assert inline_code(text) == expected

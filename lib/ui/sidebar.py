@@ -1,4 +1,4 @@
-"""The shared sidebar: gateway picker, session-only key, language switch."""
+"""The shared sidebar: who is signed in, gateway picker, session-only key, language switch."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from lib.i18n.labels import STATUS_LABEL
 from lib.studio import capabilities
 from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
-from lib.ui import access, resources, session
+from lib.ui import access, resources, session, sign_in
 
 
 def render_sidebar(lang: str) -> None:
     with st.sidebar:
+        sign_in.show_account(access.visitor(), lang)  # nothing without sign-in
         choices = session.gateway_choices()
         labels = {SANDBOX: t("sidebar.option.sandbox", lang), CUSTOM: t("sidebar.option.custom", lang)}
         gateway_key = session.widget_key(session.GATEWAY, choices[0])

@@ -1,5 +1,7 @@
 """Browser journeys: a real ``streamlit run app.py`` with nothing configured (so it runs on its
-sandbox gateway), driven by headless Chromium through Playwright.
+sandbox gateway), driven by headless Chromium through Playwright. A server may be given secrets
+(``StreamlitServer(secrets=...)``); ``sign_in_server`` configures sign-in against the loopback
+OpenID provider (tests/oidc_provider.py) and ``signed_in_page`` signs a user in through its form.
 
 Chromium is Debian's (``/usr/bin/chromium``) or ``$CHROMIUM``, else Playwright's own build. With
 no browser the tests are skipped with the reason, unless ``REQUIRE_BROWSER`` is set (CI), when
@@ -8,6 +10,7 @@ that is a failure.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,10 +19,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.oidc_provider import OidcProvider
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -73,12 +80,38 @@ def wait_for_http(url: str, timeout: float = 60.0) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def toml_text(data: Mapping[str, Any], table: str = "") -> str:
+    """``data`` as TOML: the subset secrets use (strings, numbers, booleans, lists, tables)."""
+    lines, tables = [], []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            tables.append(toml_text(value, f"{table}.{key}" if table else key))
+        else:
+            # JSON's strings, numbers, booleans and lists of them are valid TOML values.
+            lines.append(f"{json.dumps(key) if not key.replace('_', '').isalnum() else key} = {json.dumps(value)}")
+    head = [f"[{table}]"] if table and (lines or not tables) else []
+    return "\n".join([*head, *lines, "", *tables]).strip() + "\n"
+
+
 class StreamlitServer:
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    """``streamlit run app.py`` in a HOME of its own. ``secrets``: what ``~/.streamlit/secrets.toml``
+    holds, or a function of the server (its port is chosen first, for a redirect URI).
+    ``host``: the name the browser uses (sign-in needs the one its redirect URI names)."""
+
+    def __init__(
+        self,
+        extra_env: dict[str, str] | None = None,
+        *,
+        secrets: Mapping[str, Any] | Callable[[StreamlitServer], Mapping[str, Any]] | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.home = tempfile.mkdtemp(prefix="mts-home-")
         self.log_path = Path(self.home) / "streamlit.log"
+        self.oidc_provider: OidcProvider | None = None  # set by sign_in_server
+        if secrets is not None:
+            self.write_secrets(secrets(self) if callable(secrets) else secrets)
         # Nothing configured, as for a newcomer: no gateway, and a library of its own.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GATEWAY_") and k != "HISTORY_DATABASE_URL"}
         env.update(
@@ -109,10 +142,20 @@ class StreamlitServer:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_http(f"{self.url}/_stcore/health")
+            wait_for_http(f"http://127.0.0.1:{self.port}/_stcore/health")
         except Exception:
             self.stop()
             raise
+
+    @property
+    def secrets_path(self) -> Path:
+        return Path(self.home) / ".streamlit" / "secrets.toml"
+
+    def write_secrets(self, secrets: Mapping[str, Any]) -> None:
+        """Replaces the secrets; a running server notices within a second (Streamlit polls the
+        file) and the app reads them on its next run."""
+        self.secrets_path.parent.mkdir(exist_ok=True)
+        self.secrets_path.write_text(toml_text(secrets))
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -124,6 +167,80 @@ class StreamlitServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self._log.close()
+
+
+def sign_in_server(
+    provider: OidcProvider, access: Mapping[str, Any] | None = None, extra_env: dict[str, str] | None = None
+) -> StreamlitServer:
+    """The app with ``[auth]`` against ``provider`` (and ``[access]``, when given), browsed as
+    ``localhost`` while the provider is ``127.0.0.1``: cookies are per host, not per port, so the
+    provider's and the app's never collide. Stop it with ``server.stop()``."""
+    server = StreamlitServer(extra_env, secrets=lambda s: sign_in_secrets(s, provider, access), host="localhost")
+    server.oidc_provider = provider
+    return server
+
+
+def sign_in_secrets(
+    server: StreamlitServer, provider: OidcProvider, access: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """``[auth]`` for ``server`` (its own callback) and ``[access]``: to rewrite them mid-test."""
+    return provider.auth_secrets(f"{server.url}/oauth2callback", access)
+
+
+SIGN_IN = {"en": "Sign in", "zh": "登录"}
+SIGN_OUT = {"en": "Sign out", "zh": "退出登录"}
+
+
+def sign_in(page, server: StreamlitServer, sub: str, email: str | None = None, name: str | None = None) -> None:
+    """What a visitor does on the sign-in screen: *Sign in*, then the provider's form as ``sub``.
+    The provider gives ``sub`` the claims ``email`` (default ``<sub>@example.com``) and ``name``
+    (default ``sub``). Ends on the app, signed in or told why not."""
+    provider = server.oidc_provider
+    assert provider is not None, "a server from sign_in_server()"
+    provider.set_user(sub, email=email or f"{sub}@example.com", name=name or sub)
+    if not page.url.startswith(server.url):
+        page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_role("button", name=SIGN_IN["zh" if page_language(page) == "zh" else "en"]).click()
+    page.wait_for_url(f"{provider.url}/oauth2/authorize**")
+    page.locator("input[name='sub']").fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{server.url}/**")
+    wait_for_app(page)
+
+
+def signed_in_page(
+    browser, server: StreamlitServer, sub: str, email: str | None = None, name: str | None = None, **context: Any
+):
+    """A page of a browser context of its own, signed in to ``server`` as ``sub`` through the
+    provider's real form; the sidebar shows ``name``. ``context``: Playwright's new_context
+    options (viewport 1400 x 1000 and locale en-US unless given). Close it with
+    ``page.context.close()``."""
+    options = {"viewport": {"width": 1400, "height": 1000}, "locale": "en-US", **context}
+    page = browser.new_context(**options).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors  # type: ignore[attr-defined]
+    sign_in(page, server, sub, email, name)
+    expect(page.get_by_test_id("stSidebar").get_by_text(name or sub, exact=True)).to_be_visible()
+    return page
+
+
+def sign_out(page, server: StreamlitServer, where=None) -> None:
+    """*Sign out* in the sidebar (or in ``where``, as the refused screen's): Streamlit forgets the
+    sign-in and sends the browser to the provider's end-session page (the loopback provider asks
+    to confirm), then back to the app."""
+    lang = "zh" if page_language(page) == "zh" else "en"
+    (where or page.get_by_test_id("stSidebar")).get_by_role("button", name=SIGN_OUT[lang]).click()
+    if server.oidc_provider is not None:  # the provider's end-session page, which asks to confirm
+        page.wait_for_url(f"{server.oidc_provider.url}/oauth2/end_session**")
+        page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{server.url}/**")
+    wait_for_app(page)
+
+
+def page_language(page) -> str:
+    return page.evaluate("() => navigator.language").split("-")[0].lower()
 
 
 @pytest.fixture(scope="session")
