@@ -68,18 +68,21 @@ elif ids:
     withheld = access.withheld_tasks(ids, session.current_profile())
     if withheld:
         ids = [i for i in ids if i not in withheld]
-        st.warning(t("task.withheld", lang, count=len(withheld)), icon=":material/lock:")
+        said = "task.withheld.one" if len(withheld) == 1 else "task.withheld"
+        st.warning(t(said, lang, count=len(withheld)), icon=":material/lock:")
     if dropped:
         st.warning(
             t("task.ids_capped", lang, limit=MAX_TASK_IDS, dropped=f"{dropped:,}", total=f"{len(ids) + dropped:,}"),
             icon=":material/content_cut:",
         )
+    if not ids:
+        st.stop()  # nothing left to show or share
     with st.popover(t("task.copy_link", lang), icon=":material/link:"):
         st.caption(t("task.copy_link.help", lang))
         st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)
     if len(ids) == 1:
         show_task(ids[0], url_platform, lang)
-    elif ids:
+    else:
         selected = show_tasks_table(ids, url_platform, lang)
         if selected:
             st.divider()

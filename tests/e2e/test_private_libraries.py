@@ -55,7 +55,7 @@ def test_one_users_tasks_never_reach_another(browser, server):
     expect(bo.get_by_text("0 tasks in your library")).to_be_visible()
     # Her task's link, opened by Bo on the sandbox's shared key: withheld, nothing of hers shown.
     bo.goto(f"{server.url}/task?id={task_id}")
-    expect(bo.get_by_text("belong to another user of this server")).to_be_visible(timeout=15_000)
+    expect(bo.get_by_text("belongs to another user of this server")).to_be_visible(timeout=15_000)
     text = body_text(bo)
     assert "violet fox" not in text and "Succeeded" not in text
     assert bo.locator("audio").count() == 0
