@@ -113,3 +113,13 @@ def test_the_policy_decides_which_gateways_a_user_may_pick(on_sandbox, library):
     assert gateway_options(signed_in_app("bo", policy)) == [sandbox]
     assert gateway_options(signed_in_app("ops", {**policy, "operators": ["ops"]})) == ["env", sandbox, custom]
     assert gateway_options(signed_in_app("bo", {})) == ["env", sandbox, custom]
+
+
+def test_a_limited_user_sees_how_many_paid_calls_are_left_today(on_sandbox, library):
+    from datetime import UTC, datetime
+
+    library.scoped(owner("bo")).take_paid_call(5, action="MUSIC", day=datetime.now(UTC).date())
+    at = signed_in_app("bo", {"daily_paid_limit": 5})
+    assert any("1 of 5" in caption.value for caption in at.sidebar.caption)
+    at = signed_in_app("ops", {"daily_paid_limit": 5, "operators": ["ops"]})  # operators are not limited
+    assert not any("of 5" in caption.value for caption in at.sidebar.caption)

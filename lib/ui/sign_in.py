@@ -86,6 +86,10 @@ def show_account(visitor: Visitor, lang: str) -> None:
                 st.text(visitor.email)
         if visitor.is_operator:
             st.badge(t("signin.operator", lang), icon=":material/shield_person:", color="violet")
+        limit = access.paid_limit()
+        if limit > 0:  # what is left of today's paid calls on the operator's keys
+            used = access.paid_calls_today()
+            st.caption(t("signin.paid_today", lang, used="?" if used is None else used, limit=limit))
         if st.button(t("signin.sign_out", lang), key="signin-sidebar-logout", icon=":material/logout:"):
             st.logout()
     st.divider()
