@@ -114,7 +114,7 @@ def _names(section: Mapping[str, Any], name: str, default: tuple[str, ...], pref
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
-        raise PolicyError(f"{prefix}.{name}", "must be a list of emails, subjects, group names or \"*\"")
+        raise PolicyError(f"{prefix}.{name}", 'must be a list of emails, subjects, group names or "*"')
     return tuple(item.strip() for item in value)
 
 

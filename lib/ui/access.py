@@ -7,7 +7,7 @@ Reads ``st.user`` (Streamlit's sign-in); the decisions themselves live in ``lib.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -80,7 +80,7 @@ def take_paid_call(profile: GatewayProfile, action: str) -> str:
     store = resources.history()
     if store is None:
         return UNCOUNTED
-    taken = store.take_paid_call(limit, action=action, day=datetime.now(timezone.utc).date())
+    taken = store.take_paid_call(limit, action=action, day=datetime.now(UTC).date())
     return PAID_OK if taken else OVER_LIMIT
 
 
@@ -88,4 +88,4 @@ def paid_calls_today() -> int | None:
     store = resources.history()
     if store is None:
         return None
-    return store.paid_calls(day=datetime.now(timezone.utc).date())
+    return store.paid_calls(day=datetime.now(UTC).date())
