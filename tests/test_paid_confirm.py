@@ -196,5 +196,5 @@ def test_over_the_daily_limit_nothing_is_sent_and_it_says_why(on_sandbox, librar
     confirm_paid(button(at, "提交（会扣费）").click().run())
     assert len(posts(on_sandbox)) == 1  # refused before the POST
     assert at.title[0].value == "创作"
-    assert any("1 次付费调用" in e.value and "UTC 00:00" in e.value for e in at.error)
+    assert any("每天 1 次" in e.value and "UTC 00:00" in e.value for e in at.error)
     assert at.text_area(key="cf_suno_description::zh").value == "第二首"

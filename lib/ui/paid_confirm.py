@@ -28,7 +28,8 @@ from lib.ui.session import PaidRefusal, PaidRequest
 
 CREATE = "create"  # the Create page's Submit; song tools use their widget's key
 _MASK = "••••••"
-_TALL_BODY_LINES = 16  # a longer body scrolls inside the dialog, so Send stays in view
+# A longer body scrolls inside the dialog, so Send stays in view (lyrics are one long JSON line).
+_TALL_BODY_LINES, _TALL_BODY_CHARS = 16, 1200
 
 
 def confirm_paid(key: str, clicked: Submission | None, lang: str) -> Submission | None:
@@ -111,16 +112,17 @@ def _ask(submission: Submission, profile: GatewayProfile, lang: str) -> None:
     @st.dialog(t("paid.title", lang), width="medium", icon=":material/payments:", on_dismiss=_dismissed)
     def dialog() -> None:
         st.markdown(t("paid.intro", lang))
+        # Bold labels without colons: "Gateway:" and "网关：" would need different spacing.
         st.markdown(
             f"**{t('paid.gateway', lang)}** {escape_markdown(profile.name)} · {escape_markdown(_host(profile))}"
         )
         st.markdown(f"**{t('paid.route', lang)}** :violet-badge[{method}] `{submission.route}`")
         st.markdown(f"**{t('paid.body', lang)}**")
-        tall = body.count("\n") + 1 > _TALL_BODY_LINES
+        tall = body.count("\n") + 1 > _TALL_BODY_LINES or len(body) > _TALL_BODY_CHARS
         st.code(body, language="json", wrap_lines=True, height=360 if tall else "content")
         if masked:
             st.warning(t("paid.key_masked", lang), icon=":material/key:")
-        st.caption(t("paid.cost_unknown", lang))
+        st.caption(f"{t('paid.key_note', lang)}  \n{t('paid.cost_unknown', lang)}")
         cancel, send = st.columns(2)
         if cancel.button(t("paid.cancel", lang), key="paid_cancel", width="stretch"):
             session.paid_state().request = None  # the form keeps what was typed: only this goes
