@@ -188,7 +188,7 @@ def _send(submission: Submission, lang: str) -> None:
     except GatewayError as error:
         _finish(CreateOutcome("error", error))
     if not paid_confirm.spend_allowed(paid_confirm.CREATE, submission):
-        _finish(None)  # over the daily limit: confirm_paid says so under the form
+        _finish(None)  # the daily limit refused it: confirm_paid says why, under the form
     state.last_sent = (fingerprint, time.time())
     try:
         with st.spinner(t("create.sending", lang), show_time=True):
