@@ -73,3 +73,26 @@ def element_protos(at: Any, root: Any = None) -> list[Any]:
 
     walk(at._tree if root is None else root)
     return protos
+
+
+def dialogs(at: Any) -> list[Any]:
+    """The dialogs the last run opened (Streamlit draws them outside the main area)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if getattr(node, "type", None) == "dialog":
+            found.append(node)
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def confirm_paid(at: Any, *, send: bool = True) -> Any:
+    """Answer the paid-action dialog the last run opened (lib/ui/paid_confirm.py): *Send*, or
+    *Cancel* when ``send`` is False. Asserts exactly one is open; returns ``at`` after the run."""
+    [dialog] = dialogs(at)
+    wanted = "paid_send" if send else "paid_cancel"
+    [button] = [b for b in dialog.button if b.key == wanted]
+    return button.click().run()

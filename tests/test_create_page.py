@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.library.store import OUTCOME_UNKNOWN
 from lib.studio.create_modes import build
-from tests.apptest import APP, CREATE_PAGE, open_app, wkey
+from tests.apptest import APP, CREATE_PAGE, confirm_paid, dialogs, open_app, wkey
 from tests.conftest import API_KEY, PAST_DONE
 
 
@@ -41,7 +41,10 @@ def button(at: AppTest, label: str):
 
 
 def submit(at: AppTest, label: str = "Submit — spends credits") -> AppTest:
-    return button(at, label).click().run()
+    """Submit, and Send in the paid-action dialog when the form was valid (the test gateway is
+    configured, not the free sandbox, so it asks)."""
+    at = button(at, label).click().run()
+    return confirm_paid(at) if dialogs(at) else at
 
 
 def posts(sandbox) -> list[dict]:

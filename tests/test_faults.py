@@ -407,7 +407,7 @@ def test_create_page(fault, cell, gateway, library):
     sent_before = len(gateway.posts())
     # Shape faults only distort fetch answers: break every route and follow the user to the task.
     gateway.break_with(fault, **({} if fault.id in _LANDS_ON_TASK else {"route": "/suno/submit"}))
-    button(at, SUBMIT_LABEL).click().run()
+    apptest.confirm_paid(button(at, SUBMIT_LABEL).click().run())  # a configured gateway asks first
 
     assert_explained(at, fault, cell)
     assert {name: at.session_state[f"cf_suno_{name}::en"] for name in typed} == typed
@@ -428,12 +428,12 @@ def test_create_page(fault, cell, gateway, library):
     gateway.recover()
     if cell.recovery == CHECK:
         assert plain(fragment("create.outcome_unknown.next")) in messages(at)
-        button(at, SUBMIT_LABEL).click().run()
+        apptest.confirm_paid(button(at, SUBMIT_LABEL).click().run())
         assert any("was sent a moment ago" in i.value for i in at.info)  # held back: no second charge
         assert len(gateway.posts()) == sent_before + 1
         at.session_state["cf_suno_title::en"] = "The Long Haul (again)"  # checked the log: not created
         at.run()
-    button(at, SUBMIT_LABEL).click().run()
+    apptest.confirm_paid(button(at, SUBMIT_LABEL).click().run())
     assert not at.exception and at.title[0].value == "Task"
     assert gateway.sandbox.engine.task(at.query_params["id"]) is not None
 

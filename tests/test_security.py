@@ -24,7 +24,7 @@ from lib.gateway.ids import MAX_ID_LENGTH, validate_id
 from lib.library.import_export import export_csv, export_json
 from lib.library.store import HistoryStore
 from lib.studio.media_fetch import fetch_media, is_loopback_url, is_public_url
-from tests.apptest import APP, api_key_field, element_protos, open_app
+from tests.apptest import APP, api_key_field, confirm_paid, dialogs, element_protos, open_app
 from tests.conftest import PAST_DONE
 
 CREATE_PAGE, TASK_PAGE, HISTORY_PAGE = "app_pages/create.py", "app_pages/task.py", "app_pages/history.py"
@@ -127,6 +127,9 @@ def _preview_and_submit(at: AppTest, exposure: Exposure, label: str) -> str:
     assert any("import" in s and "GATEWAY_API_KEY" in s for s in snippets), snippets
     exposure.add_page(f"{label} Create preview", at)
     next(b for b in at.button if b.label == "Submit — spends credits").click().run()
+    assert len(dialogs(at)) == 1  # a configured gateway: the paid request is shown first
+    exposure.add_page(f"{label} paid-request dialog", at)
+    confirm_paid(at)
     exposure.add_page(f"{label} after submit", at)
     return at.query_params["id"]
 
@@ -190,6 +193,9 @@ def test_the_key_appears_only_in_the_authorization_header(
         for tool in ("wav", "timing", "stems"):
             at.button(key=f"tool-start-{tool}-{task_id}-0").click().run()
             assert not at.exception, at.exception
+            if tool == "stems":  # paid: its dialog first
+                exposure.add_page(f"{canary} stems dialog", at)
+                confirm_paid(at)
         clock.advance(PAST_DONE)
         tick(at, 2.2)  # the conversion and the stems task are checked again
         exposure.add_page(f"{canary} song tools", at)
@@ -209,7 +215,7 @@ def test_the_key_appears_only_in_the_authorization_header(
     sandbox.inject("status", status=401, route="/suno/submit", message=f"无效的令牌 {needle} (token: {configured})")
     at.switch_page(CREATE_PAGE).run()
     at.session_state["cf_suno_title::en"] = "Canary song, again"  # not the same request within 15 s
-    next(b for b in at.button if b.label == "Submit — spends credits").click().run()
+    confirm_paid(next(b for b in at.button if b.label == "Submit — spends credits").click().run())
     errors = " ".join(e.value for e in at.error)
     assert "无效的令牌" in errors and "HTTP 401" in errors
     exposure.add_page(f"{canary} refused submit", at)

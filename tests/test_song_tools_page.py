@@ -11,7 +11,7 @@ import pytest
 
 from lib.library.store import OUTCOME_UNKNOWN, HistoryStore, default_database_url
 from lib.sandbox import FEATURES
-from tests.apptest import CREATE_PAGE
+from tests.apptest import CREATE_PAGE, confirm_paid
 from tests.conftest import PAST_DONE
 from tests.test_task_page import open_task
 
@@ -93,7 +93,7 @@ def test_synced_lyrics_play_from_the_clicked_line(finished):
 
 def test_stems_are_followed_into_two_players(finished, clock, client):
     at = open_task(finished.task_id)
-    click(at, f"tool-start-stems-{finished.task_id}-0")
+    confirm_paid(click(at, f"tool-start-stems-{finished.task_id}-0"))  # a configured gateway asks first
     job = next(v for k, v in at.session_state["song_tool_jobs"].items() if k[1] == "stems")
     clock.advance(PAST_DONE)
     stems_task = client.fetch_task(job.task_id)
@@ -119,7 +119,7 @@ def test_full_song_only_for_an_extension(finished, client, clock):
     at = open_task(finished.task_id)
     assert not [b for b in at.button if b.key and b.key.startswith("tool-start-full_song-")]
     at = open_task(extended)
-    click(at, f"tool-start-full_song-{extended}-0")
+    confirm_paid(click(at, f"tool-start-full_song-{extended}-0"))
     job = next(v for k, v in at.session_state["song_tool_jobs"].items() if k[1] == "full_song")
     clock.advance(PAST_DONE)
     tick(at, 2.1)
@@ -133,7 +133,9 @@ def test_a_persona_is_remembered_and_offered_on_the_create_page(finished):
     at = open_task(finished.task_id)
     key = f"{finished.task_id}-0"
     at.text_input(key=f"tool-persona-name-{key}").input("Harbour voice")
-    at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    confirm_paid(
+        at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    )
     assert not at.exception
     assert "Harbour voice" in texts(at)
     # A new session (think: after a restart) finds it in the library and offers it.
@@ -179,7 +181,9 @@ def test_a_refused_persona_shows_the_gateways_words_and_can_be_retried(finished,
     key = f"{finished.task_id}-0"
     sandbox.inject("status", status=403, route="/suno/persona", message="用户额度不足, 剩余额度: ＄0.000000")
     at.text_input(key=f"tool-persona-name-{key}").input("Harbour voice")
-    at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    confirm_paid(
+        at.button(key=f"FormSubmitter:tool-persona-form-{key}-Create persona — may spend credits").click().run()
+    )
     assert not at.exception
     shown = texts(at)
     assert "用户额度不足" in shown and "HTTP 403" in shown
@@ -193,7 +197,7 @@ def test_stems_with_no_answer_say_outcome_unknown_and_are_recorded(finished, san
     monkeypatch.setenv("GATEWAY_SUBMIT_TIMEOUT", "1")
     at = open_task(finished.task_id)
     sandbox.inject("timeout", route="/suno/submit/music", delay=3)
-    click(at, f"tool-start-stems-{finished.task_id}-0")
+    confirm_paid(click(at, f"tool-start-stems-{finished.task_id}-0"))  # a configured gateway asks first
     shown = texts(at)
     assert "outcome is unknown" in shown and "task log" in shown
     posts = [r for r in sandbox.requests if r["method"] == "POST" and r["path"] == "/suno/submit/music"]
@@ -227,7 +231,7 @@ def test_full_song_on_a_gateway_without_concat(finished, client, clock, sandbox)
     clock.advance(PAST_DONE)
     sandbox.config.offered = frozenset(FEATURES) - {"concat"}
     at = open_task(extended)
-    click(at, f"tool-start-full_song-{extended}-0")
+    confirm_paid(click(at, f"tool-start-full_song-{extended}-0"))
     assert "Not offered by this gateway" in texts(at)
     assert at.session_state["capabilities"][next(iter(at.session_state["capabilities"]))]["full_song"] == "missing"
 

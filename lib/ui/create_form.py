@@ -21,7 +21,7 @@ from lib.studio.create_modes import MODES, FormInvalid, build, defaults, fields_
 from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.ui import paid_confirm, resources, session
 
 # The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
 from lib.ui.create_inputs import _ADVANCED_HELP as _ADVANCED_HELP
@@ -74,8 +74,8 @@ _MODE_HELP = {
 
 def render_create(lang: str) -> None:
     state = session.create_state()
-    if not state.submit_requested:
-        state.in_flight = False  # runs are sequential: nothing is in flight now
+    # Runs are sequential: nothing else is in flight now. A confirmed request is sent in this run.
+    state.in_flight = state.submit_requested or paid_confirm.is_confirmed(paid_confirm.CREATE)
     _apply_prefill()
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     platform = left.segmented_control(
@@ -116,14 +116,17 @@ def render_create(lang: str) -> None:
         )
         st.caption(t("create.submit.help", lang))
     wants_submit, state.submit_requested = state.submit_requested, False
+    clicked = None
     if preview or wants_submit:
         state.outcome = None
         submission = _validated(platform, mode, model)
         if submission is None:
             st.rerun()  # draw each problem next to its field
         state.preview = submission
-        if wants_submit:
-            _send(submission, lang)
+        clicked = submission if wants_submit else None
+    confirmed = paid_confirm.confirm_paid(paid_confirm.CREATE, clicked, lang)
+    if confirmed is not None:
+        _send(confirmed, lang)
     _outcome(lang)
     _preview(lang)
 
@@ -184,6 +187,8 @@ def _send(submission: Submission, lang: str) -> None:
         client = session.get_client()
     except GatewayError as error:
         _finish(CreateOutcome("error", error))
+    if not paid_confirm.spend_allowed(paid_confirm.CREATE, submission):
+        _finish(None)  # the daily limit refused it: confirm_paid says why, under the form
     state.last_sent = (fingerprint, time.time())
     try:
         with st.spinner(t("create.sending", lang), show_time=True):
@@ -213,7 +218,7 @@ def _send(submission: Submission, lang: str) -> None:
     st.switch_page("app_pages/task.py", query_params={"id": result.task_id, "platform": submission.platform})
 
 
-def _finish(outcome: CreateOutcome) -> None:
+def _finish(outcome: CreateOutcome | None) -> None:
     state = session.create_state()
     state.outcome, state.in_flight = outcome, False
     st.rerun()

@@ -27,7 +27,7 @@ from lib.studio.song_jobs import (
 from lib.studio.submit import Submission, submit_recorded
 from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
-from lib.ui import resources, session
+from lib.ui import paid_confirm, resources, session
 from lib.ui.errors import show_error
 from lib.ui.media import load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create
@@ -196,11 +196,15 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         return
     if not isinstance(job, FollowedTask):
         st.caption(t(_HELP[tool], lang))
-        if st.button(t(_START[tool], lang), key=f"tool-start-{tool}-{key}", icon=_ICONS[tool], type="primary"):
-            submission = (
+        start = f"tool-start-{tool}-{key}"
+        clicked = None
+        if st.button(t(_START[tool], lang), key=start, icon=_ICONS[tool], type="primary"):
+            clicked = (
                 song_jobs.stems_submission(song, task) if tool == "stems" else song_jobs.full_song_submission(song)
             )
-            task_id = _submit(tool, song, submission, client)
+        submission = paid_confirm.confirm_paid(start, clicked, lang)
+        if submission is not None:
+            task_id = _submit(tool, song, submission, client, start)
             if task_id:
                 set_job(tool, song, FollowedTask(tool, song.id, task_id, time.time()))
             st.rerun()
@@ -244,9 +248,12 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         )
 
 
-def _submit(tool: str, song: Song, submission: Submission, client) -> str | None:
+def _submit(tool: str, song: Song, submission: Submission, client, place: str) -> str | None:
     """One paid POST, recorded in the library; a refusal or an unknown outcome becomes the tool's
-    state so the user sees it (and is never sent twice by a rerun)."""
+    state so the user sees it (and is never sent twice by a rerun). ``place``: the key the request
+    was confirmed under, where a refusal of the daily limit is shown."""
+    if not paid_confirm.spend_allowed(place, submission):
+        return None
     try:
         result = submit_recorded(
             resources.history(),
@@ -297,20 +304,25 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
             )
         return
     st.caption(t("tools.persona.help", lang))
-    with st.form(f"tool-persona-form-{key}", border=False, enter_to_submit=False):
+    form = f"tool-persona-form-{key}"
+    with st.form(form, border=False, enter_to_submit=False):
         st.text_input(t("create.field.persona_name", lang), key=name_key, max_chars=80)
         st.text_area(t("create.field.persona_description", lang), key=desc_key, height=80, max_chars=500)
         st.toggle(t("create.field.persona_public", lang), key=public_key)
         sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
-    if not sent:
-        return
     name, description = str(session.widget_state(name_key) or ""), str(session.widget_state(desc_key) or "")
-    if not name.strip():
+    clicked = None
+    if sent and not name.strip():
         st.error(t("tools.persona.name_missing", lang), icon=":material/error:")
+    elif sent:
+        clicked = song_jobs.persona_submission(song, name, description, bool(session.widget_state(public_key)))
+    submission = paid_confirm.confirm_paid(form, clicked, lang)
+    if submission is None:
         return
-    submission = song_jobs.persona_submission(song, name, description, bool(session.widget_state(public_key)))
-    persona_id = _submit(tool, song, submission, client)
+    persona_id = _submit(tool, song, submission, client, form)
     if persona_id:
+        # The name and description confirmed, not the fields' current text.
+        name, description = str(submission.body.get("name", "")), str(submission.body.get("description", ""))
         persona = session.new_persona(persona_id, name, description, root_clip_id=song.id, root_title=song.title)
         session.remember_persona(persona)
         set_job(tool, song, PersonaCreated(persona))

@@ -342,6 +342,20 @@ def use_custom_gateway(page, base_url: str, key: str, lang: str = "en") -> None:
     wait_for_app(page)
 
 
+PAID_BUTTONS = {"en": ("Send", "Cancel"), "zh": ("发送", "取消")}
+
+
+def confirm_paid(page, lang: str = "en", *, send: bool = True):
+    """Answer the paid-request dialog (lib/ui/paid_confirm.py) a configured gateway shows before a
+    paid POST: *Send*, or *Cancel* when ``send`` is False. Waits for it to open and to close."""
+    dialog = page.get_by_test_id("stDialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    wait_for_app(page)
+    label = PAID_BUTTONS[lang][0 if send else 1]
+    dialog.get_by_role("button", name=label, exact=False).click()
+    expect(dialog).to_have_count(0, timeout=30_000)
+
+
 def open_finished_task(page, app_url: str, task_id: str, platform: str = "suno"):
     """The Task page on ``task_id``, once it shows the task as succeeded; returns the main area."""
     page.goto(f"{app_url}/task?id={task_id}&platform={platform}")

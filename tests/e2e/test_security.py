@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
-from tests.e2e.conftest import StreamlitServer, free_port, open_finished_task, wait_for_app
+from tests.e2e.conftest import StreamlitServer, confirm_paid, free_port, open_finished_task, wait_for_app
 
 CANARY = "sk-CANARY-e2e-4b9d1f7a2c"
 TYPED_CANARY = "sk-CANARY-typed-9e2a61"
@@ -155,6 +155,9 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
         expect(main.get_by_role("tabpanel", name=tab).get_by_test_id("stCode")).to_contain_text("GATEWAY_API_KEY")
         watch.snapshot(page)
     main.get_by_role("button", name="Submit — spends credits").click()
+    expect(page.get_by_test_id("stDialog")).to_be_visible(timeout=30_000)
+    watch.snapshot(page)  # the paid-request dialog: the body and route, never the key
+    confirm_paid(page)
     page.wait_for_url("**/task?id=*", timeout=30_000)
     task_id = page.url.split("id=")[1].split("&")[0]
     main = open_finished_task(page, studio.url, task_id)
@@ -267,6 +270,11 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     assert_inert(page)
     tools.get_by_role("tab", name="Stems").click()
     tools.get_by_role("button", name="Separate stems — spends credits").click()
+    dialog = page.get_by_test_id("stDialog")
+    # The body as JSON text (its quotes escaped), the title's markup inert in it.
+    expect(dialog.get_by_test_id("stCode")).to_contain_text("Harbour<script>window.__pwned=11</script>", timeout=30_000)
+    assert_inert(page)
+    confirm_paid(page)
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)
@@ -295,6 +303,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
         main = page.get_by_test_id("stMainBlockContainer")
         main.get_by_label("Song description *").fill("Harbour song the gateway refuses")
         main.get_by_role("button", name="Submit — spends credits").click()
+        confirm_paid(page)
         wait_for_app(page)
         expect(main.get_by_test_id("stAlertContentError").get_by_text(HOSTILE_ERROR, exact=False).first).to_be_visible(
             timeout=15_000

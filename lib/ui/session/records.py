@@ -1,5 +1,6 @@
 """The session's records, each a typed object under one key: the Create page's state, the History
-page's state, the Task page's memory of tasks, song-tool jobs, personas, export packs, toasts."""
+page's state, the Task page's memory of tasks, song-tool jobs, personas, paid requests awaiting
+confirmation, export packs, toasts."""
 
 from __future__ import annotations
 
@@ -61,6 +62,40 @@ def set_create_prefill(platform: str, mode: str, values: dict) -> None:
 
 def take_create_prefill() -> dict | None:
     return st.session_state.pop("create_prefill", None)
+
+
+# --- Paid actions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaidRequest:
+    """A paid POST the user asked for, waiting for the dialog's *Send* (lib.ui.paid_confirm)."""
+
+    key: str  # the place that asked (Create's Submit, one song's stems…): only it may send it
+    submission: Submission  # exactly what the dialog shows, and what is sent
+    profile: str  # profile_key() when asked: another gateway never sends it
+    confirmed: bool = False  # Send was clicked: the next full run sends it
+
+
+@dataclass(frozen=True)
+class PaidRefusal:
+    """Why a confirmed paid POST was not sent (the daily limit), shown where it was asked for."""
+
+    key: str
+    profile: str
+    verdict: str  # lib.ui.access.OVER_LIMIT or UNCOUNTED
+    limit: int
+
+
+@dataclass
+class PaidState:
+    # One slot: at most one paid request waits at a time, so one dialog opens per run.
+    request: PaidRequest | None = None
+    refusal: PaidRefusal | None = None
+
+
+def paid_state() -> PaidState:
+    return _record("paid_actions", PaidState)
 
 
 # --- History page ----------------------------------------------------------------------------
