@@ -235,6 +235,21 @@ def test_an_unwritable_folder_is_a_media_store_error(tmp_path):
         store.put("taken/t/song.mp3", MP3, "audio/mpeg")
 
 
+def test_a_folder_that_cannot_be_listed_fails_the_delete_rather_than_undercount(tmp_path, monkeypatch):
+    store = FolderMediaStore(tmp_path)
+    store.put("published/t/song.mp3", MP3, "audio/mpeg")
+    scandir = os.scandir
+
+    def refusing(path):  # root ignores permission bits, so the refusal is made here
+        if Path(path).name == "t":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    with pytest.raises(MediaStoreError, match="could not delete published/ in local folder .*: Permission denied"):
+        store.delete_prefix("published/")
+
+
 _WRITER = textwrap.dedent(
     """
     import sys

@@ -301,7 +301,7 @@ class FolderMediaStore:
         folder = self.root.joinpath(*prefix.split("/")[:-1])  # where every matching key lives
         removed = 0
         try:
-            for directory, _, files in os.walk(folder):
+            for directory, _, files in os.walk(folder, onerror=_unless_gone):
                 for name in files:
                     path = Path(directory, name)
                     key = path.relative_to(self.root).as_posix()
@@ -334,6 +334,13 @@ def _remove_if_empty(folder: Path) -> bool:
         return True
     except OSError:  # not empty (another replica is writing there), or already gone
         return False
+
+
+def _unless_gone(error: OSError) -> None:
+    """A folder that cannot be listed fails the delete (os.walk would skip it and undercount),
+    unless another replica removed it meanwhile."""
+    if not isinstance(error, FileNotFoundError):
+        raise error
 
 
 def _reason(error: OSError) -> str:
