@@ -9,6 +9,7 @@ of failing later deep inside a cached resource.
 | ``GATEWAY_SUBMIT_TIMEOUT`` | 150 | seconds a paid POST waits before its outcome is "unknown" |
 | ``HISTORY_DATABASE_URL`` | SQLite in the data directory | the library's database (SQLAlchemy URL) |
 | ``MUSIC_TASK_STUDIO_DATA_DIR`` | the platform's user data directory | the library and sandbox files |
+| ``MEDIA_STORE_URL`` | ``file://<data_dir>/media`` | published media: ``file:///folder``, ``s3://bucket/prefix?…`` |
 | ``SANDBOX_PORT`` | 8599 | the built-in sandbox gateway's loopback port (fixed: stored media URLs stay valid) |
 | ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
 | ``ALLOW_PRIVATE_CUSTOM_GATEWAYS`` | off | a typed-in custom gateway may be private (single-user machines) |
@@ -17,7 +18,8 @@ of failing later deep inside a cached resource.
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
 them), and its ``[gateways.<name>]`` sections add gateways. Its ``[auth]`` section turns on
 sign-in (Streamlit's own OIDC ``st.login``; see docs/sharing.md) and ``[access]`` holds the
-operator's policy (``lib.access.policy``).
+operator's policy (``lib.access.policy``). ``MEDIA_STORE_URL``'s forms and options are in
+``lib.library.media_store``; an S3 store's credentials come the standard boto3 way, never in it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from urllib.parse import urlsplit
 from lib.access.policy import AccessPolicy, PolicyError, load_policy
 from lib.gateway.addresses import base_url_extras
 from lib.gateway.profiles import GatewayProfile, load_profiles
+from lib.library.media_store import MediaStoreError, parse_media_store_url
 from lib.library.paths import data_dir, default_database_url
 
 SANDBOX_DEFAULT_PORT = 8599
@@ -58,6 +61,7 @@ class Settings:
     submit_timeout_s: float = 150.0
     database_url: str = ""
     data_dir: Path = field(default_factory=Path)
+    media_store_url: str = ""  # checked; opened by whoever keeps published media
     sandbox_port: int = SANDBOX_DEFAULT_PORT
     sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
     sandbox_fast: bool = False
@@ -94,6 +98,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         submit_timeout_s=_seconds(environ, "GATEWAY_SUBMIT_TIMEOUT", 150.0),
         database_url=database_url,
         data_dir=data_dir(environ),
+        media_store_url=_media_store_url(environ),
         sandbox_port=_port(port_text) if port_text else SANDBOX_DEFAULT_PORT,
         sandbox_port_chosen=bool(port_text),
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
@@ -177,6 +182,17 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise SettingsError("SANDBOX_PORT", f"{port} is not between 1 and 65535")
     return port
+
+
+def _media_store_url(environ: Mapping[str, str]) -> str:
+    """``MEDIA_STORE_URL``, else the ``media`` folder in the data directory, checked (nothing is
+    opened or contacted). The problem named never repeats the URL: it might carry a secret."""
+    url = _env(environ, "MEDIA_STORE_URL") or (data_dir(environ) / "media").absolute().as_uri()
+    try:
+        parse_media_store_url(url)
+    except MediaStoreError as error:
+        raise SettingsError("MEDIA_STORE_URL", str(error)) from None
+    return url
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:

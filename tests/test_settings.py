@@ -55,6 +55,7 @@ def test_defaults_with_nothing_configured(tmp_path):
     assert settings.data_dir == tmp_path
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (8599, False, False)
     assert settings.log_level is None  # Python's default: warnings and errors
+    assert settings.media_store_url == (tmp_path / "media").as_uri()
 
 
 def test_every_setting_is_read():
@@ -68,6 +69,7 @@ def test_every_setting_is_read():
             "SANDBOX_PORT": "9100",
             "SANDBOX_FAST": "yes",
             "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug",
+            "MEDIA_STORE_URL": " s3://media/studio?endpoint_url=http://127.0.0.1:9000 ",
         },
         {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}},
     )
@@ -76,6 +78,7 @@ def test_every_setting_is_read():
     assert settings.database_url == "postgresql+psycopg://u@db/mts"
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (9100, True, True)
     assert settings.log_level == "DEBUG"
+    assert settings.media_store_url == "s3://media/studio?endpoint_url=http://127.0.0.1:9000"
 
 
 @pytest.mark.parametrize(
@@ -89,6 +92,8 @@ def test_every_setting_is_read():
         ({"SANDBOX_FAST": "maybe"}, {}, "SANDBOX_FAST"),
         ({"MUSIC_TASK_STUDIO_LOG_LEVEL": "LOUD"}, {}, "MUSIC_TASK_STUDIO_LOG_LEVEL"),
         ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
+        ({"MEDIA_STORE_URL": "/srv/media"}, {}, "MEDIA_STORE_URL"),
+        ({"MEDIA_STORE_URL": "s3://Not_A_Bucket"}, {}, "MEDIA_STORE_URL"),
         ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
         ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
     ],
@@ -138,3 +143,37 @@ def test_a_configured_base_url_with_a_query_fragment_or_user_is_named(environ, s
     with pytest.raises(SettingsError) as caught:
         load_settings(environ, secrets)
     assert caught.value.name == named and "carries" in str(caught.value)
+
+
+# --- Issue 14: where published songs' media is kept ---------------------------------------------
+
+
+def test_the_media_store_defaults_to_a_folder_in_the_data_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"MUSIC_TASK_STUDIO_DATA_DIR": "data dir"}, {})  # relative, with a space
+    assert settings.media_store_url == (tmp_path / "data dir" / "media").as_uri()
+    assert settings.media_store_url.startswith("file:///") and "%20" in settings.media_store_url
+    folder = load_settings({"MEDIA_STORE_URL": "file:///srv/shared/media"}, {}).media_store_url
+    assert folder == "file:///srv/shared/media"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("media", "not a media store URL"),
+        ("file://media", "on this machine"),
+        ("s3://media?endpoint=http://127.0.0.1:9000", "unknown s3:// option"),
+        ("s3://media?endpoint_url=localhost:9000", "http(s) address"),
+    ],
+)
+def test_a_bad_media_store_url_is_named_with_its_problem(url, problem):
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"MEDIA_STORE_URL": url}, {})
+    assert caught.value.name == "MEDIA_STORE_URL" and problem in caught.value.problem
+
+
+def test_credentials_in_the_media_store_url_are_refused_and_never_repeated():
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"MEDIA_STORE_URL": "s3://AKIAEXAMPLE:hunter2-secret@media/studio"}, {})
+    assert caught.value.name == "MEDIA_STORE_URL" and "credentials" in str(caught.value)
+    assert "hunter2" not in str(caught.value) and "AKIAEXAMPLE" not in str(caught.value)
