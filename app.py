@@ -52,9 +52,26 @@ pages = [
         help=t("nav.history.help", lang),
     ),
 ]
+pages.append(
+    st.Page(
+        "app_pages/published.py",
+        title=t("nav.published", lang),
+        icon=":material/public:",
+        url_path="published",
+        help=t("nav.published.help", lang),
+    )
+)
+# A published song page: read-only, for stakeholders, with nothing else of the app around it.
+listen = st.Page("app_pages/listen.py", title=t("publish.page_title", lang), url_path="listen", visibility="hidden")
+if st.navigation([*pages, listen], position="hidden") is listen:  # which page the link asked for
+    current = resources.settings()
+    if current.sign_in and not current.access.public_links:
+        sign_in.gate([*pages, listen], lang)  # the operator keeps published pages to signed-in users
+    listen.run()
+    st.stop()
 # With sign-in configured, a visitor who is not let in sees the sign-in screen and nothing else.
-sign_in.gate(pages, lang)
-page = st.navigation(pages)
+sign_in.gate([*pages, listen], lang)
+page = st.navigation([*pages, listen])
 if page is home:
     st.switch_page(create, query_params=st.query_params.to_dict())
 render_sidebar(lang)

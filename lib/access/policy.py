@@ -13,6 +13,7 @@ subject (``sub``), a group (``[access.groups]`` or the identity provider's ``gro
     allow_custom_gateways = true           # may visitors type in a gateway (with their own key)?
     daily_paid_limit = 20                  # paid calls per user per UTC day on operator keys; 0: none
     session_hours = 24                     # a sign-in older than this must be renewed
+    public_links = true                    # published song pages open without sign-in
 
     [access.groups]
     band = ["ana@example.com", "bo@example.com"]
@@ -49,6 +50,7 @@ class AccessPolicy:
     allow_custom_gateways: bool = True
     daily_paid_limit: int = 0
     session_hours: float = 24.0
+    public_links: bool = True
 
     def groups_of(self, names: Iterable[str]) -> frozenset[str]:
         """The configured groups any of a person's names (email, subject) belongs to."""
@@ -93,6 +95,7 @@ def load_policy(secrets: Mapping[str, Any]) -> AccessPolicy:
         allow_custom_gateways=_bool(section, "allow_custom_gateways", True),
         daily_paid_limit=_limit(section),
         session_hours=_hours(section),
+        public_links=_bool(section, "public_links", True),
     )
 
 

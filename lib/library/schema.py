@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from lib.library.database import HistoryUnavailable
 from lib.library.entries import utc_now
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -107,6 +107,26 @@ paid_calls = sa.Table(
 
 # Each step upgrades the schema from the version before it. Version 1 was mts_schema and
 # mts_tasks; a new database gets every table above at once and records only SCHEMA_VERSION.
+# Added in schema version 4: published song pages, each a snapshot of a finished task that
+# renders with no gateway call (lib.studio.publishing), found by its unguessable token. Deleted on
+# unpublish, so a revoked link and a forged one look the same: "not available".
+published = sa.Table(
+    "mts_published",
+    metadata,
+    sa.Column("token", sa.String(64), primary_key=True),
+    _owner_column(),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("task_id", sa.String(128), nullable=False),
+    sa.Column("gateway_name", sa.String(120), nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("allow_downloads", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("media_copied", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("mts_published_owner", "owner", "created_at"),
+)
+
+
 def _add_owners(conn: sa.Connection) -> None:
     """Version 3: an owner on every task and persona (the rows so far are the local user's), the
     unique keys widened by it, and the paid-call counts. SQLite cannot change a table's unique
@@ -138,7 +158,11 @@ def _add_owners(conn: sa.Connection) -> None:
     paid_calls.create(conn, checkfirst=True)
 
 
-_MIGRATIONS: dict[int, Any] = {2: lambda conn: personas.create(conn, checkfirst=True), 3: _add_owners}
+_MIGRATIONS: dict[int, Any] = {
+    2: lambda conn: personas.create(conn, checkfirst=True),
+    3: _add_owners,
+    4: lambda conn: published.create(conn, checkfirst=True),
+}
 
 
 def migrate(conn: sa.Connection) -> None:

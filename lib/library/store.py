@@ -46,6 +46,7 @@ from lib.library.entries import (
 from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
 from lib.library.persona_queries import PersonaQueries
+from lib.library.publications import Publication, PublicationQueries
 from lib.library.schema import LOCAL_OWNER, SCHEMA_VERSION, metadata, migrate, paid_calls, personas, schema_info, tasks
 from lib.library.submit_rows import SubmitRows
 
@@ -63,6 +64,7 @@ __all__ = [
     "HistoryUnavailable",
     "LOCAL_OWNER",
     "Persona",
+    "Publication",
     "data_dir",
     "default_database_url",
     "metadata",
@@ -95,7 +97,7 @@ _FETCHED = (
 _EVERYTHING = HistoryFilter()
 
 
-class HistoryStore(SubmitRows, PersonaQueries):
+class HistoryStore(SubmitRows, PersonaQueries, PublicationQueries):
     """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors.
 
     Every row has an owner. A store writes as ``owner`` and reads that owner's rows only, unless

@@ -179,13 +179,19 @@ def lookup_task(client: Any, task_id: str, platform: str | None) -> Task:
             raise suno_error from None
 
 
+def app_base(app_url: str | None) -> str:
+    """The app's address from a page's URL (its last path segment is the page): "" when unknown,
+    so a link is then relative."""
+    if not app_url:
+        return ""
+    parts = urlsplit(app_url)
+    path = parts.path.rstrip("/").rsplit("/", 1)[0] if parts.path.strip("/") else ""
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
 def share_link(app_url: str | None, task_ids: list[str] | tuple[str, ...], platform: str | None) -> str:
     """The link a person pastes in a chat: task and platform only, never a key."""
-    base = ""
-    if app_url:
-        parts = urlsplit(app_url)
-        path = parts.path.rstrip("/").rsplit("/", 1)[0] if parts.path.strip("/") else ""
-        base = f"{parts.scheme}://{parts.netloc}{path}"
+    base = app_base(app_url)
     params = {"id": ",".join(task_ids)}
     if platform:
         params["platform"] = platform

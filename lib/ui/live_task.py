@@ -11,6 +11,7 @@ from lib.i18n import t
 from lib.studio.task_lookup import FOLLOW_LIMIT_S, lookup_task, poll_interval
 from lib.ui import session
 from lib.ui.errors import show_error
+from lib.ui.publish_panel import publish_panel
 from lib.ui.task_detail import render_task
 
 # Worth waiting out while following: the gateway may recover by itself. An unreadable answer
@@ -22,6 +23,7 @@ _TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError, ProtocolError
 def show_task(task_id: str, platform: str | None, lang: str) -> None:
     finished = session.finished_tasks().get(task_id)
     if finished is not None:
+        publish_panel(finished, lang)
         render_task(finished, lang)
         return
     stopped = session.stopped_errors().get(task_id)

@@ -7,6 +7,7 @@ session state.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -16,6 +17,7 @@ import streamlit as st
 from lib.gateway.addresses import origin
 from lib.gateway.client import GatewayClient
 from lib.gateway.profiles import GatewayProfile
+from lib.library.media_store import MediaStore, MediaStoreError, open_media_store
 from lib.library.store import HistoryStore, HistoryUnavailable
 from lib.sandbox import SandboxConfig, SandboxGateway
 from lib.settings import Settings, load_settings
@@ -176,3 +178,21 @@ def media_bytes(url: str, public_only: bool = False) -> tuple[bytes, str]:
     audio on every polling tick. Callers decide first whether the URL may be fetched at all
     (``session.gateway_media``): this cache is shared by every session."""
     return fetch_media(url, public_only=public_only)
+
+
+# --- Published pages' media ---------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _media_store(url: str) -> MediaStore:
+    return open_media_store(url)
+
+
+def media_store() -> MediaStore | None:
+    """Where published pages keep their media copies (``MEDIA_STORE_URL``: a folder, or S3), or
+    None when it cannot be opened (publishing then keeps the gateway's links only)."""
+    try:
+        return _media_store(settings().media_store_url)
+    except MediaStoreError as error:
+        logging.getLogger(__name__).warning("media store unavailable: %s", error)
+        return None
