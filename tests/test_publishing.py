@@ -26,6 +26,7 @@ from lib.studio.publishing import (
     snapshot_json,
 )
 from tests.conftest import PAST_DONE
+from tests.test_media_store import aws_credentials, s3_endpoint, s3_url, store_url  # noqa: F401 - fixtures
 
 PROFILE = GatewayProfile("team-gw", "https://gw.example.com", "sk-x")
 
@@ -58,6 +59,16 @@ def test_a_snapshot_copies_every_song_file_checked_by_content(finished_task, med
             assert stored_type.startswith(mime) and copy.mime == stored_type and len(data) > 1000
     again = read_snapshot(snapshot_json(snapshot))
     assert again == snapshot
+
+
+def test_copies_land_in_a_folder_and_in_s3_alike_and_unpublish_removes_them(finished_task, store_url):  # noqa: F811
+    store = open_media_store(store_url)
+    token = new_token()
+    snapshot = make_snapshot(finished_task, token, store=store, fetch=fetch_media)
+    keys = [song.audio.key for song in snapshot.songs]
+    assert all(store.get(key)[1].startswith("audio/") for key in keys)
+    assert store.delete_prefix(media_prefix(token)) == 4  # two covers, two songs
+    assert all(store.get(key) is None for key in keys)
 
 
 def test_without_a_store_the_page_points_at_the_gateways_links(finished_task):
