@@ -55,6 +55,7 @@ def test_defaults_with_nothing_configured(tmp_path):
     assert settings.data_dir == tmp_path
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (8599, False, False)
     assert settings.log_level is None  # Python's default: warnings and errors
+    assert settings.media_cache_mb == 64.0
 
 
 def test_every_setting_is_read():
@@ -68,6 +69,7 @@ def test_every_setting_is_read():
             "SANDBOX_PORT": "9100",
             "SANDBOX_FAST": "yes",
             "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug",
+            "MEDIA_CACHE_MB": "16.5",
         },
         {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}},
     )
@@ -76,6 +78,7 @@ def test_every_setting_is_read():
     assert settings.database_url == "postgresql+psycopg://u@db/mts"
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (9100, True, True)
     assert settings.log_level == "DEBUG"
+    assert settings.media_cache_mb == 16.5
 
 
 @pytest.mark.parametrize(
@@ -89,6 +92,8 @@ def test_every_setting_is_read():
         ({"SANDBOX_FAST": "maybe"}, {}, "SANDBOX_FAST"),
         ({"MUSIC_TASK_STUDIO_LOG_LEVEL": "LOUD"}, {}, "MUSIC_TASK_STUDIO_LOG_LEVEL"),
         ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
+        ({"MEDIA_CACHE_MB": "lots"}, {}, "MEDIA_CACHE_MB"),
+        ({"MEDIA_CACHE_MB": "-1"}, {}, "MEDIA_CACHE_MB"),
         ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
         ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
     ],
