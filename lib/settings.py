@@ -14,6 +14,7 @@ of failing later deep inside a cached resource.
 | ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
 | ``ALLOW_PRIVATE_CUSTOM_GATEWAYS`` | off | a typed-in custom gateway may be private (single-user machines) |
 | ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
+| ``MEDIA_CACHE_MB`` | 64 | megabytes of downloaded media the server keeps for every session (0: none kept) |
 
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
 them), and its ``[gateways.<name>]`` sections add gateways. Its ``[auth]`` section turns on
@@ -69,6 +70,10 @@ class Settings:
     # request its own neighbourhood (loopback, the LAN, cloud metadata) and show the answer.
     allow_private_custom_gateways: bool = False
     log_level: str | None = None  # None: not set, Python's default (warnings and errors only)
+    # Media the server downloaded (for players and downloads), kept for every session: bounded by
+    # bytes, since one song's file may be tens of MB. 64 MB holds about 20 followed tasks' covers
+    # and streaming previews; a miss only downloads the file again.
+    media_cache_mb: float = 64.0
     # Sign-in: off without an [auth] section (the single-user local tool); the provider's name
     # for st.login, "" for the [auth] section's own client.
     sign_in: bool = False
@@ -104,6 +109,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
         allow_private_custom_gateways=_flag(environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS"),
         log_level=_log_level(environ),
+        media_cache_mb=_megabytes(environ, "MEDIA_CACHE_MB", 64.0),
         sign_in=sign_in,
         sign_in_provider=provider,
         access=access,
@@ -172,6 +178,19 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < seconds <= 3600:
         raise SettingsError(name, f"{text} is out of range (more than 0, at most 3600 seconds)")
     return seconds
+
+
+def _megabytes(environ: Mapping[str, str], name: str, default: float) -> float:
+    text = _env(environ, name)
+    if not text:
+        return default
+    try:
+        megabytes = float(text)
+    except ValueError:
+        raise SettingsError(name, f"{text!r} is not a number of megabytes") from None
+    if not 0 <= megabytes <= 65536:
+        raise SettingsError(name, f"{text} is out of range (0 to 65536 megabytes)")
+    return megabytes
 
 
 def _port(text: str) -> int:

@@ -56,6 +56,7 @@ def test_defaults_with_nothing_configured(tmp_path):
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (8599, False, False)
     assert settings.log_level is None  # Python's default: warnings and errors
     assert settings.media_store_url == (tmp_path / "media").as_uri()
+    assert settings.media_cache_mb == 64.0
 
 
 def test_every_setting_is_read():
@@ -70,6 +71,7 @@ def test_every_setting_is_read():
             "SANDBOX_FAST": "yes",
             "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug",
             "MEDIA_STORE_URL": " s3://media/studio?endpoint_url=http://127.0.0.1:9000 ",
+            "MEDIA_CACHE_MB": "16.5",
         },
         {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}},
     )
@@ -79,6 +81,7 @@ def test_every_setting_is_read():
     assert (settings.sandbox_port, settings.sandbox_port_chosen, settings.sandbox_fast) == (9100, True, True)
     assert settings.log_level == "DEBUG"
     assert settings.media_store_url == "s3://media/studio?endpoint_url=http://127.0.0.1:9000"
+    assert settings.media_cache_mb == 16.5
 
 
 @pytest.mark.parametrize(
@@ -94,6 +97,8 @@ def test_every_setting_is_read():
         ({"HISTORY_DATABASE_URL": "history.db"}, {}, "HISTORY_DATABASE_URL"),
         ({"MEDIA_STORE_URL": "/srv/media"}, {}, "MEDIA_STORE_URL"),
         ({"MEDIA_STORE_URL": "s3://Not_A_Bucket"}, {}, "MEDIA_STORE_URL"),
+        ({"MEDIA_CACHE_MB": "lots"}, {}, "MEDIA_CACHE_MB"),
+        ({"MEDIA_CACHE_MB": "-1"}, {}, "MEDIA_CACHE_MB"),
         ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
         ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
     ],

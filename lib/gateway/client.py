@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from lib.gateway import bodies, errors
 from lib.gateway import routes as r
+from lib.gateway.fan_out import in_order
 from lib.gateway.ids import validate_id
 from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task
 from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
@@ -26,6 +27,10 @@ __all__ = ["SUBMIT_ROUTES", "GatewayClient", "normalise_base_url"]
 
 log = logging.getLogger(__name__)
 _PROBE = "probe"  # the name a free route check (``offers``) is logged under
+# Batch fetches (100 IDs each) one call keeps in flight: 1,000 IDs then cost two round trips, not
+# ten, while one refresh still opens at most this many connections to a gateway that limits its
+# keys' concurrency, and the pool (sized for it) never drops connections.
+BATCHES_IN_FLIGHT = 8
 
 
 class GatewayClient:
@@ -42,11 +47,13 @@ class GatewayClient:
         max_retry_after: float = 30.0,
         batch_size: int = 100,
         max_workers: int = 8,
+        batches_in_flight: int = BATCHES_IN_FLIGHT,
         sleep: Callable[[float], None] = time.sleep,
         public_only: bool = False,  # a gateway typed in the browser: public addresses only
     ) -> None:
         self.batch_size = max(1, batch_size)
         self.max_workers = max(1, max_workers)
+        self.batches_in_flight = max(1, batches_in_flight)
         self._sleep = sleep
         self._transport = Transport(
             base_url,
@@ -57,7 +64,7 @@ class GatewayClient:
             backoff=backoff,
             max_backoff=max_backoff,
             max_retry_after=max_retry_after,
-            pool_size=self.max_workers,
+            pool_size=max(self.max_workers, self.batches_in_flight),
             sleep=sleep,
             public_only=public_only,
         )
@@ -119,14 +126,22 @@ class GatewayClient:
         return self._fetch_each(ids, platform)
 
     def _fetch_suno_batches(self, ids: list[str]) -> dict[str, Task]:
+        """Chunks of ``batch_size`` IDs, ``batches_in_flight`` at a time, all within one call's
+        deadline. As when they went one by one: the first chunk (in ID order) that fails decides
+        the error and nothing is returned; chunks not yet sent by then are not sent at all."""
+        chunks = [ids[start : start + self.batch_size] for start in range(0, len(ids), self.batch_size)]
+        ends_by = time.monotonic() + self._transport.call_budget
+
+        def one(chunk: list[str]) -> list[Task]:
+            return self._call(r.SUNO_BATCH_FETCH, json={"ids": chunk}, parse=_suno_list, ends_by=ends_by)
+
+        answers = in_order(one, chunks, self.batches_in_flight)
         wanted, found = set(ids), {}
-        for start in range(0, len(ids), self.batch_size):
-            chunk = ids[start : start + self.batch_size]
-            tasks = self._call(r.SUNO_BATCH_FETCH, json={"ids": chunk}, parse=lambda b: parse_task_list(b, "suno"))
+        for tasks in answers:
             for task in tasks:
                 if task.task_id in wanted:
                     found[task.task_id] = task
-        return found
+        return {task_id: found[task_id] for task_id in ids if task_id in found}
 
     def _fetch_each(self, ids: list[str], platform: str) -> dict[str, Task]:
         def one(task_id: str) -> Task | None:
@@ -308,6 +323,10 @@ class GatewayClient:
     def _submit(self, route: Route, body: Mapping[str, Any]) -> str:
         """One paid POST: sent once, never retried (the transport reads ``route.paid``)."""
         return self._call(route, json=dict(body), parse=extract_task_id)
+
+
+def _suno_list(body: Any) -> list[Task]:
+    return parse_task_list(body, "suno")
 
 
 def _platform(platform: str) -> str:

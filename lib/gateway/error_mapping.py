@@ -5,12 +5,15 @@ Two error envelopes exist on new-api-derived gateways: the task layer's
 ``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. Some
 gateways answer business errors with HTTP 200, so the body decides as much as the status.
 ``error_from_exception`` does the same for an exchange that broke off: which error a network
-failure means, given whether the request may already have been received.
+failure means, given whether the request may already have been received; ``unread_success``
+what an unreadable 2xx to a paid POST means, and ``retry_after_header`` how long a 429 asks for.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -174,3 +177,34 @@ def _describe(exc: Exception) -> str:
         if needle in text:
             return words
     return "network error"
+
+
+def unread_success(error: errors.GatewayError) -> errors.GatewayError:
+    """What an unreadable answer to a paid POST means. A 2xx whose body is cut off, too large or
+    without a task ID came from a gateway that accepted the request, and may have billed it: calling
+    that a refusal would invite a second, paid submit, so it is an unknown outcome instead."""
+    if not isinstance(error, errors.ProtocolError) or error.status is None or not 200 <= error.status < 300:
+        return error
+    return errors.OutcomeUnknownError(
+        f"the gateway answered HTTP {error.status}, but its answer could not be read "
+        f"({error.gateway_message}): the request may have been accepted",
+        status=error.status,
+        code=error.code,
+        request_id=error.request_id,
+        body=error.body,
+        route=error.route,
+    )
+
+
+def retry_after_header(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None

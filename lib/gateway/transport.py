@@ -16,7 +16,8 @@ Rules (reference §6.4, DEVELOPERS.md):
   drips bytes). A free attempt that ran out its deadline while the answer was still arriving
   raises ``DeadlineError`` and is not retried; a silent one (read timeout) is, but only while
   another attempt fits in the call's own deadline (``call_budget``: twice the read timeout, at
-  least 10 s), so a whole free call is bounded too. A paid POST whose deadline passes after it was
+  least 10 s, or sooner when a batch shares one deadline among its chunks: ``ends_by``), so a
+  whole free call is bounded too. A paid POST whose deadline passes after it was
   sent is ``OutcomeUnknownError``. Name resolution is the system resolver's and not bounded here;
 - redirects are followed here, one hop at a time (at most ``MAX_REDIRECTS``, free calls only),
   each target checked: http(s) only, never into loopback or a private network on another
@@ -31,7 +32,6 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -39,7 +39,7 @@ import requests
 
 from lib.gateway import errors
 from lib.gateway.addresses import base_url_extras, check_public_url, is_http_url, is_public_url, origin
-from lib.gateway.error_mapping import error_from_body, error_from_exception
+from lib.gateway.error_mapping import error_from_body, error_from_exception, retry_after_header, unread_success
 from lib.gateway.guarded_http import Deadline, DeadlineExceeded, GuardedAdapter, read_body
 from lib.gateway.key_scrub import KeyScrubber, bare_key
 from lib.gateway.routes import Route
@@ -130,25 +130,29 @@ class Transport:
         json: Any = None,
         retry: bool | None = None,
         parse: Callable[[Any], Any] | None = None,
+        ends_by: float | None = None,
     ) -> Any:
         """One call of ``route`` (at ``path``, its filled template); ``parse`` turns the body into
         the result, and an error it raises keeps the answer's HTTP status, request id and path.
-        Free routes retry unless ``retry=False``; a paid route never does."""
+        Free routes retry unless ``retry=False``; a paid route never does. ``ends_by``
+        (``time.monotonic``) ends a free call sooner than its own budget: calls that make up one
+        larger call (a batch's chunks) share that call's deadline."""
         path = route.path if path is None else path
         retry = not route.paid and (True if retry is None else retry)
         attempt, started = 0, time.monotonic()
+        end = started + self.call_budget if ends_by is None else min(ends_by, started + self.call_budget)
         while True:
             self._log(logging.DEBUG, "%s %s [%s] attempt %d", route.method, path, route.name, attempt + 1)
             try:
-                body, status, request_id = self._exchange(route, path, json)
+                body, status, request_id = self._exchange(route, path, json, end)
                 break
             except RETRYABLE as error:
-                delay = self._retry_delay(route, path, attempt, error, retry, started)
+                delay = self._retry_delay(route, path, attempt, error, retry, end)
                 if delay is None:
                     raise
             except errors.ProtocolError as error:  # an answer that is not JSON, or too large
                 error.route = error.route or path
-                error = _unread_success(error) if route.paid else error
+                error = unread_success(error) if route.paid else error
                 self._failed(route, path, attempt, error, "an unreadable answer is not retried")
                 raise error from None
             except errors.GatewayError as error:
@@ -166,14 +170,14 @@ class Transport:
             error.request_id = error.request_id or request_id
             error.route = error.route or path
             error.args = (str(error),)
-            error = _unread_success(error) if route.paid else error
+            error = unread_success(error) if route.paid else error
             self._failed(route, path, attempt, error, "an unreadable answer is not retried")
             raise error from None
 
     # --- retries ---------------------------------------------------------------------------
 
     def _retry_delay(
-        self, route: Route, path: str, attempt: int, error: errors.GatewayError, retry: bool, started: float
+        self, route: Route, path: str, attempt: int, error: errors.GatewayError, retry: bool, end: float
     ) -> float | None:
         """The pause before the next attempt, or None (logged with why) when there is none."""
         if route.paid:
@@ -191,8 +195,8 @@ class Transport:
                 why = f"all {self.max_retries} retries used"
             elif delay is None:
                 why = f"Retry-After {retry_after:g} s is over the {self.max_retry_after:g} s cap"
-            elif time.monotonic() - started + delay + self.timeout[1] > self.call_budget:
-                why = f"another attempt could end past the call's {self.call_budget:g} s deadline"
+            elif time.monotonic() + delay + self.timeout[1] > end:
+                why = "another attempt could end past the call's deadline"
             else:
                 self._log(
                     logging.INFO,
@@ -238,9 +242,15 @@ class Transport:
 
     # --- one exchange ----------------------------------------------------------------------
 
-    def _exchange(self, route: Route, path: str, payload: Any) -> tuple[Any, int, str | None]:
+    def _exchange(self, route: Route, path: str, payload: Any, end: float) -> tuple[Any, int, str | None]:
+        """One attempt; a free one also ends by ``end``, the whole call's deadline."""
         paid = route.paid
-        deadline = Deadline(self.submit_timeout if paid else self.timeout[1])
+        seconds = self.submit_timeout if paid else min(self.timeout[1], end - time.monotonic())
+        if seconds <= 0:  # a chunk of a batch whose shared deadline passed before its turn came
+            raise errors.DeadlineError(
+                f"no answer in time: the call's deadline passed before this request was sent ({self.host})", route=path
+            )
+        deadline = Deadline(seconds)
         try:
             with deadline.active():
                 response = self._send(route.method, self.base_url + path, payload, deadline, paid)
@@ -329,7 +339,7 @@ class Transport:
                 route=route,
             )
         error = error_from_body(
-            status, body, request_id=request_id, route=route, text=text[:2000], retry_after=_retry_after(response)
+            status, body, request_id=request_id, route=route, text=text[:2000], retry_after=retry_after_header(response)
         )
         if error is not None:
             raise error
@@ -342,23 +352,6 @@ class Transport:
                 route=route,
             )
         return body
-
-
-def _unread_success(error: errors.GatewayError) -> errors.GatewayError:
-    """What an unreadable answer to a paid POST means. A 2xx whose body is cut off, too large or
-    without a task ID came from a gateway that accepted the request, and may have billed it: calling
-    that a refusal would invite a second, paid submit, so it is an unknown outcome instead."""
-    if not isinstance(error, errors.ProtocolError) or error.status is None or not 200 <= error.status < 300:
-        return error
-    return errors.OutcomeUnknownError(
-        f"the gateway answered HTTP {error.status}, but its answer could not be read "
-        f"({error.gateway_message}): the request may have been accepted",
-        status=error.status,
-        code=error.code,
-        request_id=error.request_id,
-        body=error.body,
-        route=error.route,
-    )
 
 
 def _too_large(response: requests.Response) -> errors.ProtocolError:
@@ -377,17 +370,3 @@ def _same_server(base: tuple[str, str, int | None], other: tuple[str, str, int |
 
 def _request_id(response: requests.Response) -> str | None:
     return response.headers.get("X-Oneapi-Request-Id") or response.headers.get("X-Request-Id")
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None

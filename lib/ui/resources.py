@@ -21,6 +21,7 @@ from lib.library.media_store import MediaStore, MediaStoreError, open_media_stor
 from lib.library.store import HistoryStore, HistoryUnavailable
 from lib.sandbox import SandboxConfig, SandboxGateway
 from lib.settings import Settings, load_settings
+from lib.studio.media_cache import MediaCache
 from lib.studio.media_fetch import fetch_media
 
 SANDBOX_KEY = "sandbox-demo-key"
@@ -171,13 +172,18 @@ def history_problem() -> str | None:
 # --- Media -----------------------------------------------------------------------------------
 
 
-@st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
+@st.cache_resource(show_spinner=False)
+def _media_cache(max_bytes: int) -> MediaCache:
+    return MediaCache(max_bytes, ttl_s=3600)
+
+
 def media_bytes(url: str, public_only: bool = False) -> tuple[bytes, str]:
-    """Media downloaded by the server, cached per URL so a player keeps its file across reruns.
-    ``cache_resource``: the bytes are immutable, so sharing them beats unpickling megabytes of
-    audio on every polling tick. Callers decide first whether the URL may be fetched at all
-    (``session.gateway_media``): this cache is shared by every session."""
-    return fetch_media(url, public_only=public_only)
+    """Media downloaded by the server, kept per URL so a player keeps its file across reruns,
+    shared by every session (the bytes are immutable: no copy per session or rerun) and bounded
+    by ``MEDIA_CACHE_MB`` in total (``lib.studio.media_cache``). Callers decide first whether the
+    URL may be fetched at all (``session.gateway_media``): this cache is shared by every session."""
+    cache = _media_cache(int(settings().media_cache_mb * 2**20))
+    return cache.get((url, public_only), lambda: fetch_media(url, public_only=public_only))
 
 
 # --- Published pages' media ---------------------------------------------------------------------
