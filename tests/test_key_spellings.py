@@ -193,3 +193,34 @@ def test_a_key_typed_for_one_gateway_is_never_sent_to_another(monkeypatch):
         open_task("t-configured-2")
         assert configured.requests  # asked again, with its own key or none: never the custom one
         assert all(r.headers.get("Authorization") != "Bearer sk-for-custom-2222" for r in configured.requests)
+
+
+def test_a_cleared_key_or_a_gateway_left_sends_no_key(monkeypatch):
+    """The session keeps its own copy of a typed key (a page switch by the app drops the field's
+    state): the copy follows the field, so clearing the field forgets the key, and so does leaving
+    the gateway, whose field comes back empty."""
+    monkeypatch.setenv("ALLOW_PRIVATE_CUSTOM_GATEWAYS", "1")
+    for name in ("GATEWAY_BASE_URL", "GATEWAY_API_KEY", "GATEWAY_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    with LoopbackGateway() as custom:
+        at = open_app(TASK_PAGE)
+
+        def sent_with(task_id: str) -> str | None:
+            custom.requests.clear()
+            at.text_area(key="task_input::en").input(task_id)
+            at.form_submit_button[0].click().run()
+            assert not at.exception and custom.requests, at.exception
+            return custom.requests[-1].headers.get("Authorization")
+
+        at.sidebar.selectbox(key="gateway::en").set_value("custom").run()
+        at.sidebar.text_input(key="custom_base_url::en").input(custom.url).run()
+        api_key_field(at).input("sk-typed-then-cleared-1").run()
+        assert sent_with("t-typed") == "Bearer sk-typed-then-cleared-1"
+        api_key_field(at).input("").run()
+        assert sent_with("t-cleared") is None
+        api_key_field(at).input("sk-typed-then-left-2").run()
+        assert sent_with("t-typed-again") == "Bearer sk-typed-then-left-2"
+        at.sidebar.selectbox(key="gateway::en").set_value("sandbox").run()
+        at.sidebar.selectbox(key="gateway::en").set_value("custom").run()
+        assert api_key_field(at).value == ""
+        assert sent_with("t-back") is None

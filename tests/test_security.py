@@ -232,8 +232,9 @@ def test_the_key_appears_only_in_the_authorization_header(
 
 def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client, library, monkeypatch, caplog):
     """ "Custom gateway…": the typed key lives in the browser's password field, this session's
-    widget state and the client's header, and nowhere else (not the URL, any element sent to
-    the browser, the library, the gateway's log, the log)."""
+    widget state and its copy of it (``typed_api_keys``: it outlives a page switch) and the
+    client's header, and nowhere else (not the URL, any element sent to the browser, the library,
+    the gateway's log, the log)."""
     for name in ("GATEWAY_BASE_URL", "GATEWAY_API_KEY", "GATEWAY_NAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ALLOW_PRIVATE_CUSTOM_GATEWAYS", "1")  # the test's gateway is on loopback
@@ -259,7 +260,7 @@ def test_a_key_typed_for_this_session_stays_in_its_field(sandbox, clock, client,
     assert all(url.startswith(f"{sandbox.url}/media/") for url in audio), audio
     exposure.add_page("Task page", at, typed_key=True)
     _history(at, exposure, "custom", library.path, typed_key=True)
-    exposure.add("session state", _session(at, without=("session_api_key",)))
+    exposure.add("session state", _session(at, without=("typed_api_keys",)))
     _files(exposure, library.path, sandbox)
     exposure.add("log records", "\n".join(f"{r.name} {r.getMessage()} {r.args!r}" for r in caplog.records))
     assert exposure.leaks(PLAIN_KEY) == []

@@ -45,12 +45,16 @@ def render_sidebar(lang: str) -> None:
                 problem = "sidebar.bad_url_parts" if base_url_extras(url.strip()) else "sidebar.bad_url"
                 st.warning(t(problem, lang), icon=":material/link_off:")
         profile = session.current_profile()
+        session.forget_other_typed_keys(profile.name, profile.base_url)
         if not profile.is_sandbox:
             # One field per gateway: a key typed for one gateway is never sent to another.
+            key_name = session.api_key_name(profile.name, profile.base_url)
             st.text_input(
                 t("sidebar.api_key", lang),
                 type="password",
-                key=session.api_key_name(profile.name, profile.base_url),
+                key=key_name,
+                on_change=session.remember_typed_key,
+                args=(key_name,),
                 autocomplete="off",
                 placeholder=t("sidebar.api_key.placeholder", lang),
                 help=t("sidebar.api_key.help", lang),

@@ -19,6 +19,7 @@ from lib.ui.session.gateway import (
     current_gateway_name,
     current_profile,
     forget_capability,
+    forget_other_typed_keys,
     gateway_choices,
     gateway_media,
     get_client,
@@ -27,6 +28,7 @@ from lib.ui.session.gateway import (
     profile_key,
     remember_gateway_media,
     remember_media_urls,
+    remember_typed_key,
     typed_key,
 )
 from lib.ui.session.records import (
@@ -92,6 +94,7 @@ __all__ = [
     "current_gateway_name",
     "current_profile",
     "forget_capability",
+    "forget_other_typed_keys",
     "gateway_choices",
     "gateway_media",
     "get_client",
@@ -100,6 +103,7 @@ __all__ = [
     "profile_key",
     "remember_gateway_media",
     "remember_media_urls",
+    "remember_typed_key",
     "typed_key",
     "CreateOutcome",
     "CreateState",

@@ -22,6 +22,9 @@ _CAPABILITIES = "capabilities"
 _GATEWAY_MEDIA = "gateway_media"
 
 
+_TYPED_KEYS = "typed_api_keys"
+
+
 def api_key_name(gateway_name: str, base_url: str) -> str:
     """The widget key of the key field: one field per gateway, so a key typed for one gateway is
     never sent to another. Not a kept value: a kept value is re-sent to the browser when its
@@ -29,8 +32,31 @@ def api_key_name(gateway_name: str, base_url: str) -> str:
     return f"api_key|{gateway_name}|{base_url}"
 
 
+def _typed_keys() -> dict[str, str]:
+    return st.session_state.setdefault(_TYPED_KEYS, {})
+
+
+def remember_typed_key(name: str) -> None:
+    """The key field's ``on_change``: what the user typed (or cleared) is copied to a store of this
+    session's own. The field's widget state alone does not do: a run Streamlit starts on another
+    page without the browser's widget values (``st.switch_page``: Create's Submit, History's Open)
+    drops it, and the field then reads empty on the server while the browser still shows the key
+    and sends it again only with the next click. Refilling the field from the copy would send the
+    key back to the browser, so the copy is read instead, and only a change in the field writes it."""
+    _typed_keys()[name] = str(st.session_state.get(name) or "")
+
+
 def typed_key(gateway_name: str, base_url: str) -> str:
-    return str(st.session_state.get(api_key_name(gateway_name, base_url)) or "").strip()
+    return _typed_keys().get(api_key_name(gateway_name, base_url), "").strip()
+
+
+def forget_other_typed_keys(gateway_name: str, base_url: str) -> None:
+    """Forget the keys typed for any gateway but this one (call it where the key field is drawn):
+    leaving a gateway forgets its key, as its field, no longer drawn, comes back empty."""
+    keep = api_key_name(gateway_name, base_url)
+    kept = _typed_keys()
+    for name in [n for n in kept if n != keep]:
+        del kept[name]
 
 
 def gateway_choices() -> list[str]:
