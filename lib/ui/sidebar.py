@@ -10,12 +10,13 @@ from lib.gateway.addresses import base_url_extras
 from lib.gateway.client import normalise_base_url
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.gateway.profiles import CUSTOM, SANDBOX
-from lib.i18n import LANGUAGES, t
+from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
 from lib.studio import capabilities
 from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
 from lib.ui import access, resources, session, sign_in
+from lib.ui.language_switch import language_switch
 
 
 def render_sidebar(lang: str) -> None:
@@ -78,13 +79,7 @@ def render_sidebar(lang: str) -> None:
             key=session.widget_key(session.MEDIA_PROXY, False),
             help=t("sidebar.media_proxy.help", lang),
         )
-        st.segmented_control(
-            t("sidebar.language", lang),
-            list(LANGUAGES),
-            key=session.LANGUAGE_KEY,
-            format_func=LANGUAGES.get,
-            required=True,
-        )
+        language_switch(lang)
 
 
 _STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/error:", "UNKNOWN": ":material/help:"}

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import streamlit as st
 
 from lib.access.visitor import Admission, Verdict, Visitor
-from lib.i18n import LANGUAGES, t
+from lib.i18n import t
 from lib.text import inline_code
-from lib.ui import access, resources, session
+from lib.ui import access, resources
+from lib.ui.language_switch import language_switch
 
 # What each kind of "not let in" says, and which button gets the visitor further: signing in
 # again helps a signed-out or expired visitor; a refused or unreadable identity must sign out
@@ -62,14 +63,7 @@ def _screen(found: Verdict, lang: str) -> None:
                 st.logout()
         elif st.button(t("signin.sign_in", lang), key="signin-login", icon=":material/login:", type="primary"):
             st.login(resources.settings().sign_in_provider or None)
-        st.segmented_control(
-            t("sidebar.language", lang),
-            list(LANGUAGES),
-            key=session.LANGUAGE_KEY,
-            format_func=LANGUAGES.get,
-            required=True,
-            label_visibility="collapsed",
-        )
+        language_switch(lang, show_label=False)
 
 
 def show_account(visitor: Visitor, lang: str) -> None:

@@ -284,6 +284,26 @@ def studio(chromium_path):
     assert "Traceback" not in server.log(), server.log()[-4000:]
 
 
+@pytest.fixture(scope="module")
+def own_gateway():
+    """A gateway of the test's own: a sandbox in this process (it records every request), tasks
+    done in about a second, for a test to type in as *Custom gateway…*."""
+    from lib.sandbox import SandboxConfig, SandboxGateway
+
+    sandbox = SandboxGateway(SandboxConfig.fast(), port=free_port()).start()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture(scope="module")
+def custom_gateway_app(chromium_path):
+    """The app, allowed to reach a custom gateway on loopback (``own_gateway``)."""
+    server = StreamlitServer({"ALLOW_PRIVATE_CUSTOM_GATEWAYS": "1", "SANDBOX_PORT": str(free_port())})
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log(), server.log()[-4000:]
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")

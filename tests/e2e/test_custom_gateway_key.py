@@ -4,32 +4,15 @@ are used after that. The gateway is a sandbox in this process, which answers 401
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from lib.sandbox import SandboxConfig, SandboxGateway
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, confirm_paid, free_port, use_custom_gateway, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, confirm_paid, use_custom_gateway, wait_for_app
 from tests.e2e.test_history import click_row_checkbox
 
 TYPED_KEY = "sk-e2e-kept-across-pages-5d1e"
 DESCRIPTION = "a ferry crossing at dawn, brass and gulls"
 REFUSED = "The gateway did not accept the API key"
 NO_KEY = "This gateway has no API key yet"
-
-
-@pytest.fixture(scope="module")
-def gateway():
-    sandbox = SandboxGateway(SandboxConfig.fast(), port=free_port()).start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture(scope="module")
-def open_app(chromium_path):
-    server = StreamlitServer({"ALLOW_PRIVATE_CUSTOM_GATEWAYS": "1", "SANDBOX_PORT": str(free_port())})
-    yield server
-    server.stop()
-    assert "Traceback" not in server.log(), server.log()[-4000:]
 
 
 def no_refusal(page) -> None:
@@ -39,10 +22,10 @@ def no_refusal(page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, open_app, gateway):
-    page.goto(f"{open_app.url}/create")
+def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_gateway_app, own_gateway):
+    page.goto(f"{custom_gateway_app.url}/create")
     wait_for_app(page)
-    use_custom_gateway(page, gateway.url, TYPED_KEY)
+    use_custom_gateway(page, own_gateway.url, TYPED_KEY)
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_label("Song description *").fill(DESCRIPTION)
     main.get_by_role("button", name="Submit — spends credits").click()
@@ -52,7 +35,7 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, open_ap
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     task_id = page.url.split("id=")[1].split("&")[0]
-    assert task_id and gateway.engine.task(task_id) is not None
+    assert task_id and own_gateway.engine.task(task_id) is not None
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     no_refusal(page)
 
@@ -79,8 +62,8 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, open_ap
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     no_refusal(page)
-    fetches = [r for r in gateway.requests if r["method"] == "GET" and task_id in r["path"]]
-    assert fetches, gateway.requests
+    fetches = [r for r in own_gateway.requests if r["method"] == "GET" and task_id in r["path"]]
+    assert fetches, own_gateway.requests
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "custom-gateway-key-across-pages.png"))
     assert TYPED_KEY not in main.inner_html()
