@@ -170,12 +170,18 @@ class StreamlitServer:
 
 
 def sign_in_server(
-    provider: OidcProvider, access: Mapping[str, Any] | None = None, extra_env: dict[str, str] | None = None
+    provider: OidcProvider,
+    access: Mapping[str, Any] | None = None,
+    extra_env: dict[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
 ) -> StreamlitServer:
     """The app with ``[auth]`` against ``provider`` (and ``[access]``, when given), browsed as
     ``localhost`` while the provider is ``127.0.0.1``: cookies are per host, not per port, so the
-    provider's and the app's never collide. Stop it with ``server.stop()``."""
-    server = StreamlitServer(extra_env, secrets=lambda s: sign_in_secrets(s, provider, access), host="localhost")
+    provider's and the app's never collide. ``secrets``: more of secrets.toml (the operator's
+    ``[gateways.<name>]``). Stop it with ``server.stop()``."""
+    server = StreamlitServer(
+        extra_env, secrets=lambda s: {**sign_in_secrets(s, provider, access), **(secrets or {})}, host="localhost"
+    )
     server.oidc_provider = provider
     return server
 
