@@ -1,5 +1,7 @@
 """Settings: gateway profiles from the environment and secrets, and the one settings object."""
 
+import platform
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -143,3 +145,20 @@ def test_a_configured_base_url_with_a_query_fragment_or_user_is_named(environ, s
     with pytest.raises(SettingsError) as caught:
         load_settings(environ, secrets)
     assert caught.value.name == named and "carries" in str(caught.value)
+
+
+# --- Issue 14: glibc keeps handing large freed blocks back (benchmarks/capacity.py) -------------
+
+
+def test_the_allocator_is_tuned_once_and_only_where_the_operator_did_not():
+    from lib import settings as settings_module
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        assert settings_module._fix_thresholds({}) is False  # other C libraries are left alone
+    else:
+        assert settings_module._fix_thresholds({}) is True
+    assert settings_module._fix_thresholds({"MALLOC_MMAP_THRESHOLD_": "65536"}) is False
+    assert settings_module._fix_thresholds({"MALLOC_TRIM_THRESHOLD_": "0"}) is False
+    assert settings_module._fix_thresholds({"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"}) is False
+    first = settings_module.configure_allocator()
+    assert settings_module.configure_allocator() is first and len(settings_module._allocator) == 1
