@@ -6,13 +6,14 @@ import logging
 import streamlit as st
 
 from lib.i18n import t
-from lib.settings import SettingsError, configure_logging
+from lib.settings import SettingsError, configure_allocator, configure_logging
 from lib.text import escape_markdown
 from lib.ui import resources, session, sign_in
 from lib.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
 
+configure_allocator()  # once per server, before its sessions allocate (lib/settings.py says why)
 session.capture_widgets()  # first: what the browser sent survives a page or language switch
 lang = session.language()
 try:

@@ -163,6 +163,41 @@ def configure_logging(level: str | None) -> None:
         logger.addHandler(handler)
 
 
+# glibc's mallopt parameters (malloc.h) and its own starting threshold for both.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_LARGE_BLOCK = 128 * 1024
+_ALLOCATOR_VARIABLES = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+_allocator: list[bool] = []  # the outcome, once tried
+
+
+def configure_allocator(environ: Mapping[str, str] = os.environ) -> bool:
+    """Keep glibc handing large freed blocks back to the system; whether that was done (once).
+
+    glibc raises its mmap threshold to the size of each large block freed (up to 32 MB), so after
+    one media file or big answer is freed, every later block of that size comes from the heap,
+    whose holes are never returned: the server's memory then grows by several MB per session and
+    stays there after the sessions close (benchmarks/capacity.py). A fixed threshold keeps such
+    blocks mapped and unmapped whole. Left alone on other C libraries, and when the operator
+    tuned glibc's malloc through its environment variables."""
+    if not _allocator:
+        _allocator.append(_fix_thresholds(environ))
+    return _allocator[0]
+
+
+def _fix_thresholds(environ: Mapping[str, str]) -> bool:
+    import ctypes
+    import platform
+
+    tuned = any(name in environ for name in _ALLOCATOR_VARIABLES) or "malloc" in environ.get("GLIBC_TUNABLES", "")
+    if tuned or platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return all(mallopt(option, _LARGE_BLOCK) == 1 for option in (_M_MMAP_THRESHOLD, _M_TRIM_THRESHOLD))
+
+
 def _env(environ: Mapping[str, str], name: str, default: str = "") -> str:
     return (environ.get(name) or "").strip() or default
 

@@ -1,5 +1,7 @@
 """Settings: gateway profiles from the environment and secrets, and the one settings object."""
 
+import platform
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -182,3 +184,20 @@ def test_credentials_in_the_media_store_url_are_refused_and_never_repeated():
         load_settings({"MEDIA_STORE_URL": "s3://AKIAEXAMPLE:hunter2-secret@media/studio"}, {})
     assert caught.value.name == "MEDIA_STORE_URL" and "credentials" in str(caught.value)
     assert "hunter2" not in str(caught.value) and "AKIAEXAMPLE" not in str(caught.value)
+
+
+# --- Issue 14: glibc keeps handing large freed blocks back (benchmarks/capacity.py) -------------
+
+
+def test_the_allocator_is_tuned_once_and_only_where_the_operator_did_not():
+    from lib import settings as settings_module
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        assert settings_module._fix_thresholds({}) is False  # other C libraries are left alone
+    else:
+        assert settings_module._fix_thresholds({}) is True
+    assert settings_module._fix_thresholds({"MALLOC_MMAP_THRESHOLD_": "65536"}) is False
+    assert settings_module._fix_thresholds({"MALLOC_TRIM_THRESHOLD_": "0"}) is False
+    assert settings_module._fix_thresholds({"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"}) is False
+    first = settings_module.configure_allocator()
+    assert settings_module.configure_allocator() is first and len(settings_module._allocator) == 1
