@@ -27,6 +27,7 @@ MODULES = {
     "history_page": "benchmarks.history_page",
     "startup": "benchmarks.startup",
     "load": "benchmarks.load",
+    "capacity": "benchmarks.capacity",
 }
 
 

@@ -161,9 +161,8 @@ def _why_slow_start(health: float, rendered: float) -> str:
 
 MEDIA_CACHE_NOTE = (
     "Once covers appear (15 % into streaming) each followed task needs 4 media URLs (2 songs × audio "
-    "and cover): with 20 sessions that is 80 > the 48 entries of lib/ui/resources.py media_bytes, so the "
-    "LRU cache misses on every tick and the server downloads media again (from its in-process "
-    "sandbox: served and rendered again) for every session."
+    "and cover), kept in the server's media cache up to MEDIA_CACHE_MB (default 64 MB, "
+    "lib/studio/media_cache.py); past that the least recently used files are downloaded again."
 )
 
 

@@ -17,8 +17,8 @@ Rules (reference §6.4, DEVELOPERS.md):
   raises ``DeadlineError`` and is not retried; a silent one (read timeout) is, but only while
   another attempt fits in the call's own deadline (``call_budget``: twice the read timeout, at
   least 10 s, or sooner when a batch shares one deadline among its chunks: ``ends_by``), so a
-  whole free call is bounded too. A paid POST whose deadline passes after it was
-  sent is ``OutcomeUnknownError``. Name resolution is the system resolver's and not bounded here;
+  whole free call is bounded too. A paid POST whose deadline passes after it was sent is
+  ``OutcomeUnknownError``. Name resolution is the system resolver's and not bounded here;
 - redirects are followed here, one hop at a time (at most ``MAX_REDIRECTS``, free calls only),
   each target checked: http(s) only, never into loopback or a private network on another
   server, and with ``public_only`` (a gateway typed in the browser) never to any address that is
