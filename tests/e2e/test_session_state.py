@@ -115,7 +115,10 @@ def test_a_task_opened_on_one_gateway_is_asked_again_after_a_switch(page, studio
     """Seen on the sandbox, then the gateway switched: the page asks the new gateway instead of
     showing the sandbox's answer as if the new one had given it."""
     page.goto(studio.url)
-    wait_for_app(page)  # the first run starts the sandbox
+    wait_for_app(page)
+    # The first run starts the sandbox; its banner shows once it is up (wait_for_app alone can
+    # return before a fresh server's first run has begun).
+    expect(page.get_by_test_id("stSidebar").get_by_text("Sandbox — offline demo").first).to_be_visible(timeout=30_000)
     task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("harbour lights, slow piano")
     main = open_finished_task(page, studio.url, task_id)
 
