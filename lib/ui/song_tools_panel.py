@@ -39,10 +39,15 @@ TICK_S = 1.0
 
 
 def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
-    tools = tools_for(song, task)
+    """The tools as a menu of the card's action row (an icon button opening a panel of tabs)."""
+    # Only the tools this panel draws: a tool tools_for() names may be shown elsewhere on the card.
+    tools = tuple(tool for tool in tools_for(song, task) if tool in RENDERERS)
     if not tools:
         return
-    with st.expander(t("tools.title", lang), icon=":material/construction:"):
+    # A spinner on the button while a job runs: the menu may be closed (a paid request's
+    # confirmation closes it) while the WAV, the video or the stems are still being made.
+    icon = "spinner" if any_running(song, tools) else ":material/construction:"
+    with st.popover("", icon=icon, help=t("tools.title", lang), key=f"tools-{key}"):
         _panel(song, task, tools, lang, key)
 
 

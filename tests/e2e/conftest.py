@@ -382,6 +382,20 @@ def confirm_paid(page, lang: str = "en", *, send: bool = True):
     expect(dialog).to_have_count(0, timeout=30_000)
 
 
+def open_tools_menu(page, index: int = 0):
+    """Opens the *Song tools* menu of a song card's action row (the ``index``-th card's); returns
+    the open menu, where the tools' tabs are."""
+    page.locator("[class*='st-key-tools-'] button:visible").nth(index).click()
+    tools = page.get_by_test_id("stPopoverBody")
+    expect(tools).to_be_visible()
+    return tools
+
+
+def open_lyrics(root, index: int = 0) -> None:
+    """Unfolds the lyrics of the ``index``-th song card under ``root`` (folded by default)."""
+    root.locator("[class*='st-key-card-lyrics-'] summary").nth(index).click()
+
+
 def open_finished_task(page, app_url: str, task_id: str, platform: str = "suno"):
     """The Task page on ``task_id``, once it shows the task as succeeded; returns the main area."""
     page.goto(f"{app_url}/task?id={task_id}&platform={platform}")

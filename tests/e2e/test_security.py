@@ -21,7 +21,15 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
-from tests.e2e.conftest import StreamlitServer, confirm_paid, free_port, open_finished_task, wait_for_app
+from tests.e2e.conftest import (
+    StreamlitServer,
+    confirm_paid,
+    free_port,
+    open_finished_task,
+    open_lyrics,
+    open_tools_menu,
+    wait_for_app,
+)
 
 CANARY = "sk-CANARY-e2e-4b9d1f7a2c"
 TYPED_CANARY = "sk-CANARY-typed-9e2a61"
@@ -136,9 +144,7 @@ def assert_inert(page) -> None:
 
 
 def open_tools(main):
-    tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
-    tools.get_by_text("Song tools").click()
-    return tools
+    return open_tools_menu(main.page)
 
 
 def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gateway):
@@ -170,6 +176,7 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
     wait_for_app(page)
     lrc = watch.download(page, tools.get_by_role("button", name="Download .lrc"))
     assert lrc.startswith(b"[ti:")
+    page.keyboard.press("Escape")  # the tools menu closes
     main.get_by_role("button", name="Build export pack").click()
     wait_for_app(page)
     pack = watch.download(page, main.get_by_role("button", name="Download ZIP"))
@@ -254,6 +261,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     expect(main.get_by_text(HOSTILE_TITLE).first).to_be_visible()
     expect(main.get_by_text("[tag](javascript:window.__pwned=4)", exact=False).first).to_be_visible()
     expect(main.get_by_text("<svg onload=window.__pwned=3>", exact=False).first).to_be_visible()
+    open_lyrics(main)
     expect(main.get_by_text(HOSTILE_LINK, exact=False).first).to_be_visible()
     expect(main.get_by_text(HOSTILE_LINE, exact=False).first).to_be_visible()
     assert main.locator("strong", has_text="loud").count() == 0  # **loud** stays asterisks
@@ -275,6 +283,8 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     expect(dialog.get_by_test_id("stCode")).to_contain_text("Harbour<script>window.__pwned=11</script>", timeout=30_000)
     assert_inert(page)
     confirm_paid(page)
+    tools = open_tools(main)  # the confirmation closed the menu: open it again, on the stems
+    tools.get_by_role("tab", name="Stems").click()
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)

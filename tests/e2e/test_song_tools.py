@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import FEATURES, control
-from tests.e2e.conftest import ARTIFACTS, open_finished_task, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, open_finished_task, open_tools_menu, wait_for_app
 
 
 def open_song_tools(page, studio):
@@ -17,9 +17,7 @@ def open_song_tools(page, studio):
     wait_for_app(page)  # the first run starts the sandbox
     task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("neon rain over the harbour")
     main = open_finished_task(page, studio.url, task_id)
-    tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
-    tools.get_by_text("Song tools").click()
-    return main, tools
+    return main, open_tools_menu(page)
 
 
 def play_muted(page, locator, timeout: float = 15_000) -> None:
@@ -76,6 +74,7 @@ def test_music_video_plays_and_export_pack_opens(page, studio):
     assert video.evaluate("v => v.videoWidth") > 0 and video.evaluate("v => v.duration") > 10
     page.screenshot(path=str(ARTIFACTS / "song-tools-video.png"), full_page=True)
 
+    page.keyboard.press("Escape")  # the tools menu closes
     main.get_by_role("button", name="Build export pack").click()
     wait_for_app(page)
     with page.expect_download() as download:
