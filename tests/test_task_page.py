@@ -259,3 +259,28 @@ def test_an_unknown_task_is_asked_again_when_opened_again(on_sandbox):
     at.form_submit_button[0].click().run()
     assert [r["path"] for r in on_sandbox.requests] == ["/udio/fetch/no-such-task"]
     assert "does not know this task" in at.warning[0].value
+
+
+def test_the_sing_along_and_ab_hooks_are_used_when_present(on_sandbox, client, clock, monkeypatch):
+    """lib.ui.karaoke (its own branch) draws the lyrics fold of a Suno song with timings and an A/B
+    switch above two playable takes; the card calls whatever that module offers."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from lib.ui import song_card
+
+    calls = []
+    hooks = SimpleNamespace(
+        render_sing_along=lambda song, task, lang, key: (calls.append(("sing", key)), st.caption("SING-ALONG")),
+        render_ab_switch=lambda task, keys, lang: (calls.append(("ab", tuple(keys))), st.caption("A/B")),
+    )
+    monkeypatch.setattr(song_card, "karaoke", hooks)
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    assert ("ab", (f"{task_id}-0", f"{task_id}-1")) in calls
+    assert ("sing", f"{task_id}-0") in calls and ("sing", f"{task_id}-1") in calls
+    captions = [c.value for c in at.caption]
+    assert captions.count("SING-ALONG") == 2 and "A/B" in captions
+    assert "##### Verse" not in markdown(at)  # the sing-along view replaces the plain lyrics

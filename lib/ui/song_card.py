@@ -52,6 +52,11 @@ _COVER_HEIGHT = 120  # a cover still being made
 _PLAYER_HEIGHT = 40  # a player whose audio is still being made
 
 
+def karaoke_hook(name: str):
+    """``name`` of lib.ui.karaoke (render_sing_along, render_ab_switch), or None without it."""
+    return getattr(karaoke, name, None)
+
+
 def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
     return " ".join(f":{colour}-badge[{escape_markdown(tag)}]" for tag in tags if tag)
 
@@ -153,7 +158,7 @@ def _folds(song: Song, task: Task | None, lang: str, key: str) -> None:
     """Lyrics and prompt, folded: the card stays a card until someone wants to read."""
     if song.lyrics.strip():
         with st.expander(t("card.lyrics", lang), icon=":material/lyrics:", key=f"card-lyrics-{key}"):
-            sing_along = getattr(karaoke, "render_sing_along", None)
+            sing_along = karaoke_hook("render_sing_along")
             if sing_along is not None and task is not None and "timing" in tools_for(song, task):
                 sing_along(song, task, lang, key)
             else:
