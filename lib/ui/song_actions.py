@@ -65,7 +65,7 @@ def lyrics_prefill(lyrics: Lyrics) -> tuple[str, str, dict]:
 
 _ICONS = {
     "extend": ":material/more_time:",
-    "cover": ":material/mic:",
+    "cover": ":material/record_voice_over:",
     "reuse": ":material/replay:",
     "use_lyrics": ":material/lyrics:",
     "stems": ":material/call_split:",
