@@ -391,6 +391,14 @@ def open_tools_menu(page, index: int = 0):
     return tools
 
 
+def open_download_menu(page, index: int = 0):
+    """Opens the Download menu (audio, cover image, lyrics) of the ``index``-th song card."""
+    page.locator("[class*='st-key-card-download-'] button:visible").nth(index).click()
+    menu = page.get_by_test_id("stPopoverBody")
+    expect(menu).to_be_visible()
+    return menu
+
+
 def open_lyrics(root, index: int = 0) -> None:
     """Unfolds the lyrics of the ``index``-th song card under ``root`` (folded by default)."""
     root.locator("[class*='st-key-card-lyrics-'] summary").nth(index).click()

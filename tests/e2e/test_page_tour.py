@@ -19,7 +19,7 @@ from tests.e2e.conftest import ARTIFACTS, ROOT, wait_for_app, wait_for_covers
 
 WIDTHS = {"desktop": (1400, 1000), "phone": (390, 844)}
 LOCALES = {"en": "en-US", "zh": "zh-CN"}
-SUCCEEDED = {"en": "Succeeded", "zh": "已完成"}
+SUCCEEDED = {"en": "Succeeded", "zh": "成功"}  # the task's status badge
 DOCS = ROOT / "docs" / "screenshots"
 TOUR = ARTIFACTS / "tour"
 
