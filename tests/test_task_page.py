@@ -284,3 +284,15 @@ def test_the_sing_along_and_ab_hooks_are_used_when_present(on_sandbox, client, c
     captions = [c.value for c in at.caption]
     assert captions.count("SING-ALONG") == 2 and "A/B" in captions
     assert "##### Verse" not in markdown(at)  # the sing-along view replaces the plain lyrics
+
+
+def test_the_lookup_form_folds_once_a_task_is_shown(on_sandbox, client, clock):
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    assert [e.label for e in at.expander][:1] == ["Open another task"]  # one line above the songs
+    assert "Task details" in [e.label for e in at.expander]  # the ID and the times, folded
+    at = open_task("no-such-task")
+    assert "Open another task" not in [e.label for e in at.expander]  # open: to change and re-open it
+    at = open_task()
+    assert "Open another task" not in [e.label for e in at.expander]

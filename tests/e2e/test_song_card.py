@@ -183,3 +183,21 @@ def test_an_unknown_task_says_what_to_check_and_offers_no_retry(browser, studio,
     expect(raw.first).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
     context.close()
+
+
+def test_a_slow_first_look_shows_a_placeholder_then_the_songs(browser, studio, task_id):
+    from lib.sandbox import control
+
+    control(studio.sandbox_url, "faults", {"kind": "timeout", "delay": 4, "route": "/suno/fetch", "times": 1})
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{studio.url}/task?id={task_id}&platform=suno")
+        main = page.get_by_test_id("stMainBlockContainer")
+        expect(main.get_by_role("heading", name="Task")).to_be_visible(timeout=30_000)
+        expect(main.get_by_test_id("stSkeletonElement").first).to_be_visible(timeout=10_000)  # not a frozen page
+        expect(main.locator("audio")).to_have_count(2, timeout=30_000)
+        expect(main.get_by_test_id("stSkeletonElement")).to_have_count(0)
+    finally:
+        control(studio.sandbox_url, "faults", method="DELETE")
+        context.close()
