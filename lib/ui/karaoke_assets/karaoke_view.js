@@ -77,6 +77,8 @@ class KaraokeView {
       event.preventDefault();
       this.seek(this.player.currentTime + step, false);
     };
+    this.resizes = new ResizeObserver(() => this.fitBars());
+    this.resizes.observe(this.bars);
     this.list.onwheel = this.list.ontouchmove = () => {
       this.userScrolledAt = Date.now();
     };
@@ -108,24 +110,43 @@ class KaraokeView {
 
   drawBars(peaks) {
     for (const node of [...this.bars.children]) if (node !== this.ticks && node !== this.playhead) node.remove();
+    this.peaks = peaks;
     this.barNodes = [];
+    this.barCount = 0;
     this.bars.classList.toggle("flat", peaks.length === 0);
     if (peaks.length === 0) {
       // No waveform from the gateway: one flat bar that fills as the song plays.
       this.flatFill = element("div", "fill");
       this.bars.insertBefore(element("div", "track"), this.ticks);
       this.bars.insertBefore(this.flatFill, this.ticks);
-    } else {
-      this.flatFill = null;
-      const strip = element("div", "strip");
-      for (const peak of peaks) {
-        const bar = element("span", "bar");
-        bar.style.height = Math.max(6, Math.min(100, Number(peak) * 100)) + "%";
-        strip.appendChild(bar);
-        this.barNodes.push(bar);
-      }
-      this.bars.insertBefore(strip, this.ticks);
+      return;
     }
+    this.flatFill = null;
+    this.strip = element("div", "strip");
+    this.bars.insertBefore(this.strip, this.ticks);
+    this.fitBars();
+  }
+
+  // As many bars as the strip's width holds (3 px each: a bar and a gap), each the loudest of
+  // the peaks it stands for; redrawn when the card changes width.
+  fitBars() {
+    const peaks = this.peaks || [];
+    const width = this.strip ? this.strip.clientWidth : 0;
+    if (!peaks.length || width <= 0) return;
+    const count = Math.max(1, Math.min(peaks.length, Math.floor(width / 3)));
+    if (count === this.barCount) return;
+    this.barCount = count;
+    this.strip.replaceChildren();
+    this.barNodes = [];
+    for (let i = 0; i < count; i++) {
+      const group = peaks.slice(Math.floor((i * peaks.length) / count), Math.floor(((i + 1) * peaks.length) / count));
+      const bar = element("span", "bar");
+      bar.style.height = Math.max(6, Math.min(100, Math.max(...group.map(Number)) * 100)) + "%";
+      this.strip.appendChild(bar);
+      this.barNodes.push(bar);
+    }
+    this.playedBars = -1;
+    this.refresh();
   }
 
   // Sections sit along the song's length, which the player knows better once it has loaded.
@@ -256,6 +277,7 @@ class KaraokeView {
   }
 
   destroy() {
+    this.resizes.disconnect();
     if (this.stopWatching) this.stopWatching();
     this.follow(null);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
