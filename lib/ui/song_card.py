@@ -6,8 +6,10 @@ import streamlit as st
 
 from lib.gateway.models import Lyrics, Song, Task
 from lib.i18n import t
+from lib.studio.song_jobs import tools_for
 from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
+from lib.ui.karaoke import render_sing_along
 from lib.ui.media import Media, load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create, lyrics_prefill, render_song_actions
 from lib.ui.song_tools_panel import render_song_tools
@@ -65,7 +67,10 @@ def render_song(song: Song, lang: str, key: str, task: Task | None = None) -> No
             st.caption(f"**{escape_markdown(t('song.prompt', lang))}** {escape_markdown(prompt)}")
             if cut:
                 clipped_note(song.description, lang, key=f"full-prompt-{key}", name=f"{song.title} prompt")
-        render_lyrics(song.lyrics, lang, key=key, name=song.title, height=280)
+        if task is not None and "timing" in tools_for(song, task):
+            render_sing_along(song, task, lang, key)
+        else:
+            render_lyrics(song.lyrics, lang, key=key, name=song.title, height=280)
 
 
 def _player(song: Song, lang: str) -> Media:

@@ -19,6 +19,7 @@ from lib.studio.task_lookup import (
 )
 from lib.text import escape_markdown
 from lib.ui.export_view import render_export
+from lib.ui.karaoke import render_ab_switch
 from lib.ui.song_card import clipped_note, render_lyrics_result, render_song
 
 STATUS_COLOURS = {
@@ -46,6 +47,7 @@ def render_task(task: Task, lang: str) -> None:
     if task.lyrics is not None:
         render_lyrics_result(task.lyrics, lang, key=task.task_id)
     elif task.songs:
+        render_ab_switch(task, [f"{task.task_id}-{index}" for index in range(len(task.songs))], lang)
         for start in range(0, len(task.songs), 2):
             columns = st.columns(2)
             for column, index in zip(columns, range(start, min(start + 2, len(task.songs)))):
