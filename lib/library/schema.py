@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lib.gateway.routes import SUNO_PERSONA
 from lib.library.database import HistoryUnavailable
 from lib.library.entries import utc_now
 
@@ -160,7 +161,7 @@ def _add_owners(conn: sa.Connection) -> None:
 
 
 # The route older builds recorded a persona's creation under, as if it were a task.
-_PERSONA_ROUTES = ("/suno/persona/create/", "/suno/persona/create")
+_PERSONA_ROUTES = (SUNO_PERSONA.path,)
 
 
 def _personas_out_of_tasks(conn: sa.Connection) -> None:

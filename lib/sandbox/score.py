@@ -131,12 +131,20 @@ def fits(seed: str, duration_s: float, lyrics: str, style: str = "") -> bool:
 
 
 def duration_to_sing(seed: str, lyrics: str, style: str, at_least: float) -> float:
-    """``at_least``, or longer (a bar at a time, up to ``MAX_SUNG_SECONDS``) until the lyrics fit."""
-    duration = at_least
+    """``at_least``, or the shortest length (up to ``MAX_SUNG_SECONDS``) whose vocal part holds the
+    lyrics. Lengths are tried where the vocal part gains a bar (where ``_window``'s last bar moves),
+    so a song that fits in 40 s is never made longer than 40 s."""
+    if fits(seed, at_least, lyrics, style):
+        return at_least
     bar_s = plan_for(seed, style).bar_s
-    while not fits(seed, duration, lyrics, style) and duration < MAX_SUNG_SECONDS:
-        duration = min(round(duration + bar_s, 2), MAX_SUNG_SECONDS)
-    return duration
+    last_bar = math.floor(OUTRO * at_least / bar_s)
+    while True:
+        last_bar += 1
+        duration = math.ceil(last_bar * bar_s / OUTRO * 100) / 100
+        if duration >= MAX_SUNG_SECONDS:
+            return MAX_SUNG_SECONDS
+        if fits(seed, duration, lyrics, style):
+            return duration
 
 
 @functools.lru_cache(maxsize=64)
