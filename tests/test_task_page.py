@@ -261,21 +261,22 @@ def test_an_unknown_task_is_asked_again_when_opened_again(on_sandbox):
     assert "does not know this task" in at.warning[0].value
 
 
-def test_the_sing_along_and_ab_hooks_are_used_when_present(on_sandbox, client, clock, monkeypatch):
-    """lib.ui.karaoke (its own branch) draws the lyrics fold of a Suno song with timings and an A/B
-    switch above two playable takes; the card calls whatever that module offers."""
-    from types import SimpleNamespace
-
+def test_the_card_hands_its_lyrics_and_takes_to_the_karaoke_view(on_sandbox, client, clock, monkeypatch):
+    """lib.ui.karaoke draws the lyrics fold of a Suno song with timings and an A/B switch above the
+    takes; the card gives them its keys (songs[i]'s card is keys[i])."""
     import streamlit as st
 
-    from lib.ui import song_card
+    from lib.ui import karaoke
 
     calls = []
-    hooks = SimpleNamespace(
-        render_sing_along=lambda song, task, lang, key: (calls.append(("sing", key)), st.caption("SING-ALONG")),
-        render_ab_switch=lambda task, keys, lang: (calls.append(("ab", tuple(keys))), st.caption("A/B")),
+    monkeypatch.setattr(
+        karaoke,
+        "render_sing_along",
+        lambda song, task, lang, key: (calls.append(("sing", key)), st.caption("SING-ALONG")),
     )
-    monkeypatch.setattr(song_card, "karaoke", hooks)
+    monkeypatch.setattr(
+        karaoke, "render_ab_switch", lambda task, keys, lang: (calls.append(("ab", tuple(keys))), st.caption("A/B"))
+    )
     task_id = client.generate("rain on the city at night")
     clock.advance(PAST_DONE)
     at = open_task(task_id)
@@ -283,7 +284,7 @@ def test_the_sing_along_and_ab_hooks_are_used_when_present(on_sandbox, client, c
     assert ("sing", f"{task_id}-0") in calls and ("sing", f"{task_id}-1") in calls
     captions = [c.value for c in at.caption]
     assert captions.count("SING-ALONG") == 2 and "A/B" in captions
-    assert "##### Verse" not in markdown(at)  # the sing-along view replaces the plain lyrics
+    assert "##### Verse" not in markdown(at)  # the sing-along view draws the lyrics, not the card
 
 
 def test_the_lookup_form_folds_once_a_task_is_shown(on_sandbox, client, clock):

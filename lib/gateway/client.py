@@ -18,8 +18,8 @@ from lib.gateway import bodies, errors
 from lib.gateway import routes as r
 from lib.gateway.fan_out import in_order
 from lib.gateway.ids import validate_id
-from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task
-from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task, Timing
+from lib.gateway.parser import extract_task_id, parse_task, parse_task_list, parse_timing
 from lib.gateway.routes import SUBMIT_ROUTES, Route
 from lib.gateway.transport import Transport, normalise_base_url
 
@@ -265,22 +265,13 @@ class GatewayClient:
     def mp4_url(self, clip_id: str) -> str | None:
         return _find_url(self._act(r.SUNO_MP4, clip_id), ".mp4", ("mp4_file_url", "video_url", "url"))
 
+    def timeline(self, clip_id: str) -> Timing:
+        """The clip's aligned words and waveform (reference §2.9)."""
+        return parse_timing(self._act(r.SUNO_TIMING, clip_id))
+
     def timing(self, clip_id: str) -> list[AlignedWord]:
-        body = _unwrap_data(self._act(r.SUNO_TIMING, clip_id))
-        words = body.get("aligned_words") if isinstance(body, Mapping) else None
-        if not isinstance(words, list):
-            raise errors.ProtocolError("the gateway's timing answer has no aligned_words")
-        return [
-            AlignedWord(
-                word=str(w.get("word", "")),
-                start_s=float(w.get("start_s") or 0),
-                end_s=float(w.get("end_s") or 0),
-                success=bool(w.get("success", True)),
-                p_align=w.get("p_align"),
-            )
-            for w in words
-            if isinstance(w, Mapping)
-        ]
+        """The aligned words alone (what an ``.lrc`` file needs)."""
+        return list(self.timeline(clip_id).words)
 
     def request_stems(self, clip_id: str) -> list[Song]:
         """The older GET stems route: two new clips to follow with ``fetch_clips``."""

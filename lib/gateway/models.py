@@ -128,3 +128,13 @@ class AlignedWord:
     end_s: float
     success: bool = True
     p_align: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Suno's timeline of a clip (``/suno/act/timing``): the aligned words and the loudness
+    envelope (``waveform_data``: values from 0 up, evenly spread over the song; empty when the
+    gateway sent none)."""
+
+    words: tuple[AlignedWord, ...] = ()
+    waveform: tuple[float, ...] = ()

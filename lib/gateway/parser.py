@@ -14,7 +14,7 @@ from typing import Any
 from lib.gateway.error_mapping import error_from_body
 from lib.gateway.errors import ProtocolError
 from lib.gateway.field_readers import as_number, as_progress, as_tags, as_text, as_time, as_url, first_present
-from lib.gateway.models import PLATFORMS, Lyrics, Song, Task, TaskStatus
+from lib.gateway.models import PLATFORMS, AlignedWord, Lyrics, Song, Task, TaskStatus, Timing
 
 _STATUS_WORDS = {
     "not_start": TaskStatus.NOT_START,
@@ -115,6 +115,33 @@ def extract_task_id(body: Any) -> str:
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             return str(value).strip()
     raise ProtocolError("the gateway's answer holds no task ID")
+
+
+def parse_timing(body: Any) -> Timing:
+    """A ``/suno/act/timing`` answer (reference §2.9), raw or in a ``{"code", "data"}`` envelope:
+    its words, and its ``waveform_data`` (an unreadable value counts as silence so the rest keep
+    their place in time; no list at all is an empty waveform)."""
+    _raise_for_envelope(body)
+    if isinstance(body, Mapping) and "data" in body and ("code" in body or "message" in body):
+        body = body["data"]
+    words = body.get("aligned_words") if isinstance(body, Mapping) else None
+    if not isinstance(words, list):
+        raise ProtocolError("the gateway's timing answer has no aligned_words")
+    waveform = body.get("waveform_data")
+    return Timing(
+        words=tuple(
+            AlignedWord(
+                word=as_text(w.get("word")),
+                start_s=as_number(w.get("start_s")) or 0.0,
+                end_s=as_number(w.get("end_s")) or 0.0,
+                success=bool(w.get("success", True)),
+                p_align=as_number(w.get("p_align")),
+            )
+            for w in words
+            if isinstance(w, Mapping)
+        ),
+        waveform=tuple(as_number(v) or 0.0 for v in waveform) if isinstance(waveform, list) else (),
+    )
 
 
 # --- envelope -----------------------------------------------------------------------------

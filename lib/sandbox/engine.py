@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib.sandbox import content, persistence, video
-from lib.sandbox.clip_making import music_clip, stem_clip
+from lib.sandbox import content, persistence, score, video
+from lib.sandbox.clip_making import fitting, music_clip, stem_clip
 from lib.sandbox.media import song_duration_for
 
 # Clip, SandboxTask, stable_seed and the fail marker are re-exported: routes, shapes and tests import them from here.
@@ -190,25 +190,27 @@ class SandboxEngine:
         model = str(params.get("model_type") or "udio32-v1.5")
         length = (28.0, 36.0) if "32" in model else (30.0, 40.0)
         prompt = str(params.get("prompt", ""))
-        for index in range(2):
-            seed = stable_seed("udio", task.task_id, index, prompt, params.get("seed"))
-            title = content.make_title(seed, prompt)
-            lyrics = (
-                ""
-                if params.get("lyrics_type") == "instrumental"
-                else str(params.get("lyrics") or "")
-                if params.get("lyrics_type") == "user"
-                else content.make_lyrics(seed, prompt, title)
-            )
+        words = stable_seed("udio", task.task_id, prompt, params.get("seed"))  # one title and lyrics a task
+        takes = [stable_seed("udio", task.task_id, index, prompt, params.get("seed")) for index in range(2)]
+        title = content.make_title(words, prompt)
+        tags = content.make_tags(words, prompt, count=5)
+        style = ", ".join(tags)
+        if params.get("lyrics_type") == "instrumental":
+            lyrics = ""
+        elif params.get("lyrics_type") == "user":
+            lyrics = str(params.get("lyrics") or "")
+        else:
+            lyrics = content.make_lyrics(words, prompt, title, fits=fitting(takes, style))
+        for seed in takes:
             task.clips.append(
                 Clip(
                     id=str(uuid.uuid4()),
                     seed=seed,
                     title=title,
-                    tags=content.make_tags(seed, prompt, count=5),
+                    tags=list(tags),
                     lyrics=lyrics,
                     description=prompt,
-                    duration=song_duration_for(seed, *length),
+                    duration=score.duration_to_sing(seed, lyrics, style, song_duration_for(seed, *length)),
                     model=model,
                     created_at=task.submitted,
                 )

@@ -177,7 +177,7 @@ class SandboxHandler(RespondingHandler):
             raise _Reply(400, fault_lib.task_error("task_not_exist", "task_not_exist"))
         urls = shapes.media_urls(self._base(), clip)
         if action == "timing":
-            return self._json(200, shapes.timing_view(clip))
+            return self._json(200, shapes.timing_view(clip, assets.waveform(self.engine, clip)))
         if action == "stems":
             stems = self.engine.add_stem_clips(clip)
             return self._json(

@@ -1,5 +1,9 @@
 """A paid submit with its record: written to the library before the POST goes out, completed
-with the gateway's answer, so no attempt is ever lost (not even one whose answer never came)."""
+with the gateway's answer, so no attempt is ever lost (not even one whose answer never came).
+
+A submit answered with its result rather than a task (a persona: ``routes.NO_TASK_ROUTES``) gets no
+task row: there is nothing to follow, and a row for it would wait *Not started* forever. The caller
+keeps what it made (a persona goes to the library's personas, ``session.remember_persona``)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
 from lib.gateway.profiles import GatewayProfile
+from lib.gateway.routes import NO_TASK_ROUTES
 from lib.library.entries import utc_now
 from lib.library.store import OUTCOME_UNKNOWN, HistoryStore, HistoryUnavailable
 
@@ -38,6 +43,8 @@ def submit_recorded(
     Another visitor may delete the row while the POST is out: an answer (or an unknown outcome,
     which may have cost money too) then re-creates it, with the request, so no paid task goes
     unrecorded. A refusal cost nothing, so a deleted row stays deleted."""
+    if submission.route in NO_TASK_ROUTES:
+        return SubmitResult(send(), None)  # not a task: see the module's docstring
     row_id, history_error, began = None, "", utc_now()  # ``began`` tells this row from a reused id
     if store is not None:
         try:

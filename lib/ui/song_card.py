@@ -12,6 +12,7 @@ from lib.i18n import t
 from lib.studio.song_jobs import tools_for
 from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
+from lib.ui import karaoke
 from lib.ui.media import Media, load_media, play, refusal_note
 from lib.ui.song_actions import (
     MENU_ACTIONS,
@@ -25,14 +26,6 @@ from lib.ui.song_actions import (
     song_prefills,
 )
 from lib.ui.song_tools_panel import render_song_tools
-
-# TEMPORARY guard until branch hB (lib/ui/karaoke.py: the sing-along view and the A/B switch) is
-# merged; the lead makes this a plain `from lib.ui import karaoke` then. Without it the lyrics
-# fold shows plain lyrics and a task has no A/B switch.
-try:
-    from lib.ui import karaoke
-except ImportError:
-    karaoke = None
 
 CLIP_COLOURS = {"complete": "green", "streaming": "blue", "queued": "gray", "submitted": "gray", "error": "red"}
 _CLIP_STATUS = {
@@ -50,11 +43,6 @@ _COVER_SPLIT = [1, 2]
 _LOADING_HEIGHT = 220
 _COVER_HEIGHT = 120  # a cover still being made
 _PLAYER_HEIGHT = 40  # a player whose audio is still being made
-
-
-def karaoke_hook(name: str):
-    """``name`` of lib.ui.karaoke (render_sing_along, render_ab_switch), or None without it."""
-    return getattr(karaoke, name, None)
 
 
 def badges(tags: tuple[str, ...] | list[str], colour: str = "violet") -> str:
@@ -158,9 +146,8 @@ def _folds(song: Song, task: Task | None, lang: str, key: str) -> None:
     """Lyrics and prompt, folded: the card stays a card until someone wants to read."""
     if song.lyrics.strip():
         with st.expander(t("card.lyrics", lang), icon=":material/lyrics:", key=f"card-lyrics-{key}"):
-            sing_along = karaoke_hook("render_sing_along")
-            if sing_along is not None and task is not None and "timing" in tools_for(song, task):
-                sing_along(song, task, lang, key)
+            if task is not None and "timing" in tools_for(song, task):
+                karaoke.render_sing_along(song, task, lang, key)  # lyrics, then the karaoke view
             else:
                 render_lyrics(song.lyrics, lang, key=key, name=song.title)
     if song.video_url and (task is None or "mp4" not in tools_for(song, task)):  # else the tools show it

@@ -1,4 +1,5 @@
-"""Song tools on a Suno song card: WAV, music video, synced lyrics, stems, full song, persona.
+"""Song tools on a Suno song card: WAV, music video, stems, full song, persona (synced lyrics are
+the card's sing-along, lib.ui.karaoke).
 
 Each song's tools live in one fragment that ticks once a second while one of its jobs runs; a job
 asks the gateway only when its own back-off says so. A route the gateway lacks is learned once per
@@ -30,7 +31,6 @@ from lib.ui.song_tool_tabs import RENDERERS
 _TAB_LABEL = {
     "wav": "tools.wav",
     "mp4": "tools.mp4",
-    "timing": "tools.timing",
     "stems": "tools.stems",
     "full_song": "tools.full_song",
     "persona": "tools.persona",

@@ -20,8 +20,9 @@ from lib.studio.task_lookup import (
     unknown_status_word,
 )
 from lib.text import escape_markdown
+from lib.ui import karaoke
 from lib.ui.export_view import render_export
-from lib.ui.song_card import clipped_note, karaoke_hook, render_lyrics_result, render_song
+from lib.ui.song_card import clipped_note, render_lyrics_result, render_song
 
 STATUS_COLOURS = {
     TaskStatus.SUCCESS: "green",
@@ -50,10 +51,7 @@ def render_task(task: Task, lang: str, toolbar: Callable[[], None] | None = None
         render_lyrics_result(task.lyrics, lang, key=task.task_id)
     elif task.songs:
         keys = [f"{task.task_id}-{index}" for index in range(len(task.songs))]  # keys[i]: songs[i]'s card
-        playable = [song for song in task.songs if song.audio_url and not song.is_streaming]
-        ab_switch = karaoke_hook("render_ab_switch")
-        if ab_switch is not None and task.is_success and len(playable) >= 2:
-            ab_switch(task, keys, lang)  # takes over the cards' own players, A/B at the same moment
+        karaoke.render_ab_switch(task, keys, lang)  # two takes or more: A/B on the cards' own players
         for start in range(0, len(task.songs), 2):
             columns = st.columns(2)
             for column, index in zip(columns, range(start, min(start + 2, len(task.songs)))):

@@ -279,12 +279,22 @@ def app_server(chromium_path):
 
 
 @pytest.fixture(scope="module")
-def studio(chromium_path):
+def studio(browser):
     """The app with its in-process sandbox on a known port (``studio.sandbox_url``), tasks finishing
-    in about a second: for tests that submit to the app's own sandbox from the test process."""
+    in about a second: for tests that submit to the app's own sandbox from the test process. The
+    app's first run starts that sandbox in the background: a visit is made, and the sandbox waited
+    for, before any test talks to it (a test that raced it met a refused connection)."""
     port = free_port()
     server = StreamlitServer({"SANDBOX_PORT": str(port)})
     server.sandbox_url = f"http://127.0.0.1:{port}"
+    context = browser.new_context()
+    try:
+        first = context.new_page()
+        first.goto(server.url)
+        wait_for_app(first)
+        wait_for_http(f"{server.sandbox_url}/_sandbox/health")
+    finally:
+        context.close()
     yield server
     server.stop()
     assert "Traceback" not in server.log(), server.log()[-4000:]

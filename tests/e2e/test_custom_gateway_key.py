@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, confirm_paid, open_tools_menu, use_custom_gateway, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, confirm_paid, open_lyrics, use_custom_gateway, wait_for_app
 from tests.e2e.test_history import click_row_checkbox
 
 TYPED_KEY = "sk-e2e-kept-across-pages-5d1e"
@@ -39,15 +39,13 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     no_refusal(page)
 
-    # The song tools on that page (a fragment of their own) ask the gateway with the key.
+    # Sing along on that page asks the gateway for the song's timeline with the key.
     wait_for_app(page)
-    tools = open_tools_menu(page)
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    open_lyrics(main)  # the first card's lyrics fold, where Sing along is
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    expect(tools.locator("[class*='st-key-tool-line-']").first).to_be_visible(timeout=15_000)
+    expect(main.locator(".karaoke button.line").first).to_be_visible(timeout=15_000)
     no_refusal(page)
-    page.keyboard.press("Escape")  # the tools menu closes
 
     # History: its refresh, then its Open (another switch by the app) and the Task page again.
     page.get_by_test_id("stSidebar").get_by_test_id("stSidebarNav").get_by_role("link", name="History").click()

@@ -170,13 +170,11 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
     expect(main.locator("audio")).to_have_count(2)
     watch.snapshot(page)
 
-    tools = open_tools(main)
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    open_lyrics(main)  # the first card's lyrics fold, where Sing along is
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    lrc = watch.download(page, tools.get_by_role("button", name="Download .lrc"))
+    lrc = watch.download(page, main.get_by_role("button", name="Download synced lyrics (.lrc)"))
     assert lrc.startswith(b"[ti:")
-    page.keyboard.press("Escape")  # the tools menu closes
     main.get_by_role("button", name="Build export pack").click()
     wait_for_app(page)
     pack = watch.download(page, main.get_by_role("button", name="Download ZIP"))
@@ -267,15 +265,15 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     assert main.locator("strong", has_text="loud").count() == 0  # **loud** stays asterisks
     assert_inert(page)
 
-    # The song tools: synced-lyrics lines and the stems' titles.
-    tools = open_tools(main)
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    # The karaoke view (a custom component: lines put in as text), then the stems' titles.
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    lines = tools.locator("[class*='st-key-tool-line-']")
+    lines = main.locator(".karaoke button.line")
     expect(lines.first).to_be_visible()
     expect(lines.filter(has_text="<script>window.__pwned=5</script>").first).to_be_visible()
+    assert main.locator(".karaoke script, .karaoke img, .karaoke svg, .karaoke iframe, .karaoke a").count() == 0
     assert_inert(page)
+    tools = open_tools(main)
     tools.get_by_role("tab", name="Stems").click()
     tools.get_by_role("button", name="Separate stems — spends credits").click()
     dialog = page.get_by_test_id("stDialog")
