@@ -20,6 +20,7 @@ from lib.studio.capabilities import MISSING
 from lib.studio.song_jobs import Conversion, FollowedTask, not_offered, tools_for
 from lib.ui import session
 from lib.ui.errors import show_error
+from lib.ui.session import PaidRequest
 from lib.ui.song_tool_jobs import any_running, current_job, drop_job, set_job
 
 # The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
@@ -44,11 +45,28 @@ def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
     tools = tuple(tool for tool in tools_for(song, task) if tool in RENDERERS)
     if not tools:
         return
-    # A spinner on the button while a job runs: the menu may be closed (a paid request's
-    # confirmation closes it) while the WAV, the video or the stems are still being made.
-    icon = "spinner" if any_running(song, tools) else ":material/construction:"
-    with st.popover("", icon=icon, help=t("tools.title", lang), key=f"tools-{key}"):
+    menu = f"tools-{key}"
+    # A paid tool's confirmation dialog must not open under the menu (the menu would take its
+    # clicks): the menu closes while the dialog asks, and opens again on *Send* to show the job.
+    asking = _paid_request(key)
+    if asking is not None:
+        session.set_widget_state(menu, asking[1].confirmed)
+    # The menu's open state is kept (on_change), so its identity must not change: a constant icon.
+    with st.popover("", icon=":material/construction:", help=t("tools.title", lang), key=menu, on_change="rerun"):
         _panel(song, task, tools, lang, key)
+
+
+# Where a paid tool asks for its confirmation (lib.ui.song_tool_tabs' keys, without the card's key).
+_PAID_PLACES = {"stems": "tool-start-stems-", "full_song": "tool-start-full_song-", "persona": "tool-persona-form-"}
+
+
+def _paid_request(key: str) -> tuple[str, PaidRequest] | None:
+    """(tool, request) of a paid request one of this song's tools asked for, if one waits."""
+    request = session.paid_state().request
+    for tool, place in _PAID_PLACES.items():
+        if request is not None and request.key == f"{place}{key}":
+            return tool, request
+    return None
 
 
 def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) -> None:
@@ -64,13 +82,20 @@ def _panel(song: Song, task: Task, tools: tuple[str, ...], lang: str, key: str) 
         _advance(song, tools, client)
         if any_running(song, tools) != running:
             st.rerun()  # arm the timer for a job just started, or drop it when the last one ends
+        asked = _paid_request(key)
+        labels = {tool: t(_TAB_LABEL[tool], lang) for tool in tools}
+        chosen = f"tools-tab-{key}"
+        if asked is not None and asked[0] in labels:
+            session.set_widget_state(chosen, labels[asked[0]])  # the menu reopens on the tool that asked
         offered = session.capabilities()
-        for tab, tool in zip(st.tabs([t(_TAB_LABEL[tool], lang) for tool in tools]), tools):
+        for tab, tool in zip(st.tabs(list(labels.values()), key=chosen, on_change="rerun"), tools):
             with tab:
                 if offered.get(tool) == MISSING and current_job(tool, song) is None:
                     _not_offered(tool, lang, key)
                 else:
                     RENDERERS[tool](tool, song, task, client, lang, key)
+        if _paid_request(key) not in (None, asked):
+            st.rerun()  # a paid request just asked: a full run closes the menu over its dialog
 
     panel()
 

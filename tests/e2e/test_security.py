@@ -281,8 +281,9 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     expect(dialog.get_by_test_id("stCode")).to_contain_text("Harbour<script>window.__pwned=11</script>", timeout=30_000)
     assert_inert(page)
     confirm_paid(page)
-    tools = open_tools(main)  # the confirmation closed the menu: open it again, on the stems
-    tools.get_by_role("tab", name="Stems").click()
+    # The tools menu stepped aside for the dialog (it would take its clicks) and is back on the stems.
+    tools = page.get_by_test_id("stPopoverBody")
+    expect(tools.get_by_role("tab", name="Stems")).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)
