@@ -43,7 +43,7 @@ _QUOTA = (
     "payment required",
 )
 _UNSUPPORTED = ("invalid_action",)
-_RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁", "frequency too high")
+_RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁", "call frequency")
 # A refusal of the request's words (the providers' moderation), which comes as HTTP 403 from
 # AceDataCloud: the request is at fault, not the key.
 _MODERATION = (
@@ -86,7 +86,7 @@ def error_from_body(
         return None
     if message is None and text:
         message = text.strip()[:500]
-    cls = _classify(status if status is not None else _status_in_code(code), code, message or "")
+    cls = _classify(status if failed_status else (_status_in_code(code) or status), code, message or "")
     kwargs = dict(
         status=status, code=None if code is None else str(code), request_id=request_id, body=text, route=route
     )
