@@ -13,6 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib.gateway import errors
 from lib.gateway.client import GatewayClient
@@ -387,3 +389,124 @@ RESPONSES = Path(__file__).parent / "fixtures" / "responses"
 def test_the_seed_family_reads_as_newapi(name, provider):
     body = json.loads((RESPONSES / f"{name}.json").read_text(encoding="utf-8"))
     assert parse_task(body).provider == provider
+
+
+# --- neighbours of the fixtures ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flag, status",
+    [
+        ("SUCCESS", TaskStatus.SUCCESS),
+        ("GENERATE_WAV_FAILED", TaskStatus.FAILURE),
+        (0, TaskStatus.QUEUED),
+        (2, TaskStatus.FAILURE),
+    ],
+)
+def test_sunoapi_records_that_count_progress_in_success_flag(flag, status):
+    """WAV, stems, video and cover records say how far they are with ``successFlag``."""
+    body = {
+        "code": 200,
+        "msg": "success",
+        "data": {"taskId": "w-1", "musicId": "m-1", "response": {"audioWavUrl": None}, "successFlag": flag},
+    }
+    task = parse_task(body)
+    assert (task.provider, task.task_id, task.status) == ("sunoapi", "w-1", status)
+
+
+def test_a_piapi_webhook_body_is_its_task():
+    body = {"timestamp": 1735689600, "data": load("piapi/task_completed_udio.json")["data"]}
+    task = parse_task(body)
+    assert (task.provider, task.status, len(task.songs), task.platform) == ("piapi", TaskStatus.SUCCESS, 2, "udio")
+
+
+def test_piapi_lyrics_are_read_as_lyrics():
+    body = load("piapi/task_completed_udio.json")
+    body["data"].update(
+        task_type="generate_lyrics", output={"lyrics_pairs": [{"title": "Night", "text": "[Verse] la"}]}
+    )
+    task = parse_task(body)
+    assert task.lyrics is not None and (task.lyrics.title, task.lyrics.text) == ("Night", "[Verse] la")
+    assert not task.is_songless_success
+
+
+def test_suno_api_stems_are_clips():
+    stems = [
+        {
+            "id": "s-1",
+            "status": "queued",
+            "created_at": "2024-05-25T23:24:01Z",
+            "title": "Vocals",
+            "stem_from_id": "c-1",
+        },
+        {"id": "s-2", "status": "complete", "title": "Instrumental", "stem_from_id": "c-1", "duration": 10},
+    ]
+    task = parse_task(stems)
+    assert (task.provider, task.status, [s.id for s in task.songs]) == ("suno-api", TaskStatus.QUEUED, ["s-1", "s-2"])
+
+
+# --- property: the provider readers are total --------------------------------------------------
+
+PROVIDER_KEYS = [
+    *("code", "msg", "message", "data", "success", "error", "trace_id", "items", "count"),
+    *("taskId", "task_id", "id", "_id", "api_id", "status", "state", "callbackType", "response"),
+    *("sunoData", "param", "errorCode", "errorMessage", "operationType", "request", "action"),
+    *("created_at", "started_at", "finished_at", "task_type", "model", "output", "meta", "songs"),
+    *("clips", "lyrics_pairs", "result", "suno_data", "create_at", "complete_at", "raw_message"),
+    *("audioUrl", "audio_url", "streamAudioUrl", "imageUrl", "image_url", "lyric", "style", "prompt"),
+    *("title", "text", "tags", "duration", "persona_id", "personaId", "song_path", "metadata"),
+]
+PROVIDER_WORDS = [
+    *("SUCCESS", "TEXT_SUCCESS", "FIRST_SUCCESS", "PENDING", "SENSITIVE_WORD_ERROR", "text", "first"),
+    *("complete", "error", "succeeded", "running", "pending", "completed", "staged", "failed", "0"),
+    *("200", "music-u", "music-s", "https://cdn1.suno.ai/x.mp3", "javascript:alert(1)", "success", ""),
+]
+_VALUE = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | st.sampled_from(PROVIDER_WORDS)
+_ANY = st.recursive(
+    _VALUE,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(PROVIDER_KEYS), inner, max_size=5),
+    max_leaves=12,
+)
+_SONGS = st.lists(st.dictionaries(st.sampled_from(PROVIDER_KEYS), _ANY, max_size=6), max_size=3) | _ANY
+_BODIES = st.one_of(
+    st.fixed_dictionaries(
+        {"code": _ANY, "msg": _ANY, "data": st.fixed_dictionaries({"taskId": _ANY, "status": _ANY, "response": _ANY})}
+    ),
+    st.fixed_dictionaries(
+        {"code": _ANY, "msg": _ANY, "data": st.fixed_dictionaries({"callbackType": _ANY, "data": _SONGS})}
+    ),
+    st.fixed_dictionaries({"success": st.booleans(), "task_id": _ANY, "data": _SONGS}),
+    st.fixed_dictionaries({"id": _ANY, "_id": _ANY, "request": _ANY, "response": _ANY, "state": _ANY}),
+    st.fixed_dictionaries({"items": st.lists(_ANY, max_size=3), "count": _ANY}),
+    st.fixed_dictionaries(
+        {
+            "code": _ANY,
+            "data": st.fixed_dictionaries(
+                {"task_id": _ANY, "task_type": _ANY, "status": _ANY, "output": _ANY, "error": _ANY, "model": _ANY}
+            ),
+        }
+    ),
+    st.fixed_dictionaries({"code": _ANY, "data": st.fixed_dictionaries({"task_id": _ANY, "result": _ANY})}),
+    _SONGS,
+    _ANY,
+)
+ALLOWED = (errors.ProtocolError, errors.GatewayError)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_BODIES)
+def test_any_provider_shaped_body_reads_as_a_task_or_a_gateway_error(body):
+    for read in (parse_task, parse_task_list, extract_task_id, extract_persona_id, extract_clip_ids):
+        try:
+            result = read(body)
+        except ALLOWED as error:
+            assert not isinstance(error, errors.InvalidInputError)
+            continue
+        for task in result if isinstance(result, list) else [result]:
+            if isinstance(task, Task):
+                assert task.provider in (*PROVIDERS, "")
+                assert isinstance(task.status, TaskStatus) and isinstance(task.fail_reason, str)
+                assert all(isinstance(song, Song) and isinstance(song.id, str) for song in task.songs)
+                assert all(url is None or url.startswith("http") for s in task.songs for url in (s.audio_url,))
+            else:
+                assert isinstance(task, str) and task.strip()

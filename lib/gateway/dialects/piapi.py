@@ -26,11 +26,12 @@ def read(body: Any) -> Reading | None:
     if not isinstance(body, Mapping):
         return None
     data = body.get("data")
-    task = data if isinstance(data, Mapping) and ("code" in body or "message" in body) else body
-    if "task_id" in task and "task_type" in task and any(k in task for k in _TASK_PARTS):
-        return _task(task)
-    if "task_id" in task and isinstance(task.get("clips"), Mapping):
-        return _legacy(task)
+    # The answer's envelope, or a webhook's ({"timestamp", "data": task}), or the task alone.
+    for task in (data, body) if isinstance(data, Mapping) else (body,):
+        if "task_id" in task and "task_type" in task and any(k in task for k in _TASK_PARTS):
+            return _task(task)
+        if "task_id" in task and isinstance(task.get("clips"), Mapping):
+            return _legacy(task)
     return None
 
 
@@ -40,9 +41,11 @@ def _task(task: Mapping) -> Reading:
     output = mapping(task.get("output"))
     songs = next((found for key in ("songs", "clips", "result") if (found := mappings(output.get(key)))), ())
     lyrics = None
-    pairs = mappings(output.get("lyrics_pairs"))
+    pairs = mappings(output.get("lyrics_pairs")) or ((output,) if word(output.get("lyrics")) else ())
     if not songs and pairs:
-        lyrics = {"title": pairs[0].get("title"), "text": pairs[0].get("text"), "tags": pairs[0].get("tags")}
+        first = pairs[0]
+        text = first.get("text") if word(first.get("text")) else first.get("lyrics")
+        lyrics = {"title": first.get("title"), "text": text, "tags": first.get("tags")}
     error = mapping(task.get("error"))
     reason = joined(error.get("message"), error.get("raw_message")) if status is TaskStatus.FAILURE else ""
     meta = mapping(task.get("meta"))

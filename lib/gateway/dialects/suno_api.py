@@ -15,7 +15,7 @@ from typing import Any
 from lib.gateway.dialects.reading import Reading, word
 
 PROVIDER = "suno-api"
-_CLIP_FIELDS = ("audio_url", "lyric", "metadata", "model_name", "gpt_description_prompt")
+_CLIP_FIELDS = ("audio_url", "lyric", "metadata", "model_name", "gpt_description_prompt")  # or a stem's
 _NOT_A_CLIP = ("songs", "clips", "song_path", "task_id", "taskId", "data", "code", "generation_id")
 _LYRICS_FIELDS = {"text", "title", "status", "tags", "id", "error_message"}
 
@@ -39,7 +39,6 @@ def _is_clip(item: Any) -> bool:
     return (
         isinstance(item, Mapping)
         and bool(word(item.get("id")))
-        and "audio_url" in item
-        and any(k in item for k in _CLIP_FIELDS[1:])
+        and (("audio_url" in item and any(k in item for k in _CLIP_FIELDS[1:])) or "stem_from_id" in item)
         and not any(k in item for k in _NOT_A_CLIP)
     )

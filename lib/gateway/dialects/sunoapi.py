@@ -20,7 +20,9 @@ from lib.gateway.models import TaskStatus
 from lib.gateway.status_words import CALLBACK_STAGES, status_from_word
 
 PROVIDER = "sunoapi"
-_RECORD_KEYS = ("response", "param", "parentMusicId", "operationType", "errorCode", "errorMessage")
+_RECORD_KEYS = ("response", "param", "parentMusicId", "operationType", "errorCode", "errorMessage", "successFlag")
+# Some records count their progress (0 running, 1 done, 2 failed) instead of naming it.
+_FLAGS = {0: "PENDING", 1: "SUCCESS", 2: "FAILED", "0": "PENDING", "1": "SUCCESS", "2": "FAILED"}
 # Words in a moderation refusal's message; without one, the status word itself is kept in the
 # reason so the page can still tell a moderation failure from any other.
 _MODERATION_HINTS = ("moderat", "flagged", "sensitive", "prohibited", "inappropriate")
@@ -63,6 +65,9 @@ def _is_submit_answer(body: Mapping, data: Mapping) -> bool:
 
 def _record(record: Mapping) -> Reading:
     status_word = word(record.get("status"))
+    if not status_word:  # the WAV, stems, video and cover records say it with successFlag
+        flag = record.get("successFlag")
+        status_word = _FLAGS.get(flag, word(flag)) if isinstance(flag, (int, str)) else ""
     status = status_from_word(status_word)
     response = mapping(record.get("response"))
     items = mappings(response.get("sunoData")) or mappings(response.get("data"))
