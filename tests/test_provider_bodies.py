@@ -414,6 +414,11 @@ def test_sunoapi_records_that_count_progress_in_success_flag(flag, status):
     assert (task.provider, task.task_id, task.status) == ("sunoapi", "w-1", status)
 
 
+def test_piapi_s_zero_time_means_not_yet():
+    task = parse_task(load("piapi/task_processing_udio.json"))
+    assert task.started_at is not None and task.finished_at is None
+
+
 def test_a_piapi_webhook_body_is_its_task():
     body = {"timestamp": 1735689600, "data": load("piapi/task_completed_udio.json")["data"]}
     task = parse_task(body)
