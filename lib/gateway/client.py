@@ -19,7 +19,7 @@ from lib.gateway import routes as r
 from lib.gateway.fan_out import in_order
 from lib.gateway.ids import validate_id
 from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task, Timing
-from lib.gateway.parser import extract_task_id, parse_task, parse_task_list, parse_timing
+from lib.gateway.parser import extract_persona_id, extract_task_id, parse_task, parse_task_list, parse_timing
 from lib.gateway.routes import SUBMIT_ROUTES, Route
 from lib.gateway.transport import Transport, normalise_base_url
 
@@ -312,8 +312,10 @@ class GatewayClient:
         return self._call(route, route.format(clip_id=validate_id(clip_id, "clip ID")))
 
     def _submit(self, route: Route, body: Mapping[str, Any]) -> str:
-        """One paid POST: sent once, never retried (the transport reads ``route.paid``)."""
-        return self._call(route, json=dict(body), parse=extract_task_id)
+        """One paid POST: sent once, never retried (the transport reads ``route.paid``). A route
+        answered with its result (a persona) gives that result's ID, not a task's."""
+        parse = extract_persona_id if route.path in r.NO_TASK_ROUTES else extract_task_id
+        return self._call(route, json=dict(body), parse=parse)
 
 
 def _suno_list(body: Any) -> list[Task]:
