@@ -248,7 +248,9 @@ def test_the_summary_line_says_when_and_how_long():
     running = Task("t2", "udio", TaskStatus.IN_PROGRESS, action="udio-generate", submitted_at=now)
     assert summary_line(running, "en", now) == "Submitted just now"
     assert kind_label(running, "en") == "Udio · Music" and kind_label(done, "zh") == "Suno · 音乐"
-    assert kind_label(Task("t3", "suno", TaskStatus.SUCCESS, action="concat"), "en") == "Suno · concat"
+    assert kind_label(Task("t3", "suno", TaskStatus.SUCCESS, action="generate_music"), "zh") == "Suno · 音乐"
+    assert kind_label(Task("t4", "suno", TaskStatus.SUCCESS, action="concat"), "en") == "Suno · Full song"
+    assert kind_label(Task("t5", "suno", TaskStatus.SUCCESS, action="teleport"), "en") == "Suno · teleport"
 
 
 def test_an_unknown_task_is_asked_again_when_opened_again(on_sandbox):

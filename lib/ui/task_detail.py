@@ -116,8 +116,22 @@ def _details(task: Task, lang: str) -> None:
         column.markdown(escape_markdown(value))
 
 
-# What the gateway calls the task (its "action"), as a person would say it.
-_KIND = {"MUSIC": "card.kind.music", "UDIO-GENERATE": "card.kind.music", "LYRICS": "card.kind.lyrics"}
+# What the gateway calls the task (new-api's action, sunoapi's operationType, PiAPI's task_type,
+# AceData's action; compared in upper case), as a person would say it.
+_KIND = {
+    "MUSIC": "card.kind.music",
+    "GENERATE": "card.kind.music",
+    "GENERATE_MUSIC": "card.kind.music",
+    "UDIO-GENERATE": "card.kind.music",
+    "LYRICS": "card.kind.lyrics",
+    "GENERATE_LYRICS": "card.kind.lyrics",
+    "EXTEND": "card.kind.extend",
+    "COVER": "card.kind.cover",
+    "UPLOAD_COVER": "card.kind.cover",
+    "CONCAT": "card.kind.full_song",
+    "STEMS": "card.kind.stems",
+    "SEPARATE_VOCAL": "card.kind.stems",
+}
 
 
 def kind_label(task: Task, lang: str) -> str:
