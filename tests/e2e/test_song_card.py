@@ -6,6 +6,7 @@ folded, and a task the gateway does not know explained instead of retried."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
@@ -48,21 +49,26 @@ def card(page, task_id: str, index: int = 0):
     return page.locator(f".st-key-song-{task_id}-{index}")
 
 
+_CUT = """(selector) => [...document.querySelectorAll(selector)]
+    .flatMap(root => [...root.querySelectorAll('button')])
+    .filter(b => b.offsetParent !== null)
+    .filter(b => [...b.querySelectorAll('[data-testid=stMarkdownContainer]')].some(label => {
+        const boxes = [...label.querySelectorAll('*')];
+        for (let e = label; e && e !== b; e = e.parentElement) boxes.push(e);
+        return boxes.some(e => e.scrollWidth > e.clientWidth + 1);
+    }))
+    .map(b => b.innerText)"""
+
+
 def cut_labels(page, root_selector: str) -> list[str]:
     """Labels of the visible buttons under ``root_selector`` that do not fit (an ellipsis): the
-    label's text or a box around it, up to the button, narrower than what it holds."""
-    return page.evaluate(
-        """(selector) => [...document.querySelectorAll(selector)]
-            .flatMap(root => [...root.querySelectorAll('button')])
-            .filter(b => b.offsetParent !== null)
-            .filter(b => [...b.querySelectorAll('[data-testid=stMarkdownContainer]')].some(label => {
-                const boxes = [...label.querySelectorAll('*')];
-                for (let e = label; e && e !== b; e = e.parentElement) boxes.push(e);
-                return boxes.some(e => e.scrollWidth > e.clientWidth + 1);
-            }))
-            .map(b => b.innerText)""",
-        root_selector,
-    )
+    label's text or a box around it, up to the button, narrower than what it holds. A menu still
+    opening or a font still loading may cut a label for a moment: what stays cut is reported."""
+    try:
+        page.wait_for_function(f"({_CUT})({root_selector!r}).length === 0", timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass
+    return page.evaluate(_CUT, root_selector)
 
 
 def open_menus(page, task_id: str, index: int = 0) -> list[str]:
