@@ -59,8 +59,11 @@ def render_task(task: Task, lang: str, toolbar: Callable[[], None] | None = None
                     render_song(task.songs[index], lang, key=keys[index], task=task)
     elif not task.is_terminal:
         st.info(t("task.no_songs_yet", lang), icon=":material/hourglass_top:")
+    elif task.is_songless_success:
+        # The gateway says done yet names no song: said plainly, with what it sent opened below.
+        st.warning(t("task.songless", lang), icon=":material/music_off:")
     render_export(task, lang)
-    with st.expander(t("task.raw_json", lang), icon=":material/data_object:"):
+    with st.expander(t("task.raw_json", lang), icon=":material/data_object:", expanded=task.is_songless_success):
         _raw_json(task, lang)
 
 
@@ -114,6 +117,18 @@ def _details(task: Task, lang: str) -> None:
     for column, (key, value) in zip(st.columns(5), facts):
         column.caption(t(key, lang))
         column.markdown(escape_markdown(value))
+    if task.provider in PROVIDER_NAMES:  # which provider's answer this was read as
+        st.caption(t("task.read_as", lang, provider=PROVIDER_NAMES[task.provider]))
+
+
+# Task.provider -> the provider as its users know it (docs/providers.md).
+PROVIDER_NAMES = {
+    "newapi": "new-api / SunoAPI format",
+    "sunoapi": "sunoapi.org / kie.ai",
+    "acedata": "AceDataCloud",
+    "piapi": "PiAPI / GoAPI",
+    "suno-api": "suno-api (self-hosted)",
+}
 
 
 # What the gateway calls the task (new-api's action, sunoapi's operationType, PiAPI's task_type,
