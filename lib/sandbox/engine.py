@@ -29,6 +29,8 @@ FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
 DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
+# The dialects one sandbox process can speak (docs/providers.md); "newapi" is the seeds' family.
+PROVIDERS = ("newapi", "sunoapi", "acedata", "piapi", "suno-api")
 
 
 @dataclass
@@ -42,6 +44,11 @@ class SandboxConfig:
     latency: float = 0.0
     error_rate: float = 0.0
     public_url: str | None = None  # media URLs; default: the address the request came to
+    provider: str = "newapi"  # whose routes, auth header and shapes it answers in (lib.sandbox.providers)
+
+    def __post_init__(self) -> None:
+        if self.provider not in PROVIDERS:
+            raise ValueError(f"unknown provider {self.provider!r}; the sandbox speaks {', '.join(PROVIDERS)}")
 
     @classmethod
     def fast(cls, **overrides: Any) -> SandboxConfig:
@@ -74,6 +81,10 @@ class SandboxEngine:
     def clip(self, clip_id: str) -> Clip | None:
         with self._lock:
             return self._clips.get(clip_id)
+
+    def all_clips(self) -> list[Clip]:
+        with self._lock:
+            return list(self._clips.values())
 
     def task_of_clip(self, clip_id: str) -> SandboxTask | None:
         with self._lock:

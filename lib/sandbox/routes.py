@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lib.gateway.bodies import SUNO_TASKS
-from lib.sandbox import assets, shapes
+from lib.sandbox import assets, providers, shapes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 from lib.sandbox.responses import UNREADABLE, RespondingHandler
@@ -72,6 +72,8 @@ class SandboxHandler(RespondingHandler):
             time.sleep(self.config.latency)
         if self._inject_fault(method, path):
             return
+        if self.config.provider != "newapi":  # one of lib.sandbox.providers' dialects
+            return self._json(*providers.answer(self.config.provider, self._exchange(method, url, body)))
         if not self._authorised():
             return self._json(401, fault_lib.openai_error("未提供令牌", rid=self.rid))
         try:
@@ -302,6 +304,12 @@ class SandboxHandler(RespondingHandler):
         # "Bearer " with an empty key arrives as just "Bearer" (trailing space stripped)
         token = rest.strip() if scheme.lower() == "bearer" else header
         return bool(token)
+
+    def _exchange(self, method: str, url: Any, body: Any) -> providers.Exchange:
+        base, engine = self._base(), self.engine
+        return providers.Exchange(
+            method, url.path, parse_qs(url.query), body, self.headers, engine, base, self.server.stopping
+        )
 
     def _offers(self, feature: str) -> bool:
         return feature in self.config.offered

@@ -1,0 +1,26 @@
+"""The provider dialects the sandbox speaks besides the new-api family (docs/providers.md).
+
+One sandbox process speaks one provider, ``SandboxConfig.provider``: "newapi" (the default) is
+``lib.sandbox.routes``' own; for any other, ``routes`` hands each API request to ``answer`` here,
+which asks that provider's module for ``(status, body)``. The songs, media, faults, request log and
+control API are the same for every dialect; only the routes, auth header and shapes differ.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+from lib.sandbox.providers import acedata, piapi, suno_api, sunoapi
+from lib.sandbox.providers.common import Exchange, Reply
+
+__all__ = ["DIALECTS", "Exchange", "answer"]
+
+DIALECTS: dict[str, ModuleType] = {"sunoapi": sunoapi, "acedata": acedata, "piapi": piapi, "suno-api": suno_api}
+
+
+def answer(provider: str, exchange: Exchange) -> tuple[int, Any]:
+    try:
+        return DIALECTS[provider].answer(exchange)
+    except Reply as reply:
+        return reply.status, reply.body

@@ -1,0 +1,167 @@
+"""The sandbox speaking AceDataCloud (docs/providers.md §2).
+
+``authorization: Bearer <token>``. ``POST /suno/audios`` (``action`` generate or extend) holds the
+answer until the songs are made and answers ``{"success": true, "task_id", "trace_id", "data":
+[song, song]}``; with ``callback_url`` (or ``async: true``) it answers ``{"task_id"}`` at once and
+POSTs that same body to the callback when done. ``POST /suno/tasks`` (``retrieve`` / ``
+retrieve_batch``) answers the task record, which carries ``response`` only once the task is done.
+Songs spell the lyrics ``lyric`` and the tags ``style``; ``prompt`` is the inspiration prompt.
+Errors are ``{"success": false, "error": {"code", "message"}, "trace_id"}`` with the HTTP status:
+401 ``invalid_token``, 400 ``bad_request``, 403 ``forbidden`` (moderation), 500 ``api_error``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lib.sandbox import shapes
+from lib.sandbox.engine import Clip, SandboxTask
+from lib.sandbox.providers.common import DONE, Exchange, Reply, bearer_token, follow, is_moderation, trace_id, wait_for
+from lib.sandbox.task_records import stable_seed
+
+DEFAULT_MODEL = "chirp-v4"
+_ACTIONS = ("generate", "extend")
+
+
+def answer(exchange: Exchange) -> tuple[int, Any]:
+    if not bearer_token(exchange.headers):
+        raise Reply(401, error("invalid_token", "token is required or invalid"))
+    path, method = exchange.path.rstrip("/"), exchange.method
+    if method == "POST" and path == "/suno/audios":
+        return _audios(exchange, _object(exchange.body))
+    if method == "POST" and path == "/suno/tasks":
+        return _tasks(exchange, _object(exchange.body))
+    raise Reply(404, error("not_found", "api not found"))
+
+
+def _audios(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:
+    task = exchange.engine.submit_suno(_engine_body(exchange, request))
+    callback_url = str(request.get("callback_url") or "")
+    if callback_url or request.get("async") is True:
+        follow(
+            exchange, callback_url, lambda: exchange.engine.phase(task), lambda p: _callback(exchange, task, p), DONE
+        )
+        return 200, {"task_id": task.task_id}
+    wait_for(exchange, [task], lambda: exchange.engine.phase(task) in DONE)
+    outcome = result(exchange, task)
+    if outcome is None:  # still running when the wait ran out (a test's stopped clock)
+        raise Reply(504, error("timeout", "timeout waiting for the songs", task.task_id))
+    if not outcome["success"]:
+        raise Reply(403 if is_moderation(task) else 500, outcome)
+    return 200, outcome
+
+
+def _engine_body(exchange: Exchange, request: dict[str, Any]) -> dict[str, Any]:
+    action = request.get("action") or "generate"
+    if action not in _ACTIONS:
+        raise Reply(400, error("bad_request", f"action must be one of {', '.join(_ACTIONS)} in the sandbox"))
+    instrumental = bool(request.get("instrumental"))
+    body: dict[str, Any] = {"make_instrumental": instrumental, "mv": str(request.get("model") or DEFAULT_MODEL)}
+    if request.get("custom"):
+        if not instrumental and not str(request.get("lyric") or "").strip():
+            raise Reply(400, error("bad_request", "lyric is required in custom mode"))
+        body.update(prompt="" if instrumental else request["lyric"], tags=request.get("style") or "")
+        body["title"] = request.get("title") or ""
+    elif not str(request.get("prompt") or "").strip() and action == "generate":
+        raise Reply(400, error("bad_request", "prompt is required"))
+    else:
+        body["gpt_description_prompt"] = request.get("prompt") or ""
+    if action == "extend":
+        if exchange.engine.clip(str(request.get("audio_id") or "")) is None:
+            raise Reply(400, error("bad_request", "audio_id is invalid"))
+        body.update(task="extend", continue_clip_id=request["audio_id"], continue_at=request.get("continue_at"))
+    body["_request"] = request
+    return body
+
+
+def _tasks(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:
+    action = request.get("action") or "retrieve"
+    if action == "retrieve_batch":
+        ids = request.get("ids") if isinstance(request.get("ids"), list) else []
+        items = [record(exchange, t) for t in map(exchange.engine.task, map(str, ids)) if t is not None]
+        return 200, {"items": items, "count": len(items)}
+    if action != "retrieve" or not request.get("id"):
+        raise Reply(400, error("bad_request", "id is required to retrieve a task"))
+    task = exchange.engine.task(str(request["id"]))
+    if task is None:
+        raise Reply(404, error("not_found", "task not found"))
+    return 200, record(exchange, task)
+
+
+def result(exchange: Exchange, task: SandboxTask) -> dict[str, Any] | None:
+    """The finished task's answer (what a synchronous submit and the callback carry), or None."""
+    phase = exchange.engine.phase(task)
+    trace = _trace(task)
+    if phase == "SUCCESS":
+        request = task.body.get("_request") or {}
+        songs = [_song(exchange, clip, str(request.get("prompt") or "")) for clip in task.clips]
+        return {"success": True, "task_id": task.task_id, "trace_id": trace, "data": songs}
+    if phase == "FAILURE":
+        code = "forbidden" if is_moderation(task) else "api_error"
+        return {**error(code, task.fail_reason, task.task_id), "trace_id": trace}
+    return None
+
+
+def record(exchange: Exchange, task: SandboxTask) -> dict[str, Any]:
+    """The task record of ``/suno/tasks``: ``started_at`` once started, ``response`` once done."""
+    submitted, started, finished = exchange.engine.phase_times(task)
+    seed = stable_seed("acedata", task.task_id)
+    view: dict[str, Any] = {
+        "_id": seed + seed[:8],
+        "id": task.task_id,
+        "api_id": "09a26295-5972-4392-9318-dcd9b218f90d",
+        "application_id": "ab46a066-ad82-4180-b66b-49dedf8e8a2f",
+        "created_at": round(submitted, 3),
+        "credential_id": "66614a7e-e624-494e-87a3-387099b8cbb4",
+        "request": task.body.get("_request") or {},
+        "trace_id": _trace(task),
+        "user_id": "ad7afe47-cea9-4cda-980f-2ad8810e51cf",
+    }
+    if started is not None:
+        view["started_at"] = round(started, 3)
+    outcome = result(exchange, task)
+    if outcome is not None and finished is not None:
+        view.update(finished_at=round(finished, 3), elapsed=round(finished - submitted, 2), response=outcome)
+    return view
+
+
+def _callback(exchange: Exchange, task: SandboxTask, phase: str) -> dict[str, Any] | None:
+    return result(exchange, task) if phase in DONE else None
+
+
+def _song(exchange: Exchange, clip: Clip, prompt: str) -> dict[str, Any]:
+    urls = shapes.media_urls(exchange.base, clip)
+    return {
+        "id": clip.id,
+        "title": clip.title,
+        "image_url": urls["image"],
+        "image_large_url": urls["image_large"],
+        "lyric": clip.lyrics,
+        "audio_url": urls["audio"],
+        "video_url": "",
+        "created_at": shapes.iso(clip.created_at),
+        "model": clip.model,
+        "state": "succeeded",
+        "prompt": prompt,
+        "style": ", ".join(clip.tags),
+        "duration": clip.duration,
+    }
+
+
+def error(code: str, message: str, task_id: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"success": False}
+    if task_id:
+        body["task_id"] = task_id
+    body.update(error={"code": code, "message": message}, trace_id=trace_id())
+    return body
+
+
+def _trace(task: SandboxTask) -> str:
+    seed = stable_seed("trace", task.task_id)
+    return f"{seed[:8]}-{seed[8:12]}-4{seed[13:16]}-8{seed[1:4]}-{seed[4:16]}"
+
+
+def _object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise Reply(400, error("bad_request", "the body must be a JSON object"))
+    return body

@@ -1,0 +1,419 @@
+"""The sandbox speaking each provider's dialect (docs/providers.md): submit → poll → songs over real
+HTTP with the documented route, body and auth header, every answer read by our own parser.
+
+One sandbox per provider (``SandboxConfig.fast(provider=…)``); a small HTTP receiver stands in for
+the callback URL of the providers that POST one.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from lib.gateway.error_mapping import error_from_body
+from lib.gateway.errors import AuthenticationError
+from lib.gateway.models import TaskStatus
+from lib.gateway.parser import parse_task, parse_task_list
+from lib.sandbox import PROVIDERS, ManualClock, SandboxConfig, SandboxGateway
+
+REPO = Path(__file__).resolve().parents[1]
+KEY = "sandbox-key"
+RUNNING = (TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS)
+MODERATED = "a song about rain sandbox:fail=moderation"
+PIAPI_ORDER = ["pending", "processing", "completed"]
+
+
+# --- a callback receiver ---------------------------------------------------------------------
+
+
+class Receiver(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
+        self.bodies: list[tuple[dict[str, str], Any]] = []
+        self.arrived = threading.Condition()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/hook"
+
+    def wait_for(self, done: Callable[[list[Any]], bool], seconds: float = 20.0) -> list[Any]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: done([b for _, b in self.bodies]), timeout=seconds)
+            return [b for _, b in self.bodies]
+
+
+class _ReceiverHandler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        with self.server.arrived:
+            self.server.bodies.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.server.arrived.notify_all()
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+# --- each provider's documented calls -------------------------------------------------------
+
+
+@dataclass
+class Dialect:
+    """How a client of this provider submits a song and polls it, as its documentation says."""
+
+    name: str
+    auth: Callable[[str], dict[str, str]]
+    submit: Callable[[requests.Session, str, str, str], Any]  # (http, url, prompt, callback) → handle
+    poll: Callable[[requests.Session, str, Any], requests.Response]
+
+
+def _sunoapi_submit(http, url, prompt, callback):
+    body = {"customMode": False, "instrumental": False, "model": "V4_5", "callBackUrl": callback, "prompt": prompt}
+    answer = http.post(f"{url}/api/v1/generate", json=body)
+    assert answer.status_code == 200 and answer.json()["code"] == 200, answer.text
+    assert parse_task(answer.json()).status is TaskStatus.SUBMITTED
+    return answer.json()["data"]["taskId"]
+
+
+def _acedata_submit(http, url, prompt, callback):
+    answer = http.post(f"{url}/suno/audios", json={"action": "generate", "prompt": prompt, "callback_url": callback})
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()) == {"task_id"}
+    return answer.json()["task_id"]
+
+
+def _piapi_submit(http, url, prompt, callback, model="music-u"):
+    body = {
+        "model": model,
+        "task_type": "generate_music",
+        "input": {"gpt_description_prompt": prompt, "lyrics_type": "generate", "negative_tags": "", "seed": -1},
+        "config": {"service_mode": "public", "webhook_config": {"endpoint": callback, "secret": "s3cret"}},
+    }
+    answer = http.post(f"{url}/api/v1/task", json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["status"] == "pending"
+    assert parse_task(answer.json()).status in RUNNING
+    return answer.json()["data"]["task_id"]
+
+
+def _suno_api_submit(http, url, prompt, callback):
+    answer = http.post(f"{url}/api/generate", json={"prompt": prompt, "make_instrumental": False, "wait_audio": False})
+    assert answer.status_code == 200, answer.text
+    clips = answer.json()
+    assert [c["status"] for c in clips] == ["submitted", "submitted"]
+    return ",".join(c["id"] for c in clips)
+
+
+DIALECTS = {
+    "sunoapi": Dialect(
+        "sunoapi",
+        lambda key: {"Authorization": f"Bearer {key}"},
+        _sunoapi_submit,
+        lambda http, url, task_id: http.get(f"{url}/api/v1/generate/record-info", params={"taskId": task_id}),
+    ),
+    "acedata": Dialect(
+        "acedata",
+        lambda key: {"authorization": f"Bearer {key}"},
+        _acedata_submit,
+        lambda http, url, task_id: http.post(f"{url}/suno/tasks", json={"action": "retrieve", "id": task_id}),
+    ),
+    "piapi": Dialect(
+        "piapi",
+        lambda key: {"x-api-key": key},
+        _piapi_submit,
+        lambda http, url, task_id: http.get(f"{url}/api/v1/task/{task_id}"),
+    ),
+    "suno-api": Dialect(
+        "suno-api",
+        lambda key: {},
+        _suno_api_submit,
+        lambda http, url, ids: http.get(f"{url}/api/get", params={"ids": ids}),
+    ),
+}
+
+
+@pytest.fixture(params=list(DIALECTS))
+def dialect(request):
+    return DIALECTS[request.param]
+
+
+@pytest.fixture
+def sandbox(dialect):
+    with SandboxGateway(SandboxConfig.fast(provider=dialect.name)) as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def http(dialect):
+    with requests.Session() as session:
+        session.headers.update(dialect.auth(KEY))
+        yield session
+
+
+def poll_until_done(http, sandbox, dialect, handle) -> tuple[list[Any], Any]:
+    """Every body seen while the task ran, and the task read from the last one."""
+    seen = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        answer = dialect.poll(http, sandbox.url, handle)
+        assert answer.status_code == 200, answer.text
+        seen.append(answer.json())
+        task = parse_task(answer.json())
+        if task.status not in RUNNING:
+            return seen, task
+        time.sleep(0.05)
+    raise AssertionError(f"{dialect.name}: the task never finished; last body {seen[-1]}")
+
+
+# --- the journey ------------------------------------------------------------------------------
+
+
+def test_submit_poll_songs_in_every_dialect(sandbox, dialect, http, receiver):
+    handle = dialect.submit(http, sandbox.url, "a rainy night in the city", receiver.url)
+    seen, task = poll_until_done(http, sandbox, dialect, handle)
+
+    assert task.status is TaskStatus.SUCCESS, task
+    assert task.provider == dialect.name
+    assert len(task.songs) == 2
+    for song in task.songs:
+        assert song.title and song.tags
+        audio = requests.get(song.audio_url, timeout=30)
+        assert audio.status_code == 200 and audio.content[:4] == b"RIFF"
+        cover = requests.get(song.image_url, timeout=30)
+        assert cover.status_code == 200 and cover.content[:8] == b"\x89PNG\r\n\x1a\n"
+    # Every body before the last was a running task in the same dialect (how the words progress is
+    # test_status_words_progress_like_the_service's, on a clock moved by hand).
+    earlier = [parse_task(body) for body in seen[:-1]]
+    assert all(t.status in RUNNING and t.provider == dialect.name for t in earlier)
+
+
+def test_moderation_failure_in_every_dialect(sandbox, dialect, http, receiver):
+    handle = dialect.submit(http, sandbox.url, MODERATED, receiver.url)
+    seen, task = poll_until_done(http, sandbox, dialect, handle)
+
+    assert task.status is TaskStatus.FAILURE
+    assert task.provider == dialect.name
+    assert "moderation" in (task.fail_reason + " ".join(s.error for s in task.songs)).lower()
+    last = seen[-1]
+    if dialect.name == "sunoapi":
+        assert last["data"]["status"] == "SENSITIVE_WORD_ERROR" and last["data"]["errorCode"] == 400
+    elif dialect.name == "acedata":
+        assert last["response"]["success"] is False and last["response"]["error"]["code"] == "forbidden"
+    elif dialect.name == "piapi":
+        assert last["data"]["status"] == "failed" and "moderation" in last["data"]["error"]["raw_message"]
+    else:
+        assert {c["status"] for c in last} == {"error"}
+
+
+# What each dialect's poll answer says of the task's progress, and what it says at 0, 10, 20, 40,
+# 90 and 101 % of the task's time (not started, submitted, queued, started, mostly streamed, done).
+PROGRESS = {
+    "sunoapi": lambda body: body["data"]["status"],
+    "acedata": lambda body: "done" if "response" in body else "started" if "started_at" in body else "created",
+    "piapi": lambda body: body["data"]["status"],
+    "suno-api": lambda body: "/".join(sorted({clip["status"] for clip in body})),
+}
+EXPECTED_PROGRESS = {
+    "sunoapi": ["PENDING", "PENDING", "PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"],
+    "acedata": ["created", "created", "created", "started", "started", "done"],
+    "piapi": ["pending", "pending", "pending", "processing", "processing", "completed"],
+    "suno-api": ["submitted", "submitted", "queued", "streaming", "streaming", "complete"],
+}
+
+
+def test_status_words_progress_like_the_service(dialect, http, receiver):
+    clock = ManualClock()
+    with SandboxGateway(SandboxConfig(provider=dialect.name), clock=clock) as sandbox:
+        handle = dialect.submit(http, sandbox.url, "a rainy night in the city", receiver.url)
+        first = handle.split(",")[0]
+        task = sandbox.engine.task(first) or sandbox.engine.task_of_clip(first)
+        words, moved = [], 0.0
+        for share in (0.0, 0.1, 0.2, 0.4, 0.9, 1.01):
+            clock.advance(task.finish_after * share - moved)
+            moved = task.finish_after * share
+            body = dialect.poll(http, sandbox.url, handle).json()
+            words.append(PROGRESS[dialect.name](body))
+            read = parse_task(body)
+            assert read.provider == dialect.name
+            assert (read.status is TaskStatus.SUCCESS) == (share > 1), (share, body)
+            assert share > 1 or read.status in RUNNING
+    assert words == EXPECTED_PROGRESS[dialect.name]
+
+
+@pytest.mark.parametrize(
+    "provider, call",
+    [
+        ("sunoapi", lambda url, h: requests.get(f"{url}/api/v1/generate/record-info?taskId=x", headers=h)),
+        ("acedata", lambda url, h: requests.post(f"{url}/suno/audios", json={"prompt": "x"}, headers=h)),
+        ("piapi", lambda url, h: requests.get(f"{url}/api/v1/task/x", headers=h)),
+    ],
+)
+def test_a_missing_key_gets_the_providers_error_envelope(provider, call):
+    with SandboxGateway(SandboxConfig.fast(provider=provider)) as sandbox:
+        for headers in ({}, {"Authorization": "Bearer"}):
+            answer = call(sandbox.url, headers)
+            body = answer.json()
+            error = error_from_body(answer.status_code, body)
+            assert isinstance(error, AuthenticationError), (provider, answer.status_code, body)
+            with pytest.raises(AuthenticationError):
+                parse_task(body)
+    if provider == "sunoapi":
+        assert body == {"code": 401, "msg": "You do not have access permissions", "data": None}
+    elif provider == "acedata":
+        assert answer.status_code == 401 and body["success"] is False and body["error"]["code"] == "invalid_token"
+    else:
+        assert answer.status_code == 401
+        assert body == {"code": 401, "data": None, "message": "Unauthorized: invalid api key"}
+
+
+@pytest.mark.parametrize(
+    "provider, route, body, headers",
+    [
+        ("sunoapi", "/api/v1/generate", {"customMode": False, "instrumental": False, "model": "V4_5"}, "bearer"),
+        ("acedata", "/suno/audios", {"action": "generate"}, "bearer"),
+        ("piapi", "/api/v1/task", {"model": "music-u", "task_type": "generate_music", "input": {}}, "x-api-key"),
+        ("suno-api", "/api/extend_audio", {"prompt": "more"}, None),
+    ],
+)
+def test_a_missing_field_gets_the_providers_error_envelope(provider, route, body, headers):
+    auth = {"bearer": {"Authorization": f"Bearer {KEY}"}, "x-api-key": {"x-api-key": KEY}}.get(headers, {})
+    with SandboxGateway(SandboxConfig.fast(provider=provider)) as sandbox:
+        answer = requests.post(f"{sandbox.url}{route}", json=body, headers=auth)
+        assert sandbox.engine.all_clips() == []  # nothing was made
+    error = error_from_body(answer.status_code, answer.json())
+    assert error is not None and not isinstance(error, AuthenticationError)
+    if provider == "sunoapi":
+        assert answer.json()["code"] == 400 and "callBackUrl" in answer.json()["msg"]
+    elif provider == "acedata":
+        assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request"
+    elif provider == "piapi":
+        assert answer.status_code == 400 and answer.json()["code"] == 400
+    else:
+        assert answer.status_code == 400 and answer.json() == {"error": "Audio ID is required"}
+
+
+# --- callbacks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dialect", ["sunoapi"], indirect=True)
+def test_sunoapi_calls_back_text_first_complete(sandbox, dialect, http, receiver):
+    handle = dialect.submit(http, sandbox.url, "a rainy night in the city", receiver.url)
+    bodies = receiver.wait_for(lambda got: any(b["data"]["callbackType"] == "complete" for b in got))
+    stages = [b["data"]["callbackType"] for b in bodies]
+    assert stages == ["text", "first", "complete"]
+    assert all(b["data"]["task_id"] == handle for b in bodies)
+    tasks = [parse_task(b) for b in bodies]
+    assert [t.status for t in tasks[:2]] == [TaskStatus.IN_PROGRESS] * 2
+    assert tasks[2].status is TaskStatus.SUCCESS and len(tasks[2].songs) == 2
+    assert tasks[2].songs[0].audio_url and all(t.provider == "sunoapi" for t in tasks)
+
+
+@pytest.mark.parametrize("dialect", ["sunoapi"], indirect=True)
+def test_sunoapi_calls_back_an_error(sandbox, dialect, http, receiver):
+    dialect.submit(http, sandbox.url, MODERATED, receiver.url)
+    bodies = receiver.wait_for(lambda got: any(b["data"]["callbackType"] == "error" for b in got))
+    error = next(b for b in bodies if b["data"]["callbackType"] == "error")
+    assert error["code"] == 400 and error["data"]["data"] is None
+    assert parse_task(error).status is TaskStatus.FAILURE
+
+
+@pytest.mark.parametrize("dialect", ["acedata"], indirect=True)
+def test_acedata_callback_and_sync_answer_carry_the_songs(sandbox, dialect, http, receiver):
+    task_id = dialect.submit(http, sandbox.url, "a rainy night in the city", receiver.url)
+    (callback,) = receiver.wait_for(lambda got: len(got) >= 1)
+    assert callback["success"] is True and callback["task_id"] == task_id
+    task = parse_task(callback)
+    assert task.status is TaskStatus.SUCCESS and len(task.songs) == 2 and task.provider == "acedata"
+    assert task.songs[0].lyrics == callback["data"][0]["lyric"] and callback["data"][0]["prompt"]
+
+    # Without a callback the answer waits for the songs.
+    answer = http.post(f"{sandbox.url}/suno/audios", json={"custom": True, "lyric": "la la", "style": "folk"})
+    assert answer.status_code == 200 and answer.json()["success"] is True
+    sync = parse_task(answer.json())
+    assert sync.status is TaskStatus.SUCCESS and [s.lyrics for s in sync.songs] == ["la la", "la la"]
+    assert sync.songs[0].tags == ("folk",)
+
+    # …and a refused prompt is the documented 403.
+    refused = http.post(f"{sandbox.url}/suno/audios", json={"prompt": MODERATED})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+    batch = http.post(f"{sandbox.url}/suno/tasks", json={"action": "retrieve_batch", "ids": [task_id, sync.task_id]})
+    assert batch.json()["count"] == 2
+    assert {t.task_id for t in parse_task_list(batch.json())} == {task_id, sync.task_id}
+
+
+@pytest.mark.parametrize("dialect", ["piapi"], indirect=True)
+def test_piapi_webhook_and_suno_model(sandbox, dialect, http, receiver):
+    task_id = _piapi_submit(http, sandbox.url, "a rainy night", receiver.url, model="music-s")
+    bodies = receiver.wait_for(lambda got: any(b["data"]["status"] == "completed" for b in got))
+    statuses = [b["data"]["status"] for b in bodies]  # sent on the changes the webhook thread saw
+    assert statuses[-1] == "completed" and statuses == sorted(set(statuses), key=PIAPI_ORDER.index)
+    assert all(headers.get("x-webhook-secret") == "s3cret" for headers, _ in receiver.bodies)
+    task = parse_task(bodies[-1])
+    assert task.task_id == task_id and task.status is TaskStatus.SUCCESS and task.platform == "suno"
+    assert len(task.songs) == 2 and all(s.audio_url for s in task.songs)
+    assert "s3cret" not in json.dumps(bodies)  # the secret rides in the header only
+
+
+@pytest.mark.parametrize("dialect", ["suno-api"], indirect=True)
+def test_suno_api_wait_audio_and_whole_feed(sandbox, dialect, http):
+    answer = http.post(f"{sandbox.url}/api/custom_generate", json={"prompt": "la", "tags": "folk", "wait_audio": True})
+    assert {c["status"] for c in answer.json()} <= {"streaming", "complete"}
+    feed = http.get(f"{sandbox.url}/api/get").json()
+    assert {c["id"] for c in answer.json()} <= {c["id"] for c in feed}
+
+
+# --- configuration and the command line ------------------------------------------------------
+
+
+def test_newapi_stays_the_default():
+    assert SandboxConfig().provider == "newapi" and SandboxConfig.fast().provider == "newapi"
+    assert SandboxConfig.fast(provider="piapi").timeline == SandboxConfig.fast().timeline
+
+
+def test_an_unknown_provider_is_refused():
+    with pytest.raises(ValueError, match="unknown provider 'udio-direct'.*sunoapi"):
+        SandboxConfig(provider="udio-direct")
+    run = subprocess.run(
+        [sys.executable, "-m", "lib.sandbox", "--provider", "udio-direct"], cwd=REPO, capture_output=True, text=True
+    )
+    assert run.returncode == 2 and "unknown provider 'udio-direct'" in run.stderr
+    assert all(name in run.stderr for name in PROVIDERS)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_command_line_help_names_the_providers(provider):
+    run = subprocess.run(
+        [sys.executable, "-m", "lib.sandbox", "--provider", provider, "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0 and "--provider" in run.stdout and "suno-api" in run.stdout
