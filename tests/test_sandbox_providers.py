@@ -417,3 +417,20 @@ def test_command_line_help_names_the_providers(provider):
         text=True,
     )
     assert run.returncode == 0 and "--provider" in run.stdout and "suno-api" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "provider, route, envelope",
+    [
+        ("sunoapi", "/api/v1/generate/record-info", lambda body: body["code"] == 401 and "msg" in body),
+        ("acedata", "/suno/tasks", lambda body: body["error"]["code"] == "invalid_token" and "trace_id" in body),
+        ("piapi", "/api/v1/task/x", lambda body: body["code"] == 401 and body["data"] is None),
+        ("suno-api", "/api/get", lambda body: set(body) == {"error"}),
+    ],
+)
+def test_a_forced_error_comes_in_the_providers_envelope(provider, route, envelope):
+    with SandboxGateway(SandboxConfig.fast(provider=provider)) as sandbox:
+        sandbox.inject("status", status=401, route=route)
+        answer = requests.get(f"{sandbox.url}{route}", headers={"Authorization": f"Bearer {KEY}", "x-api-key": KEY})
+    assert answer.status_code == 401 and envelope(answer.json()), answer.text
+    assert isinstance(error_from_body(401, answer.json()), AuthenticationError)

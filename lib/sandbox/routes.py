@@ -248,7 +248,9 @@ class SandboxHandler(RespondingHandler):
             return False
         if fault.kind == "status":
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-            self._json(fault.status, fault_lib.error_body(fault.status, fault.message, self.rid), headers)
+            provider = self.config.provider
+            body = providers.error_body(provider, fault.status, fault.message, self.rid)
+            self._json(fault.status, body, headers)
         elif fault.kind == "html":
             self._html_page()
         elif fault.kind == "timeout":

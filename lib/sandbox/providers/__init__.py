@@ -11,10 +11,11 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from lib.sandbox import faults
 from lib.sandbox.providers import acedata, piapi, suno_api, sunoapi
 from lib.sandbox.providers.common import Exchange, Reply
 
-__all__ = ["DIALECTS", "Exchange", "answer"]
+__all__ = ["DIALECTS", "Exchange", "answer", "error_body"]
 
 DIALECTS: dict[str, ModuleType] = {"sunoapi": sunoapi, "acedata": acedata, "piapi": piapi, "suno-api": suno_api}
 
@@ -24,3 +25,10 @@ def answer(provider: str, exchange: Exchange) -> tuple[int, Any]:
         return DIALECTS[provider].answer(exchange)
     except Reply as reply:
         return reply.status, reply.body
+
+
+def error_body(provider: str, status: int, message: str | None, rid: str) -> Any:
+    """A forced HTTP error (``Fault(kind="status")``) in this provider's own error envelope."""
+    if provider not in DIALECTS:
+        return faults.error_body(status, message, rid)
+    return DIALECTS[provider].error_body(status, message)

@@ -16,11 +16,30 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import Clip, SandboxTask
-from lib.sandbox.providers.common import DONE, Exchange, Reply, bearer_token, follow, is_moderation, trace_id, wait_for
+from lib.sandbox.providers.common import (
+    DONE,
+    Exchange,
+    Reply,
+    bearer_token,
+    follow,
+    is_moderation,
+    status_words,
+    trace_id,
+    wait_for,
+)
 from lib.sandbox.task_records import stable_seed
 
 DEFAULT_MODEL = "chirp-v4"
 _ACTIONS = ("generate", "extend")
+# The error codes AceDataCloud documents for each HTTP status; any other is "api_error".
+_CODES = {
+    400: "bad_request",
+    401: "invalid_token",
+    403: "forbidden",
+    404: "not_found",
+    429: "too_many_requests",
+    504: "timeout",
+}
 
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
@@ -146,6 +165,10 @@ def _song(exchange: Exchange, clip: Clip, prompt: str) -> dict[str, Any]:
         "style": ", ".join(clip.tags),
         "duration": clip.duration,
     }
+
+
+def error_body(status: int, message: str | None) -> dict[str, Any]:
+    return error(_CODES.get(status, "api_error"), status_words(status, message))
 
 
 def error(code: str, message: str, task_id: str | None = None) -> dict[str, Any]:

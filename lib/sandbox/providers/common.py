@@ -50,6 +50,25 @@ class Reply(Exception):
         self.status, self.body = status, body
 
 
+# What a provider says for an HTTP status when a test forces one and gives no words of its own.
+STATUS_WORDS = {
+    400: "Invalid parameters",
+    401: "You do not have access permissions",
+    402: "Payment required",
+    403: "Forbidden",
+    404: "Not found",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Timeout",
+}
+
+
+def status_words(status: int, message: str | None) -> str:
+    return message or STATUS_WORDS.get(status, "Server error")
+
+
 def bearer_token(headers: Mapping[str, str]) -> str:
     """The key of an ``Authorization: Bearer <key>`` header ("" when there is none)."""
     scheme, _, rest = str(headers.get("Authorization") or "").strip().partition(" ")

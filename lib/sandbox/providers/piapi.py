@@ -18,7 +18,7 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, follow, wall_time
+from lib.sandbox.providers.common import Exchange, Reply, follow, status_words, wall_time
 
 _TYPES = {"music-u": ("generate_music",), "music-s": ("generate_music", "generate_music_custom")}
 _STATUS = {"SUCCESS": "completed", "FAILURE": "failed", "IN_PROGRESS": "processing"}
@@ -149,6 +149,10 @@ def _time(timestamp: float) -> str:
 
 def _envelope(task: dict[str, Any]) -> dict[str, Any]:
     return {"code": 200, "data": task, "message": "success"}
+
+
+def error_body(status: int, message: str | None) -> dict[str, Any]:
+    return _error(status, status_words(status, message))
 
 
 def _error(code: int, message: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import Clip, SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, wait_for
+from lib.sandbox.providers.common import Exchange, Reply, status_words, wait_for
 
 _CLIP_STATUS = {
     "NOT_START": "submitted",
@@ -97,3 +97,7 @@ def clip_view(exchange: Exchange, clip: Clip, task: SandboxTask | None = None) -
         "duration": clip.duration if complete else None,
         "error_message": task.fail_reason if task and status == "error" else None,
     }
+
+
+def error_body(status: int, message: str | None) -> dict[str, Any]:
+    return {"error": status_words(status, message)}

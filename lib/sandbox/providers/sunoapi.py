@@ -16,7 +16,7 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import Clip, SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, bearer_token, follow, is_moderation, wall_time
+from lib.sandbox.providers.common import Exchange, Reply, bearer_token, follow, is_moderation, status_words, wall_time
 
 MODELS = {
     "V3_5": "chirp-v3-5",
@@ -204,6 +204,11 @@ def _object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Reply(200, _error(400, "Invalid parameters: the body must be a JSON object"))
     return body
+
+
+def error_body(status: int, message: str | None) -> dict[str, Any]:
+    # sunoapi.org's insufficient credits is code 429 and its rate limit 405 (docs/providers.md §1.1).
+    return _error(status, status_words(status, message))
 
 
 def _ok(data: Any) -> dict[str, Any]:
