@@ -24,7 +24,7 @@ import requests
 from lib.gateway.error_mapping import error_from_body
 from lib.gateway.errors import AuthenticationError
 from lib.gateway.models import TaskStatus
-from lib.gateway.parser import parse_task, parse_task_list
+from lib.gateway.parser import extract_persona_id, parse_task, parse_task_list, parse_timing
 from lib.sandbox import PROVIDERS, ManualClock, SandboxConfig, SandboxGateway
 
 REPO = Path(__file__).resolve().parents[1]
@@ -434,3 +434,75 @@ def test_a_forced_error_comes_in_the_providers_envelope(provider, route, envelop
         answer = requests.get(f"{sandbox.url}{route}", headers={"Authorization": f"Bearer {KEY}", "x-api-key": KEY})
     assert answer.status_code == 401 and envelope(answer.json()), answer.text
     assert isinstance(error_from_body(401, answer.json()), AuthenticationError)
+
+
+# --- song tools ------------------------------------------------------------------------------
+
+
+def finished_song(http, sandbox, dialect, receiver) -> tuple[Any, Any]:
+    """A finished task's handle and its last body."""
+    handle = dialect.submit(http, sandbox.url, "a rainy night in the city", receiver.url)
+    seen, task = poll_until_done(http, sandbox, dialect, handle)
+    assert task.status is TaskStatus.SUCCESS
+    return handle, seen[-1]
+
+
+@pytest.mark.parametrize("dialect", ["sunoapi"], indirect=True)
+def test_sunoapi_song_tools(sandbox, dialect, http, receiver):
+    task_id, body = finished_song(http, sandbox, dialect, receiver)
+    audio_id = body["data"]["response"]["sunoData"][1]["id"]
+    timing = http.post(
+        f"{sandbox.url}/api/v1/generate/get-timestamped-lyrics", json={"taskId": task_id, "audioId": audio_id}
+    )
+    words = timing.json()["data"]["alignedWords"]
+    assert words and all(w["endS"] > w["startS"] >= 0 for w in words)
+    assert timing.json()["data"]["waveformData"]
+
+    persona = http.post(
+        f"{sandbox.url}/api/v1/generate/generate-persona", json={"taskId": task_id, "audioId": audio_id, "name": "Rain"}
+    )
+    assert extract_persona_id(persona.json()) == persona.json()["data"]["personaId"]
+
+    lyrics_id = http.post(f"{sandbox.url}/api/v1/lyrics", json={"prompt": "rain", "callBackUrl": receiver.url}).json()[
+        "data"
+    ]["taskId"]
+    (callback,) = receiver.wait_for(lambda got: any(b["data"].get("taskId") == lyrics_id for b in got))[-1:]
+    assert parse_task(callback).lyrics.text
+    record = http.get(f"{sandbox.url}/api/v1/lyrics/record-info", params={"taskId": lyrics_id}).json()
+    read = parse_task(record)
+    assert read.status is TaskStatus.SUCCESS and read.lyrics.text == callback["data"]["data"][0]["text"]
+    assert len(record["data"]["response"]["data"]) == 2
+
+
+@pytest.mark.parametrize("dialect", ["acedata"], indirect=True)
+def test_acedata_song_tools(sandbox, dialect, http, receiver):
+    _, body = finished_song(http, sandbox, dialect, receiver)
+    audio_id = body["response"]["data"][0]["id"]
+    persona = http.post(f"{sandbox.url}/suno/persona", json={"audio_id": audio_id, "name": "Rain"}).json()
+    assert persona["success"] is True and extract_persona_id(persona) == persona["data"]["persona_id"]
+    timing = http.post(f"{sandbox.url}/suno/timing", json={"audio_id": audio_id}).json()
+    words = timing["data"]["aligned_words"]  # documented: data{aligned_words[{word,success,start_s,end_s,p_align}]}
+    assert words and parse_timing(timing["data"]).words[0].word == words[0]["word"]
+    lyrics = http.post(f"{sandbox.url}/suno/lyrics", json={"prompt": "rain"}).json()
+    assert lyrics["data"]["status"] == "complete" and lyrics["data"]["text"]
+    wav = http.post(f"{sandbox.url}/suno/wav", json={"audio_id": audio_id}).json()
+    assert requests.get(wav["data"][0]["file_url"], timeout=30).content[:4] == b"RIFF"
+    unfinished = http.post(f"{sandbox.url}/suno/timing", json={"audio_id": "no-such-song"})
+    assert unfinished.status_code == 400 and unfinished.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("dialect", ["suno-api"], indirect=True)
+def test_suno_api_song_tools(sandbox, dialect, http, receiver):
+    ids, _ = finished_song(http, sandbox, dialect, receiver)
+    first = ids.split(",")[0]
+    words = http.get(f"{sandbox.url}/api/get_aligned_lyrics", params={"song_id": first}).json()
+    assert words and {"word", "start_s", "end_s", "success", "p_align"} <= set(words[0])
+    clip = http.get(f"{sandbox.url}/api/clip", params={"id": first}).json()
+    assert parse_task(clip).songs[0].id == first
+    lyrics = http.post(f"{sandbox.url}/api/generate_lyrics", json={"prompt": "rain"}).json()
+    assert parse_task(lyrics).lyrics.text == lyrics["text"]
+    stems = http.post(f"{sandbox.url}/api/generate_stems", json={"audio_id": first}).json()
+    assert [s["stem_from_id"] for s in stems] == [first, first]
+    concat = http.post(f"{sandbox.url}/api/concat", json={"clip_id": first}).json()
+    assert concat["metadata"]["concat_history"] == [{"id": first}]
+    assert http.post(f"{sandbox.url}/api/extend_audio", json={}).json() == {"error": "Audio ID is required"}

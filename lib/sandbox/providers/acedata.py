@@ -21,9 +21,11 @@ from lib.sandbox.providers.common import (
     Exchange,
     Reply,
     bearer_token,
+    finished_clip,
     follow,
     is_moderation,
     status_words,
+    timing,
     trace_id,
     wait_for,
 )
@@ -31,6 +33,7 @@ from lib.sandbox.task_records import stable_seed
 
 DEFAULT_MODEL = "chirp-v4"
 _ACTIONS = ("generate", "extend")
+_TOOLS = ("/suno/lyrics", "/suno/persona", "/suno/timing", "/suno/wav", "/suno/mp4")
 # The error codes AceDataCloud documents for each HTTP status; any other is "api_error".
 _CODES = {
     400: "bad_request",
@@ -50,6 +53,14 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
         return _audios(exchange, _object(exchange.body))
     if method == "POST" and path == "/suno/tasks":
         return _tasks(exchange, _object(exchange.body))
+    if method == "POST" and path in _TOOLS:
+        request = _object(exchange.body)
+        return 200, {
+            "success": True,
+            "task_id": trace_id(),
+            "trace_id": trace_id(),
+            "data": _tool(exchange, path, request),
+        }
     raise Reply(404, error("not_found", "api not found"))
 
 
@@ -91,6 +102,30 @@ def _engine_body(exchange: Exchange, request: dict[str, Any]) -> dict[str, Any]:
         body.update(task="extend", continue_clip_id=request["audio_id"], continue_at=request.get("continue_at"))
     body["_request"] = request
     return body
+
+
+def _tool(exchange: Exchange, path: str, request: dict[str, Any]) -> Any:
+    """The song tools, answered at once: lyrics from a prompt, the rest for a finished song's ``audio_id``."""
+    engine = exchange.engine
+    if path == "/suno/lyrics":
+        if not str(request.get("prompt") or "").strip():
+            raise Reply(400, error("bad_request", "prompt is required"))
+        lyrics = engine.submit_lyrics({"prompt": request["prompt"], "_request": request}).lyrics or {}
+        return {"text": lyrics.get("text"), "title": lyrics.get("title"), "status": "complete"}
+    clip = finished_clip(engine, str(request.get("audio_id") or ""))
+    if clip is None:
+        raise Reply(400, error("bad_request", "audio_id is invalid or the song is not finished"))
+    urls = shapes.media_urls(exchange.base, clip)
+    if path == "/suno/persona":
+        made = engine.create_persona({"root_clip_id": clip.id, "name": request.get("name") or clip.title, **request})
+        return {"persona_id": made["id"]}
+    if path == "/suno/timing":
+        return timing(engine, clip)
+    if path == "/suno/wav":
+        return [{"file_url": urls["wav"]}]
+    if "mp4" not in engine.config.offered:  # no PyAV: no video to make
+        raise Reply(500, error("api_error", "video rendering is not available"))
+    return {"video_url": urls["video"]}
 
 
 def _tasks(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from lib.sandbox.engine import SandboxEngine, SandboxTask
+from lib.sandbox import assets, shapes
+from lib.sandbox.engine import Clip, SandboxEngine, SandboxTask
 
 # The phases the engine reports that end a task.
 DONE = ("SUCCESS", "FAILURE")
@@ -77,6 +78,18 @@ def bearer_token(headers: Mapping[str, str]) -> str:
 
 def is_moderation(task: SandboxTask) -> bool:
     return MODERATION in task.fail_reason.lower()
+
+
+def finished_clip(engine: SandboxEngine, clip_id: str) -> Clip | None:
+    """The clip, once the task that made it is done (song tools refuse a clip still being made)."""
+    clip = engine.clip(clip_id)
+    task = engine.task_of_clip(clip_id) if clip else None
+    return clip if clip and (task is None or engine.phase(task) == "SUCCESS") else None
+
+
+def timing(engine: SandboxEngine, clip: Clip) -> dict[str, Any]:
+    """Word timings in Suno's spelling (aligned_words, waveform_data …): the engine's, for every dialect."""
+    return shapes.timing_view(clip, assets.waveform(engine, clip))
 
 
 def trace_id() -> str:

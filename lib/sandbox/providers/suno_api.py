@@ -14,7 +14,7 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import Clip, SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, status_words, wait_for
+from lib.sandbox.providers.common import Exchange, Reply, finished_clip, status_words, timing, wait_for
 
 _CLIP_STATUS = {
     "NOT_START": "submitted",
@@ -34,6 +34,26 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
     if method == "GET" and path == "/api/get":
         ids = [i for i in exchange.arg("ids").split(",") if i.strip()]
         return 200, [clip_view(exchange, c) for c in _clips(exchange, ids)]
+    if method == "POST" and path == "/api/generate_lyrics":
+        return 200, _lyrics(exchange, exchange.body)
+    if method == "GET" and path == "/api/get_aligned_lyrics":
+        words = timing(exchange.engine, _finished(exchange, exchange.arg("song_id"), "Song ID"))["aligned_words"]
+        return 200, words
+    if method == "GET" and path == "/api/clip":
+        clip = exchange.engine.clip(exchange.arg("id"))
+        if clip is None:
+            raise Reply(400, {"error": "Missing parameter id"})
+        return 200, _raw_clip(exchange, clip)
+    if method == "POST" and path == "/api/concat":
+        source = _finished(exchange, str(_fields(exchange.body).get("clip_id") or ""), "Clip id")
+        task = exchange.engine.submit_concat({"clip_id": source.id, "_request": exchange.body})
+        return 200, _raw_clip(exchange, task.clips[0])
+    if method == "POST" and path == "/api/generate_stems":
+        source = _finished(exchange, str(_fields(exchange.body).get("audio_id") or ""), "Audio ID")
+        task = exchange.engine.submit_suno(
+            {"task": "gen_stem", "continue_clip_id": source.id, "_request": exchange.body}
+        )
+        return 200, [_stem(exchange, c, task) for c in task.clips]
     if method == "GET" and path == "/api/get_limit":
         return 200, {"credits_left": 500, "period": "day", "monthly_limit": 500, "monthly_usage": 0}
     raise Reply(404, {"error": "Not found"})
@@ -63,6 +83,39 @@ def _generate(exchange: Exchange, route: str, request: Any) -> tuple[int, Any]:
     if request.get("wait_audio"):
         wait_for(exchange, [task], lambda: exchange.engine.phase(task) in ("IN_PROGRESS", "SUCCESS", "FAILURE"))
     return 200, [clip_view(exchange, c, task) for c in task.clips]
+
+
+def _fields(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise Reply(400, {"error": "Invalid JSON body"})
+    return body
+
+
+def _finished(exchange: Exchange, clip_id: str, name: str) -> Clip:
+    clip = finished_clip(exchange.engine, clip_id)
+    if clip is None:
+        raise Reply(400, {"error": f"{name} is required" if not clip_id else f"{name} is not a finished song"})
+    return clip
+
+
+def _lyrics(exchange: Exchange, body: Any) -> dict[str, Any]:
+    """The server polls Suno until the lyrics are done, so the answer is the finished text."""
+    prompt = str(_fields(body).get("prompt") or "")
+    lyrics = exchange.engine.submit_lyrics({"prompt": prompt, "_request": body}).lyrics or {}
+    return {"text": lyrics.get("text"), "title": lyrics.get("title"), "status": "complete"}
+
+
+def _raw_clip(exchange: Exchange, clip: Clip) -> dict[str, Any]:
+    """``/api/clip`` and ``/api/concat`` pass Suno's own clip object through."""
+    task = exchange.engine.task_of_clip(clip.id)
+    phase = exchange.engine.phase(task) if task else "SUCCESS"
+    fraction = exchange.engine.stream_fraction(task) if task else 1.0
+    return shapes.suno_clip(clip, exchange.base, phase, task.fail_reason if task else "", fraction)
+
+
+def _stem(exchange: Exchange, clip: Clip, task: SandboxTask) -> dict[str, Any]:
+    view = clip_view(exchange, clip, task)
+    return {k: view[k] for k in ("id", "status", "created_at", "title", "duration")} | {"stem_from_id": clip.parent}
 
 
 def _clips(exchange: Exchange, ids: list[str]) -> list[Clip]:

@@ -14,9 +14,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lib.sandbox import shapes
+from lib.sandbox import content, shapes
 from lib.sandbox.engine import Clip, SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, bearer_token, follow, is_moderation, status_words, wall_time
+from lib.sandbox.providers.common import (
+    Exchange,
+    Reply,
+    bearer_token,
+    finished_clip,
+    follow,
+    is_moderation,
+    status_words,
+    timing,
+    wall_time,
+)
 
 MODELS = {
     "V3_5": "chirp-v3-5",
@@ -41,13 +51,19 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
         return _submit(exchange, _generate_body(_object(exchange.body)))
     if method == "POST" and path == "/api/v1/generate/extend":
         return _submit(exchange, _extend_body(exchange, _object(exchange.body)))
-    if method == "GET" and path == "/api/v1/generate/record-info":
+    if method == "GET" and path in ("/api/v1/generate/record-info", "/api/v1/lyrics/record-info"):
         task = exchange.engine.task(exchange.arg("taskId"))
         if task is None or task.platform != "suno":
             raise Reply(200, _error(400, "taskId is invalid or does not exist"))
-        return 200, _ok(record(exchange, task))
+        return 200, _ok(lyrics_record(exchange, task) if task.action == "LYRICS" else record(exchange, task))
     if method == "GET" and path == "/api/v1/generate/credit":
         return 200, _ok(1000)
+    if method == "POST" and path == "/api/v1/lyrics":
+        return _lyrics(exchange, _object(exchange.body))
+    if method == "POST" and path == "/api/v1/generate/get-timestamped-lyrics":
+        return 200, _ok(_timing(exchange, _object(exchange.body)))
+    if method == "POST" and path == "/api/v1/generate/generate-persona":
+        return 200, _ok(_persona(exchange, _object(exchange.body)))
     raise Reply(404, _error(404, "Invalid request method or path"))
 
 
@@ -62,6 +78,82 @@ def _submit(exchange: Exchange, body: dict[str, Any]) -> tuple[int, Any]:
         order=("PENDING", "TEXT_SUCCESS", "FIRST_SUCCESS", "SUCCESS"),
     )
     return 200, _ok({"taskId": task.task_id})
+
+
+def _lyrics(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:
+    _require(request, "prompt", "callBackUrl")
+    task = exchange.engine.submit_lyrics({"prompt": request["prompt"], "_request": request})
+    follow(
+        exchange,
+        str(request["callBackUrl"]),
+        lambda: exchange.engine.phase(task),
+        lambda phase: _lyrics_callback(task) if phase == "SUCCESS" else None,
+        final=("SUCCESS", "FAILURE"),
+    )
+    return 200, _ok({"taskId": task.task_id})
+
+
+def lyrics_record(exchange: Exchange, task: SandboxTask) -> dict[str, Any]:
+    """A lyrics task's record-info: two texts under ``response.data`` once done."""
+    done = exchange.engine.phase(task) == "SUCCESS"
+    return {
+        "taskId": task.task_id,
+        "param": json.dumps(task.body.get("_request") or {}, ensure_ascii=False),
+        "response": {"taskId": task.task_id, "data": _lyrics_texts(task)} if done else None,
+        "status": "SUCCESS" if done else "PENDING",
+        "type": "LYRICS",
+        "errorCode": None,
+        "errorMessage": None,
+    }
+
+
+def _lyrics_callback(task: SandboxTask) -> dict[str, Any]:
+    data = {"callbackType": "complete", "taskId": task.task_id, "data": _lyrics_texts(task)}
+    return {"code": 200, "msg": "All generated successfully.", "data": data}
+
+
+def _lyrics_texts(task: SandboxTask) -> list[dict[str, Any]]:
+    lyrics = task.lyrics or {}
+    title, prompt = str(lyrics.get("title") or ""), str(task.body.get("prompt") or "")
+    second = content.make_lyrics(task.task_id + "-2", prompt, title)  # sunoapi.org writes two versions
+    return [
+        {"text": text, "title": title, "status": "complete", "errorMessage": ""}
+        for text in (str(lyrics.get("text") or ""), second)
+    ]
+
+
+def _song_of(exchange: Exchange, request: dict[str, Any]) -> Clip:
+    """The song a tool names: ``audioId``, or ``musicIndex`` 0/1 of ``taskId``'s songs."""
+    task = exchange.engine.task(str(request.get("taskId") or ""))
+    clip_id = str(request.get("audioId") or "")
+    if not clip_id and task is not None and task.clips:
+        clip_id = task.clips[min(max(int(request.get("musicIndex") or 0), 0), len(task.clips) - 1)].id
+    clip = finished_clip(exchange.engine, clip_id)
+    if clip is None:
+        raise Reply(200, _error(400, "taskId or audioId is invalid, or the music is not generated yet"))
+    return clip
+
+
+def _timing(exchange: Exchange, request: dict[str, Any]) -> dict[str, Any]:
+    _require(request, "taskId")
+    words = timing(exchange.engine, _song_of(exchange, request))
+    aligned = [
+        {"word": w["word"], "success": w["success"], "startS": w["start_s"], "endS": w["end_s"], "palign": w["p_align"]}
+        for w in words["aligned_words"]
+    ]
+    return {
+        "alignedWords": aligned,
+        "waveformData": words["waveform_data"],
+        "hootCer": words["hoot_cer"],
+        "isStreamed": False,
+    }
+
+
+def _persona(exchange: Exchange, request: dict[str, Any]) -> dict[str, Any]:
+    _require(request, "taskId", "audioId", "name")
+    clip = _song_of(exchange, request)
+    made = exchange.engine.create_persona({"root_clip_id": clip.id, **request})
+    return {"personaId": made["id"], "name": made["name"], "description": made["description"]}
 
 
 def _generate_body(request: dict[str, Any]) -> dict[str, Any]:
