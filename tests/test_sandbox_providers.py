@@ -506,3 +506,46 @@ def test_suno_api_song_tools(sandbox, dialect, http, receiver):
     concat = http.post(f"{sandbox.url}/api/concat", json={"clip_id": first}).json()
     assert concat["metadata"]["concat_history"] == [{"id": first}]
     assert http.post(f"{sandbox.url}/api/extend_audio", json={}).json() == {"error": "Audio ID is required"}
+
+
+@pytest.mark.parametrize("dialect", ["acedata"], indirect=True)
+def test_acedata_actions_on_a_finished_song(sandbox, dialect, http, receiver):
+    _, body = finished_song(http, sandbox, dialect, receiver)
+    audio_id = body["response"]["data"][0]["id"]
+    made = {}
+    for action in ("extend", "cover", "concat", "stems"):
+        answer = http.post(f"{sandbox.url}/suno/audios", json={"action": action, "audio_id": audio_id, "async": True})
+        assert answer.status_code == 200, answer.text
+        made[action] = answer.json()["task_id"]
+    for action, task_id in made.items():
+        _, task = poll_until_done(http, sandbox, dialect, task_id)
+        assert task.status is TaskStatus.SUCCESS and task.songs, action
+    unknown = http.post(f"{sandbox.url}/suno/audios", json={"action": "teleport", "async": True})
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("dialect", ["piapi"], indirect=True)
+def test_piapi_lyrics_and_suno_extend(sandbox, dialect, http, receiver):
+    lyrics = http.post(
+        f"{sandbox.url}/api/v1/task",
+        json={"model": "music-u", "task_type": "generate_lyrics", "input": {"prompt": "rain"}},
+    ).json()["data"]["task_id"]
+    song = _piapi_submit(http, sandbox.url, "a rainy night", "", model="music-s")
+    _, read = poll_until_done(http, sandbox, dialect, lyrics)
+    assert read.status is TaskStatus.SUCCESS and read.lyrics.text
+    _, done = poll_until_done(http, sandbox, dialect, song)
+    extend = http.post(
+        f"{sandbox.url}/api/v1/task",
+        json={
+            "model": "music-s",
+            "task_type": "generate_music_custom",
+            "input": {
+                "prompt": "[Verse] more",
+                "tags": "folk",
+                "continue_clip_id": done.songs[0].id,
+                "continue_at": 10,
+            },
+        },
+    )
+    _, extended = poll_until_done(http, sandbox, dialect, extend.json()["data"]["task_id"])
+    assert extended.status is TaskStatus.SUCCESS and len(extended.songs) == 2

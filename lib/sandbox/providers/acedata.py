@@ -32,7 +32,14 @@ from lib.sandbox.providers.common import (
 from lib.sandbox.task_records import stable_seed
 
 DEFAULT_MODEL = "chirp-v4"
-_ACTIONS = ("generate", "extend")
+# The actions the sandbox makes songs for: the engine's task kind and the field naming the source song.
+_SONG_ACTIONS = {
+    "extend": ("extend", "continue_clip_id"),
+    "cover": ("cover", "cover_clip_id"),
+    "replace_section": ("infill", "continue_clip_id"),
+    "artist_consistency": ("artist_consistency", "artist_clip_id"),
+}
+_ACTIONS = ("generate", *_SONG_ACTIONS, "concat", "stems", "all_stems")
 _TOOLS = ("/suno/lyrics", "/suno/persona", "/suno/timing", "/suno/wav", "/suno/mp4")
 # The error codes AceDataCloud documents for each HTTP status; any other is "api_error".
 _CODES = {
@@ -65,7 +72,7 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
 
 
 def _audios(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:
-    task = exchange.engine.submit_suno(_engine_body(exchange, request))
+    task = _submit(exchange, request)
     callback_url = str(request.get("callback_url") or "")
     if callback_url or request.get("async") is True:
         follow(
@@ -81,25 +88,43 @@ def _audios(exchange: Exchange, request: dict[str, Any]) -> tuple[int, Any]:
     return 200, outcome
 
 
-def _engine_body(exchange: Exchange, request: dict[str, Any]) -> dict[str, Any]:
-    action = request.get("action") or "generate"
+def _submit(exchange: Exchange, request: dict[str, Any]) -> SandboxTask:
+    """The engine's task for this ``action``: a song from words, or from a finished song ``audio_id``."""
+    engine, action = exchange.engine, request.get("action") or "generate"
     if action not in _ACTIONS:
         raise Reply(400, error("bad_request", f"action must be one of {', '.join(_ACTIONS)} in the sandbox"))
+    source = None
+    if action != "generate":
+        source = finished_clip(engine, str(request.get("audio_id") or ""))
+        if source is None:
+            raise Reply(400, error("bad_request", "audio_id is invalid or the song is not finished"))
+    if action == "concat":
+        return engine.submit_concat({"clip_id": source.id, "_request": request})  # type: ignore[union-attr]
+    if action in ("stems", "all_stems"):
+        return engine.submit_suno({"task": "gen_stem", "continue_clip_id": source.id, "_request": request})  # type: ignore[union-attr]
+    body = _song_body(request, needs_words=action == "generate")
+    if source is not None:
+        kind, field = _SONG_ACTIONS[action]
+        body.update({"task": kind, field: source.id, "continue_at": request.get("continue_at")})
+        if kind == "infill":
+            body.update(
+                infill_start_s=request.get("replace_section_start"), infill_end_s=request.get("replace_section_end")
+            )
+    return engine.submit_suno(body)
+
+
+def _song_body(request: dict[str, Any], needs_words: bool) -> dict[str, Any]:
     instrumental = bool(request.get("instrumental"))
     body: dict[str, Any] = {"make_instrumental": instrumental, "mv": str(request.get("model") or DEFAULT_MODEL)}
     if request.get("custom"):
-        if not instrumental and not str(request.get("lyric") or "").strip():
+        if not instrumental and not str(request.get("lyric") or "").strip() and needs_words:
             raise Reply(400, error("bad_request", "lyric is required in custom mode"))
-        body.update(prompt="" if instrumental else request["lyric"], tags=request.get("style") or "")
+        body.update(prompt="" if instrumental else request.get("lyric") or "", tags=request.get("style") or "")
         body["title"] = request.get("title") or ""
-    elif not str(request.get("prompt") or "").strip() and action == "generate":
+    elif not str(request.get("prompt") or "").strip() and needs_words:
         raise Reply(400, error("bad_request", "prompt is required"))
     else:
         body["gpt_description_prompt"] = request.get("prompt") or ""
-    if action == "extend":
-        if exchange.engine.clip(str(request.get("audio_id") or "")) is None:
-            raise Reply(400, error("bad_request", "audio_id is invalid"))
-        body.update(task="extend", continue_clip_id=request["audio_id"], continue_at=request.get("continue_at"))
     body["_request"] = request
     return body
 

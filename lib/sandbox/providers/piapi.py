@@ -18,9 +18,9 @@ from typing import Any
 
 from lib.sandbox import shapes
 from lib.sandbox.engine import SandboxTask
-from lib.sandbox.providers.common import Exchange, Reply, follow, status_words, wall_time
+from lib.sandbox.providers.common import Exchange, Reply, finished_clip, follow, status_words, wall_time
 
-_TYPES = {"music-u": ("generate_music",), "music-s": ("generate_music", "generate_music_custom")}
+_TYPES = {"music-u": ("generate_music", "generate_lyrics"), "music-s": ("generate_music", "generate_music_custom")}
 _STATUS = {"SUCCESS": "completed", "FAILURE": "failed", "IN_PROGRESS": "processing"}
 _NOT_ENDED = "0001-01-01T00:00:00Z"  # Go's zero time, what PiAPI shows before a task ends
 _COST = 400000
@@ -49,10 +49,14 @@ def _create(exchange: Exchange, request: Any) -> tuple[int, Any]:
         raise Reply(400, _error(400, f"unsupported model / task_type: {model} / {task_type}"))
     given = request.get("input")
     fields: dict[str, Any] = given if isinstance(given, dict) else {}
-    if model == "music-u":
+    if task_type == "generate_lyrics":
+        if not str(fields.get("prompt") or "").strip():
+            raise Reply(400, _error(400, "input.prompt is required"))
+        task = exchange.engine.submit_lyrics({"prompt": fields["prompt"], "_request": request})
+    elif model == "music-u":
         task = exchange.engine.submit_udio(_udio_body(fields, request))
     else:
-        task = exchange.engine.submit_suno(_suno_body(fields, request, task_type))
+        task = exchange.engine.submit_suno(_suno_body(exchange, fields, request, task_type))
     webhook = (
         ((request.get("config") or {}).get("webhook_config") or {}) if isinstance(request.get("config"), dict) else {}
     )
@@ -78,7 +82,7 @@ def _udio_body(fields: dict[str, Any], request: dict[str, Any]) -> dict[str, Any
     return {"gen_params": params, "_request": request}
 
 
-def _suno_body(fields: dict[str, Any], request: dict[str, Any], task_type: str) -> dict[str, Any]:
+def _suno_body(exchange: Exchange, fields: dict[str, Any], request: dict[str, Any], task_type: str) -> dict[str, Any]:
     body: dict[str, Any] = {"make_instrumental": bool(fields.get("make_instrumental")), "_request": request}
     body["mv"] = str(fields.get("mv") or "chirp-v3-5")
     if task_type == "generate_music":
@@ -89,6 +93,10 @@ def _suno_body(fields: dict[str, Any], request: dict[str, Any], task_type: str) 
     if not any(str(fields.get(k) or "").strip() for k in ("prompt", "tags")):
         raise Reply(400, _error(400, "input.prompt or input.tags is required"))
     body.update({k: fields[k] for k in ("prompt", "tags", "title") if fields.get(k)})
+    if fields.get("continue_clip_id"):  # an extend of a finished song
+        if finished_clip(exchange.engine, str(fields["continue_clip_id"])) is None:
+            raise Reply(400, _error(400, "input.continue_clip_id is not a finished clip"))
+        body.update(task="extend", continue_clip_id=fields["continue_clip_id"], continue_at=fields.get("continue_at"))
     return body
 
 
@@ -135,6 +143,13 @@ def _output(exchange: Exchange, task: SandboxTask, status: str) -> dict[str, Any
     if status in ("pending", "failed"):
         return None
     phase = exchange.engine.phase(task)
+    if task.action == "LYRICS":
+        lyrics = task.lyrics or {}
+        return (
+            {"lyrics_pairs": [{"title": lyrics.get("title"), "text": lyrics.get("text")}]}
+            if status == "completed"
+            else {}
+        )
     if task.platform == "udio":
         if status != "completed":
             return {"songs": []}
