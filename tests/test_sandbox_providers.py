@@ -25,7 +25,7 @@ from lib.gateway.error_mapping import error_from_body
 from lib.gateway.errors import AuthenticationError
 from lib.gateway.models import TaskStatus
 from lib.gateway.parser import extract_persona_id, parse_task, parse_task_list, parse_timing
-from lib.sandbox import PROVIDERS, ManualClock, SandboxConfig, SandboxGateway
+from lib.sandbox import PROVIDERS, ManualClock, SandboxConfig, SandboxGateway, control
 
 REPO = Path(__file__).resolve().parents[1]
 KEY = "sandbox-key"
@@ -549,3 +549,10 @@ def test_piapi_lyrics_and_suno_extend(sandbox, dialect, http, receiver):
     )
     _, extended = poll_until_done(http, sandbox, dialect, extend.json()["data"]["task_id"])
     assert extended.status is TaskStatus.SUCCESS and len(extended.songs) == 2
+
+
+def test_the_control_api_reports_the_provider_and_keeps_it():
+    with SandboxGateway(SandboxConfig.fast(provider="acedata")) as sandbox:
+        assert control(sandbox.url, "config")["provider"] == "acedata"
+        assert control(sandbox.url, "config", {"provider": "piapi", "latency": 0.0})["provider"] == "acedata"
+        assert control(sandbox.url, "health") == {"status": "ok"}

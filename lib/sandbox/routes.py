@@ -357,6 +357,8 @@ def _check_music(engine: SandboxEngine, body: dict[str, Any]) -> None:
 
 def _apply_config(config: SandboxConfig, changes: dict[str, Any]) -> None:
     for key, value in changes.items():
+        if key == "provider":  # one process speaks one provider: start another sandbox for another
+            continue
         if key == "offered":
             value = frozenset(v for v in value if v in FEATURES)
         elif key == "timeline":
