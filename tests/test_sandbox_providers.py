@@ -556,3 +556,16 @@ def test_the_control_api_reports_the_provider_and_keeps_it():
         assert control(sandbox.url, "config")["provider"] == "acedata"
         assert control(sandbox.url, "config", {"provider": "piapi", "latency": 0.0})["provider"] == "acedata"
         assert control(sandbox.url, "health") == {"status": "ok"}
+
+
+def test_a_dialects_tasks_outlive_a_restart(tmp_path):
+    state = tmp_path / "sandbox.json"
+    piapi = DIALECTS["piapi"]
+    with requests.Session() as http:
+        http.headers.update(piapi.auth(KEY))
+        with SandboxGateway(SandboxConfig.fast(provider="piapi"), state_path=state) as sandbox:
+            task_id = _piapi_submit(http, sandbox.url, "a rainy night", "")
+            _, before = poll_until_done(http, sandbox, piapi, task_id)
+        with SandboxGateway(SandboxConfig.fast(provider="piapi"), state_path=state) as sandbox:
+            after = parse_task(piapi.poll(http, sandbox.url, task_id).json())
+    assert after.status is TaskStatus.SUCCESS and [s.id for s in after.songs] == [s.id for s in before.songs]
