@@ -32,6 +32,7 @@ KEY = "sandbox-key"
 RUNNING = (TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS)
 MODERATED = "a song about rain sandbox:fail=moderation"
 PIAPI_ORDER = ["pending", "processing", "completed"]
+QUICK = (0.0, 0.05, 0.1, 0.4)  # tasks done in about 0.4 s: the journeys wait on nothing else
 
 
 # --- a callback receiver ---------------------------------------------------------------------
@@ -166,7 +167,7 @@ def dialect(request):
 
 @pytest.fixture
 def sandbox(dialect):
-    with SandboxGateway(SandboxConfig.fast(provider=dialect.name)) as gateway:
+    with SandboxGateway(SandboxConfig.fast(provider=dialect.name, timeline=QUICK)) as gateway:
         yield gateway
 
 
