@@ -570,3 +570,30 @@ def test_a_dialects_tasks_outlive_a_restart(tmp_path):
         with SandboxGateway(SandboxConfig.fast(provider="piapi"), state_path=state) as sandbox:
             after = parse_task(piapi.poll(http, sandbox.url, task_id).json())
     assert after.status is TaskStatus.SUCCESS and [s.id for s in after.songs] == [s.id for s in before.songs]
+
+
+@pytest.mark.parametrize("dialect", ["sunoapi"], indirect=True)
+def test_sunoapi_conversions_are_tasks_with_their_own_records(sandbox, dialect, http, receiver):
+    task_id, body = finished_song(http, sandbox, dialect, receiver)
+    audio_id = body["data"]["response"]["sunoData"][0]["id"]
+    kinds = {"wav": "audioWavUrl", "vocal-removal": "vocalUrl"}
+    if "mp4" in sandbox.config.offered:
+        kinds["mp4"] = "videoUrl"
+    for kind, field in kinds.items():
+        request = {"taskId": task_id, "audioId": audio_id, "callBackUrl": receiver.url}
+        made = http.post(f"{sandbox.url}/api/v1/{kind}/generate", json=request).json()
+        assert made["code"] == 200, made
+        record = {}
+        deadline = time.monotonic() + 30
+        while record.get("successFlag") != "SUCCESS" and time.monotonic() < deadline:
+            record = http.get(f"{sandbox.url}/api/v1/{kind}/record-info", params={"taskId": made["data"]["taskId"]})
+            record = record.json()["data"]
+            assert record["successFlag"] in ("PENDING", "SUCCESS")
+            assert parse_task({"code": 200, "msg": "success", "data": record}).status in (*RUNNING, TaskStatus.SUCCESS)
+        assert record["musicId"] == audio_id and record["musicIndex"] == 0
+        media = requests.get(record["response"][field], timeout=60)
+        assert media.status_code == 200 and len(media.content) > 1000, kind
+    callbacks = receiver.wait_for(lambda got: sum("audioWavUrl" in str(b) or "vocalUrl" in str(b) for b in got) >= 2)
+    assert any(b["data"].get("audioWavUrl") for b in callbacks)
+    missing = http.post(f"{sandbox.url}/api/v1/wav/generate", json={"taskId": task_id, "callBackUrl": receiver.url})
+    assert missing.json() == {"code": 400, "msg": "audioId cannot be empty", "data": None}

@@ -228,6 +228,11 @@ class SandboxEngine:
             )
         return self._store(task)
 
+    def submit_conversion(self, kind: str, body: dict[str, Any]) -> SandboxTask:
+        """A conversion that is a task of its own (a provider's WAV or video task): it makes no clips
+        and is done ``conversion_seconds`` after submit."""
+        return self._store(self._new_task("suno", kind, body, finish_after=max(self.config.conversion_seconds, 0.0)))
+
     def create_persona(self, body: dict[str, Any]) -> dict[str, Any]:
         root = self._clips[body["root_clip_id"]]
         persona_id = str(uuid.uuid4())

@@ -12,10 +12,12 @@ callbacks, their songs snake_cased under ``data.data``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from lib.sandbox import content, shapes
 from lib.sandbox.engine import Clip, SandboxTask
+from lib.sandbox.providers import sunoapi_tools
 from lib.sandbox.providers.common import (
     Exchange,
     Reply,
@@ -64,6 +66,9 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
         return 200, _ok(_timing(exchange, _object(exchange.body)))
     if method == "POST" and path == "/api/v1/generate/generate-persona":
         return 200, _ok(_persona(exchange, _object(exchange.body)))
+    tool = re.fullmatch(r"/api/v1/(wav|vocal-removal|mp4)/(generate|record-info)", path)
+    if tool:
+        return sunoapi_tools.answer(exchange, tool.group(1), tool.group(2), _ok, _error)
     raise Reply(404, _error(404, "Invalid request method or path"))
 
 
