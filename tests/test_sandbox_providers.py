@@ -597,3 +597,56 @@ def test_sunoapi_conversions_are_tasks_with_their_own_records(sandbox, dialect, 
     assert any(b["data"].get("audioWavUrl") for b in callbacks)
     missing = http.post(f"{sandbox.url}/api/v1/wav/generate", json={"taskId": task_id, "callBackUrl": receiver.url})
     assert missing.json() == {"code": 400, "msg": "audioId cannot be empty", "data": None}
+
+
+# --- the documented shapes -------------------------------------------------------------------
+
+FIXTURES = REPO / "tests" / "fixtures" / "providers"
+
+
+def _fields_missing(ours: Any, documented: Any, where: str) -> list[str]:
+    """Keys of the documented body (and of its first song / nested objects named) that ours lacks."""
+    return [f"{where}.{key}" for key in documented if key not in ours]
+
+
+def _first(songs: Any) -> Any:
+    return next(iter(songs.values())) if isinstance(songs, dict) else songs[0]
+
+
+@pytest.mark.parametrize("provider", ["sunoapi", "acedata", "piapi", "suno-api"])
+def test_finished_answers_carry_every_documented_field(provider):
+    dialect = DIALECTS[provider]
+    missing: list[str] = []
+    with SandboxGateway(SandboxConfig.fast(provider=provider, timeline=QUICK)) as sandbox, requests.Session() as http:
+        http.headers.update(dialect.auth(KEY))
+        if provider == "piapi":
+            for model, name, key in (
+                ("music-u", "task_completed_udio", "songs"),
+                ("music-s", "task_completed_suno_music_s", "clips"),
+            ):
+                task_id = _piapi_submit(http, sandbox.url, "rain", "", model=model)
+                body = poll_until_done(http, sandbox, dialect, task_id)[0][-1]["data"]
+                documented = json.loads((FIXTURES / "piapi" / f"{name}.json").read_text())["data"]
+                missing += _fields_missing(body, documented, model)
+                missing += _fields_missing(body["meta"], documented["meta"], "meta")
+                missing += _fields_missing(_first(body["output"][key]), _first(documented["output"][key]), key)
+        else:
+            handle = dialect.submit(http, sandbox.url, "rain", "http://127.0.0.1:9/none")
+            body = poll_until_done(http, sandbox, dialect, handle)[0][-1]
+            if provider == "sunoapi":
+                documented = json.loads((FIXTURES / "sunoapi" / "record_info_success.json").read_text())
+                missing += _fields_missing(body["data"], documented["data"], "data")
+                songs, documented_songs = (
+                    body["data"]["response"]["sunoData"],
+                    documented["data"]["response"]["sunoData"],
+                )
+            elif provider == "acedata":
+                documented = json.loads((FIXTURES / "acedata" / "tasks_retrieve_success.json").read_text())
+                missing += _fields_missing(body, documented, "record")
+                missing += _fields_missing(body["response"], documented["response"], "response")
+                songs, documented_songs = body["response"]["data"], documented["response"]["data"]
+            else:
+                songs = body
+                documented_songs = json.loads((FIXTURES / "suno-api" / "get_complete.json").read_text())
+            missing += _fields_missing(songs[0], documented_songs[0], "song")
+    assert missing == []

@@ -24,6 +24,9 @@ _TYPES = {"music-u": ("generate_music", "generate_lyrics"), "music-s": ("generat
 _STATUS = {"SUCCESS": "completed", "FAILURE": "failed", "IN_PROGRESS": "processing"}
 _NOT_ENDED = "0001-01-01T00:00:00Z"  # Go's zero time, what PiAPI shows before a task ends
 _COST = 400000
+# What PiAPI keeps of a Udio song (its MCP server's UdioSong): fewer fields than Udio's own object.
+_UDIO_SONG_FIELDS = ("id", "generation_id", "title", "image_path", "lyrics", "song_path", "duration", "tags")
+_UDIO_SONG_FIELDS += ("finished", "error_type", "error_code", "error_detail")
 
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
@@ -153,7 +156,8 @@ def _output(exchange: Exchange, task: SandboxTask, status: str) -> dict[str, Any
     if task.platform == "udio":
         if status != "completed":
             return {"songs": []}
-        return {"songs": [shapes.udio_song(exchange.engine, task, c, exchange.base, phase) for c in task.clips]}
+        songs = [shapes.udio_song(exchange.engine, task, c, exchange.base, phase) for c in task.clips]
+        return {"songs": [{k: song[k] for k in _UDIO_SONG_FIELDS} for song in songs]}
     fraction = exchange.engine.stream_fraction(task)
     return {"clips": {c.id: shapes.suno_clip(c, exchange.base, phase, task.fail_reason, fraction) for c in task.clips}}
 
