@@ -650,3 +650,23 @@ def test_finished_answers_carry_every_documented_field(provider):
                 documented_songs = json.loads((FIXTURES / "suno-api" / "get_complete.json").read_text())
             missing += _fields_missing(songs[0], documented_songs[0], "song")
     assert missing == []
+
+
+@pytest.mark.parametrize("dialect", ["sunoapi", "suno-api"], indirect=True)
+def test_extend_a_finished_song(sandbox, dialect, http, receiver):
+    handle, body = finished_song(http, sandbox, dialect, receiver)
+    if dialect.name == "sunoapi":
+        audio_id = body["data"]["response"]["sunoData"][0]["id"]
+        request = {"defaultParamFlag": False, "audioId": audio_id, "model": "V4_5", "callBackUrl": receiver.url}
+        made = http.post(f"{sandbox.url}/api/v1/generate/extend", json=request).json()
+        extended = made["data"]["taskId"]
+    else:
+        audio_id = handle.split(",")[0]
+        made = http.post(f"{sandbox.url}/api/extend_audio", json={"audio_id": audio_id, "continue_at": 12}).json()
+        extended = ",".join(c["id"] for c in made)
+    seen, task = poll_until_done(http, sandbox, dialect, extended)
+    assert task.status is TaskStatus.SUCCESS and len(task.songs) == 2
+    if dialect.name == "sunoapi":
+        assert seen[-1]["data"]["parentMusicId"] == audio_id and seen[-1]["data"]["operationType"] == "extend"
+    else:
+        assert {clip["type"] for clip in seen[-1]} == {"extend"}
