@@ -670,3 +670,39 @@ def test_extend_a_finished_song(sandbox, dialect, http, receiver):
         assert seen[-1]["data"]["parentMusicId"] == audio_id and seen[-1]["data"]["operationType"] == "extend"
     else:
         assert {clip["type"] for clip in seen[-1]} == {"extend"}
+
+
+@pytest.mark.parametrize(
+    "provider, route, body",
+    [
+        ("sunoapi", "/api/v1/generate/get-timestamped-lyrics", {"taskId": "x"}),
+        ("acedata", "/suno/timing", {"audio_id": "x"}),
+        ("suno-api", "/api/get_aligned_lyrics?song_id=x", None),
+    ],
+)
+def test_a_tool_the_sandbox_lacks_is_an_unknown_route(provider, route, body):
+    """``--lack timing`` plays a provider without word timings, in its own 404 envelope."""
+    auth = {"Authorization": f"Bearer {KEY}"}
+    offered = SandboxConfig().offered - {"timing", "udio", "concat"}
+    with SandboxGateway(SandboxConfig.fast(provider=provider, offered=offered)) as sandbox:
+        call = requests.get if body is None else requests.post
+        answer = call(f"{sandbox.url}{route}", json=body, headers=auth)
+        assert answer.status_code == 404
+        if provider == "acedata":
+            assert answer.json()["error"] == {"code": "not_found", "message": "Not found"}
+        else:
+            assert answer.json() == DIALECTS_ERROR_404[provider]
+        if provider == "acedata":
+            refused = requests.post(
+                f"{sandbox.url}/suno/audios", json={"action": "concat", "audio_id": "x"}, headers=auth
+            )
+            assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
+    with SandboxGateway(SandboxConfig.fast(provider="piapi", offered=offered)) as sandbox:
+        udio = {"model": "music-u", "task_type": "generate_music", "input": {"gpt_description_prompt": "rain"}}
+        assert requests.post(f"{sandbox.url}/api/v1/task", json=udio, headers={"x-api-key": KEY}).status_code == 400
+
+
+DIALECTS_ERROR_404 = {
+    "sunoapi": {"code": 404, "msg": "Not found", "data": None},
+    "suno-api": {"error": "Not found"},
+}

@@ -21,8 +21,12 @@ DIALECTS: dict[str, ModuleType] = {"sunoapi": sunoapi, "acedata": acedata, "piap
 
 
 def answer(provider: str, exchange: Exchange) -> tuple[int, Any]:
+    dialect = DIALECTS[provider]
+    feature = dialect.FEATURE_ROUTES.get(exchange.path.rstrip("/"))
+    if feature is not None and feature not in exchange.engine.config.offered:
+        return 404, dialect.error_body(404, None)  # a provider without this tool knows no such route
     try:
-        return DIALECTS[provider].answer(exchange)
+        return dialect.answer(exchange)
     except Reply as reply:
         return reply.status, reply.body
 

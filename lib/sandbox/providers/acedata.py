@@ -51,6 +51,15 @@ _CODES = {
     504: "timeout",
 }
 
+# Routes that are a switchable feature (``SandboxConfig.offered``, ``--lack``): without it, a 404.
+FEATURE_ROUTES = {
+    "/suno/lyrics": "lyrics",
+    "/suno/persona": "persona",
+    "/suno/timing": "timing",
+    "/suno/wav": "wav",
+    "/suno/mp4": "mp4",
+}
+
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
     if not bearer_token(exchange.headers):
@@ -93,6 +102,9 @@ def _submit(exchange: Exchange, request: dict[str, Any]) -> SandboxTask:
     engine, action = exchange.engine, request.get("action") or "generate"
     if action not in _ACTIONS:
         raise Reply(400, error("bad_request", f"action must be one of {', '.join(_ACTIONS)} in the sandbox"))
+    feature = {"concat": "concat", "stems": "stems", "all_stems": "stems"}.get(action)
+    if feature and feature not in engine.config.offered:
+        raise Reply(400, error("bad_request", f"action {action} is not supported"))
     source = None
     if action != "generate":
         source = finished_clip(engine, str(request.get("audio_id") or ""))
@@ -148,8 +160,6 @@ def _tool(exchange: Exchange, path: str, request: dict[str, Any]) -> Any:
         return timing(engine, clip)
     if path == "/suno/wav":
         return [{"file_url": urls["wav"]}]
-    if "mp4" not in engine.config.offered:  # no PyAV: no video to make
-        raise Reply(500, error("api_error", "video rendering is not available"))
     return {"video_url": urls["video"]}
 
 

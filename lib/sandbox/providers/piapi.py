@@ -28,6 +28,8 @@ _COST = 400000
 _UDIO_SONG_FIELDS = ("id", "generation_id", "title", "image_path", "lyrics", "song_path", "duration", "tags")
 _UDIO_SONG_FIELDS += ("finished", "error_type", "error_code", "error_detail")
 
+FEATURE_ROUTES: dict[str, str] = {}  # one route for all; Udio and lyrics are switched by the body
+
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
     if not str(exchange.headers.get("x-api-key") or "").strip():
@@ -49,6 +51,9 @@ def _create(exchange: Exchange, request: Any) -> tuple[int, Any]:
         raise Reply(400, _error(400, "invalid request body"))
     model, task_type = request.get("model"), request.get("task_type")
     if model not in _TYPES or task_type not in _TYPES[model]:
+        raise Reply(400, _error(400, f"unsupported model / task_type: {model} / {task_type}"))
+    feature = "lyrics" if task_type == "generate_lyrics" else "udio" if model == "music-u" else None
+    if feature and feature not in exchange.engine.config.offered:
         raise Reply(400, _error(400, f"unsupported model / task_type: {model} / {task_type}"))
     given = request.get("input")
     fields: dict[str, Any] = given if isinstance(given, dict) else {}

@@ -26,6 +26,14 @@ _CLIP_STATUS = {
 }
 DEFAULT_MODEL = "chirp-v3-5"
 
+# Routes that are a switchable feature (``SandboxConfig.offered``, ``--lack``): without it, a 404.
+FEATURE_ROUTES = {
+    "/api/generate_lyrics": "lyrics",
+    "/api/get_aligned_lyrics": "timing",
+    "/api/concat": "concat",
+    "/api/generate_stems": "stems",
+}
+
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
     path, method = exchange.path.rstrip("/"), exchange.method

@@ -44,6 +44,20 @@ _CALLBACKS = {
     "SUCCESS": ("complete", "All generated successfully."),
 }
 
+# Routes that are a switchable feature (``SandboxConfig.offered``, ``--lack``): without it, a 404.
+FEATURE_ROUTES = {
+    "/api/v1/lyrics": "lyrics",
+    "/api/v1/lyrics/record-info": "lyrics",
+    "/api/v1/generate/get-timestamped-lyrics": "timing",
+    "/api/v1/generate/generate-persona": "persona",
+    "/api/v1/wav/generate": "wav",
+    "/api/v1/wav/record-info": "wav",
+    "/api/v1/vocal-removal/generate": "stems",
+    "/api/v1/vocal-removal/record-info": "stems",
+    "/api/v1/mp4/generate": "mp4",
+    "/api/v1/mp4/record-info": "mp4",
+}
+
 
 def answer(exchange: Exchange) -> tuple[int, Any]:
     if not bearer_token(exchange.headers):

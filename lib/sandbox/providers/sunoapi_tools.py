@@ -42,8 +42,6 @@ def _submit(exchange: Exchange, kind: str, request: Any, error: Any) -> SandboxT
     clip = finished_clip(exchange.engine, str(request["audioId"]))
     if clip is None:
         raise Reply(200, error(400, "audioId does not exist or the music is not generated yet"))
-    if kind == "mp4" and "mp4" not in exchange.engine.config.offered:  # no PyAV: no video to make
-        raise Reply(200, error(500, "Video generation is not available"))
     body = {"_tool": kind, "clip_id": clip.id, "_request": request}
     if kind == "vocal-removal":
         task = exchange.engine.submit_suno({**body, "task": "gen_stem", "continue_clip_id": clip.id})
