@@ -702,7 +702,4 @@ def test_a_tool_the_sandbox_lacks_is_an_unknown_route(provider, route, body):
         assert requests.post(f"{sandbox.url}/api/v1/task", json=udio, headers={"x-api-key": KEY}).status_code == 400
 
 
-DIALECTS_ERROR_404 = {
-    "sunoapi": {"code": 404, "msg": "Not found", "data": None},
-    "suno-api": {"error": "Not found"},
-}
+DIALECTS_ERROR_404 = {"sunoapi": {"code": 404, "msg": "Not found", "data": None}, "suno-api": {"error": "Not found"}}
