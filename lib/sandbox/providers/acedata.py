@@ -1,11 +1,14 @@
 """The sandbox speaking AceDataCloud (docs/providers.md §2).
 
-``authorization: Bearer <token>``. ``POST /suno/audios`` (``action`` generate or extend) holds the
-answer until the songs are made and answers ``{"success": true, "task_id", "trace_id", "data":
+``authorization: Bearer <token>``. ``POST /suno/audios`` (``action`` generate, or extend, cover,
+replace_section, artist_consistency, concat, stems of a finished ``audio_id``) holds the answer
+until the songs are made and answers ``{"success": true, "task_id", "trace_id", "data":
 [song, song]}``; with ``callback_url`` (or ``async: true``) it answers ``{"task_id"}`` at once and
 POSTs that same body to the callback when done. ``POST /suno/tasks`` (``retrieve`` / ``
 retrieve_batch``) answers the task record, which carries ``response`` only once the task is done.
 Songs spell the lyrics ``lyric`` and the tags ``style``; ``prompt`` is the inspiration prompt.
+The tools (``/suno/lyrics``, ``/suno/persona``, ``/suno/timing``, ``/suno/wav``, ``/suno/mp4``) answer
+at once, ``{"success": true, "task_id", "trace_id", "data"}``.
 Errors are ``{"success": false, "error": {"code", "message"}, "trace_id"}`` with the HTTP status:
 401 ``invalid_token``, 400 ``bad_request``, 403 ``forbidden`` (moderation), 500 ``api_error``.
 """

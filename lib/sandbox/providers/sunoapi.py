@@ -6,7 +6,9 @@ body (the documented examples all come with HTTP 200). ``POST /api/v1/generate``
 shows the task moving PENDING → TEXT_SUCCESS → FIRST_SUCCESS → SUCCESS with camelCase songs under
 ``data.response.sunoData[]``, or ending in SENSITIVE_WORD_ERROR (a moderation refusal) or
 GENERATE_AUDIO_FAILED. ``callBackUrl`` is required and gets the text / first / complete / error
-callbacks, their songs snake_cased under ``data.data``.
+callbacks, their songs snake_cased under ``data.data``. Lyrics (``/api/v1/lyrics`` and its own
+record-info), word timings and personas are here; the WAV, stems and video tasks in
+``sunoapi_tools``.
 """
 
 from __future__ import annotations
