@@ -41,6 +41,7 @@ class SunoApiSelfHosted(Provider):
     name = "suno-api"
     label = "suno-api (self-hosted, gcui-art)"
     auth = Auth(None, "")
+    clip_separator = SEPARATOR  # a task ID is its clips' IDs (the snippets rejoin them with commas)
     modes = {
         ("suno", "inspiration"): GENERATE,
         ("suno", "custom"): CUSTOM,
