@@ -72,7 +72,7 @@ class SunoApiSelfHosted(Provider):
                 "tags": None if mode == "inspiration" else text(canonical, "tags"),
                 "title": None if mode == "inspiration" else text(canonical, "title"),
                 "negative_tags": None if mode == "inspiration" else text(canonical, "negative_tags"),
-                "make_instrumental": instrumental,
+                "make_instrumental": None if mode == "extend" else instrumental,
                 "model": text(canonical, "mv"),
                 "wait_audio": False,
             }
