@@ -1,7 +1,8 @@
 """HTTP client for Suno/Udio music gateways (new-api, one-api and the "SunoAPI-format" family).
 
 ``GatewayClient`` is the routes: which ``lib.gateway.routes.Route`` each method calls, with which
-body, and what its answer means. How a call travels — timeouts, retries (never for a paid POST),
+body, and what its answer means; ``provider=`` another dialect sends each call the way that
+provider's module in ``lib.gateway.providers`` says. How a call travels — timeouts, retries (never for a paid POST),
 decoding and keeping the key out of everything — is ``lib.gateway.transport``'s alone.
 """
 
