@@ -515,3 +515,10 @@ def test_any_provider_shaped_body_reads_as_a_task_or_a_gateway_error(body):
                 assert all(url is None or url.startswith("http") for s in task.songs for url in (s.audio_url,))
             else:
                 assert isinstance(task, str) and task.strip()
+
+
+def test_a_code_of_digits_int_cannot_read_is_not_a_status():
+    """Found by the property test above: ``"²".isdigit()`` is true, yet ``int("²")`` raises."""
+    for read in (parse_task, extract_task_id):
+        with pytest.raises(errors.GatewayError):
+            read({"code": "²", "data": {"task_id": None, "result": None}})

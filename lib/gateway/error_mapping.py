@@ -111,7 +111,8 @@ def _status_in_code(code: Any) -> int | None:
     """A body's numeric code that names an HTTP status (sunoapi.org's 401, 429 …)."""
     if isinstance(code, bool):
         return None
-    if isinstance(code, str) and code.strip().isdigit():
+    # isdigit() alone is true for "²", which int() refuses: ASCII digits only.
+    if isinstance(code, str) and code.strip().isascii() and code.strip().isdigit():
         code = int(code.strip())
     return code if isinstance(code, int) and 400 <= code < 600 else None
 
