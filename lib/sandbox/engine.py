@@ -212,6 +212,7 @@ class SandboxEngine:
             lyrics = str(params.get("lyrics") or "")
         else:
             lyrics = content.make_lyrics(words, prompt, title, fits=fitting(takes, style))
+        written = params.get("lyrics_type") != "user"  # lyrics the sandbox wrote (or none)
         for seed in takes:
             task.clips.append(
                 Clip(
@@ -221,7 +222,7 @@ class SandboxEngine:
                     tags=list(tags),
                     lyrics=lyrics,
                     description=prompt,
-                    duration=score.duration_to_sing(seed, lyrics, style, song_duration_for(seed, *length)),
+                    duration=_udio_duration(seed, lyrics, style, length, own_lyrics=written),
                     model=model,
                     created_at=task.submitted,
                 )
@@ -335,3 +336,11 @@ class SandboxEngine:
         with self._lock:
             self._counter += 1
             return 11288924 + self._counter
+
+
+def _udio_duration(seed: str, lyrics: str, style: str, length: tuple[float, float], *, own_lyrics: bool) -> float:
+    """A take's length in its model's range; only a user's own lyrics may stretch it (to be sung
+    whole). Lyrics the sandbox wrote that a short take cannot hold lose their last lines instead,
+    so a udio32 song never runs past 36 s."""
+    duration = score.duration_to_sing(seed, lyrics, style, song_duration_for(seed, *length))
+    return min(duration, length[1]) if own_lyrics else duration
