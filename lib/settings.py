@@ -13,6 +13,7 @@ of failing later deep inside a cached resource.
 | ``MEDIA_STORE_URL`` | ``file://<data_dir>/media`` | published media: ``file:///folder``, ``s3://bucket/prefix?…`` |
 | ``SANDBOX_PORT`` | 8599 | the built-in sandbox gateway's loopback port (fixed: stored media URLs stay valid) |
 | ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
+| ``SANDBOX_PROVIDER`` | newapi | the dialect the built-in sandbox speaks first (the sidebar offers the others) |
 | ``ALLOW_PRIVATE_CUSTOM_GATEWAYS`` | off | a typed-in custom gateway may be private (single-user machines) |
 | ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
 | ``MEDIA_CACHE_MB`` | 64 | megabytes of downloaded media the server keeps for every session (0: none kept) |
@@ -68,6 +69,7 @@ class Settings:
     sandbox_port: int = SANDBOX_DEFAULT_PORT
     sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
     sandbox_fast: bool = False
+    sandbox_provider: str = "newapi"  # the dialect the app's own sandbox speaks unless a visitor picks another
     # Off: "Custom gateway…" reaches public addresses only, so a visitor cannot make the server
     # request its own neighbourhood (loopback, the LAN, cloud metadata) and show the answer.
     allow_private_custom_gateways: bool = False
@@ -111,6 +113,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         sandbox_port=_port(port_text) if port_text else SANDBOX_DEFAULT_PORT,
         sandbox_port_chosen=bool(port_text),
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
+        sandbox_provider=_sandbox_provider(environ),
         allow_private_custom_gateways=_flag(environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS"),
         log_level=_log_level(environ),
         media_cache_mb=_megabytes(environ, "MEDIA_CACHE_MB", 64.0),
@@ -269,6 +272,12 @@ def _log_level(environ: Mapping[str, str]) -> str | None:
     if level not in LOG_LEVELS:
         raise SettingsError("MUSIC_TASK_STUDIO_LOG_LEVEL", f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _sandbox_provider(environ: Mapping[str, str]) -> str:
+    provider = (_env(environ, "SANDBOX_PROVIDER") or providers.DEFAULT).lower()
+    _check_provider(provider, "SANDBOX_PROVIDER")
+    return provider
 
 
 def _check_provider(provider: str, name: str) -> None:

@@ -34,10 +34,18 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def sandbox_gateway() -> SandboxGateway:
+def sandbox_gateway(provider: str = "") -> SandboxGateway:
+    """The app's own sandbox, one per dialect (``provider``; blank: ``SANDBOX_PROVIDER``'s). The
+    first dialect has the fixed port, so the media URLs in the library stay valid; another dialect,
+    picked in the sidebar for a demo, runs beside it on a free port."""
     current = settings()
-    config = SandboxConfig.fast() if current.sandbox_fast else SandboxConfig()
-    port = current.sandbox_port  # fixed: the sandbox's media URLs in the library stay valid
+    provider = provider or current.sandbox_provider
+    config = SandboxConfig.fast(provider=provider) if current.sandbox_fast else SandboxConfig(provider=provider)
+    if provider != current.sandbox_provider:
+        gateway = SandboxGateway(config, state_path=current.data_dir / f"sandbox-{provider}.json").start()
+        _SANDBOX_DIALECTS[gateway.url] = provider
+        return gateway
+    port = current.sandbox_port
     try:
         return SandboxGateway(config, port=port, state_path=current.data_dir / f"sandbox-{port}.json").start()
     except OSError:
@@ -47,13 +55,23 @@ def sandbox_gateway() -> SandboxGateway:
         return SandboxGateway(config).start()
 
 
-def sandbox_profile() -> GatewayProfile:
-    return GatewayProfile("sandbox", sandbox_gateway().url, SANDBOX_KEY, is_sandbox=True)
+# The URL of each sandbox started in another dialect: a library row made there names its URL only.
+_SANDBOX_DIALECTS: dict[str, str] = {}
+
+
+def sandbox_dialect(url: str) -> str:
+    """The dialect of the app's sandbox at ``url`` ("": the first one's, or not one of them)."""
+    return _SANDBOX_DIALECTS.get(url, "")
+
+
+def sandbox_profile(provider: str = "") -> GatewayProfile:
+    provider = provider or settings().sandbox_provider
+    return GatewayProfile("sandbox", sandbox_gateway(provider).url, SANDBOX_KEY, is_sandbox=True, provider=provider)
 
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
-def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayClient:
-    """One client per browser session and gateway: keys and connections never mix.
+def client(base_url: str, api_key: str, public_only: bool = False, provider: str = "newapi") -> GatewayClient:
+    """One client per browser session, gateway and dialect: keys and connections never mix.
     ``public_only``: a gateway typed in the browser, which may reach public addresses only."""
     current = settings()
     return GatewayClient(
@@ -62,6 +80,7 @@ def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayCli
         timeout=(5.0, current.read_timeout_s),
         submit_timeout=current.submit_timeout_s,
         public_only=public_only,
+        provider=provider,
     )
 
 

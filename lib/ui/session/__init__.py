@@ -8,10 +8,12 @@ typed accessors of this package, and no other module touches session state.
 
 from lib.ui.session.gateway import (
     CUSTOM_BASE_URL,
+    CUSTOM_PROVIDER,
     GATEWAY,
     GATEWAY_MEDIA_LIMIT,
     MEDIA_PROXY,
     OPERATOR_GATEWAY,
+    SANDBOX_PROVIDER,
     TYPED_GATEWAY,
     api_key_name,
     capabilities,
@@ -83,10 +85,12 @@ from lib.ui.session.values import (
 
 __all__ = [
     "CUSTOM_BASE_URL",
+    "CUSTOM_PROVIDER",
     "GATEWAY",
     "GATEWAY_MEDIA_LIMIT",
     "MEDIA_PROXY",
     "OPERATOR_GATEWAY",
+    "SANDBOX_PROVIDER",
     "TYPED_GATEWAY",
     "api_key_name",
     "capabilities",
