@@ -69,6 +69,10 @@ def test_describe_submit_and_hear_two_songs_in_each_dialect(page, server, name):
     wait_for_app(page)
     expect(main.get_by_text(route, exact=True).first).to_be_visible()
     submit_and_hear_two_songs(page, "en", "a synthwave song about night drives", f"provider-{name}-task.png")
+    # The card offers only what this provider can make: a Cover version where it has the mode.
+    covers = main.locator("[class*='st-key-act-cover-'] button:visible")
+    expect(covers).to_have_count(2 if provider_modes.offers(name, "suno", "cover") else 0)
+    expect(main.locator("[class*='st-key-act-extend-'] button:visible")).to_have_count(2)
     assert page.js_errors == []
 
 
