@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from lib.gateway.bodies import SUNO_TASKS
 from lib.sandbox import assets, providers, shapes
-from lib.sandbox.notify import notify_when_done
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
+from lib.sandbox.notify import notify_when_done
 from lib.sandbox.responses import UNREADABLE, RespondingHandler
 
 if TYPE_CHECKING:  # server.py imports this module to build the server
