@@ -172,6 +172,7 @@ class BatchJob:
     finished: bool = False
     stopped_by: str = ""  # "limit", "uncounted", "unknown", "refused" or "" when all went out
     history_error: str = ""
+    by_callback: bool = False  # the submits carry the webhook receiver's URL: callbacks finish them
 
     @property
     def sent(self) -> int:

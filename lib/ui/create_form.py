@@ -92,6 +92,7 @@ def render_create(lang: str) -> None:
         format_func=lambda m: t(_MODE_LABEL[platform, m], lang),
     )
     st.caption(t(_MODE_HELP[platform, mode], lang))
+    _seed_callback(platform, mode)
     seed_defaults(platform, mode)
     model = model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
@@ -129,6 +130,14 @@ def render_create(lang: str) -> None:
         _send(confirmed, lang)
     _outcome(lang)
     _preview(lang)
+
+
+def _seed_callback(platform: str, mode: str) -> None:
+    """With the webhook receiver on, a mode's webhook field starts as its URL (the user may clear
+    it): the task then finishes in the library without polling (lib.studio.webhook)."""
+    hook = resources.callback_url()
+    if hook and "webhook" in fields_of(platform, mode):
+        session.seed_value(field_key(platform, mode, "webhook"), hook)
 
 
 def _request_submit() -> None:
