@@ -94,6 +94,7 @@ class WebhookReceiver(ThreadingHTTPServer):
 
 class _CallbackHandler(BaseHTTPRequestHandler):
     server: WebhookReceiver
+    timeout = 15  # seconds a connection may take to send its request: a slow one cannot hold a thread
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # the request line carries the secret: never logged

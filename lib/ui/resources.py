@@ -173,7 +173,7 @@ def history_problem() -> str | None:
 # --- The webhook receiver --------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=lambda receiver: receiver.stop())
 def _webhook_receiver(host: str, port: int, secret: str, database_url: str) -> WebhookReceiver:
     return WebhookReceiver(_history_store(database_url), secret, host=host, port=port).start()
 
