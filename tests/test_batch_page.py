@@ -5,12 +5,13 @@ the webhook receiver on, the Create page's webhook field starts as its URL."""
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.ui import resources
-from tests.apptest import CREATE_PAGE, dialogs, open_app, wkey
+from tests.apptest import APP, CREATE_PAGE, dialogs, open_app, wkey
 from tests.e2e.conftest import free_port
 
 BATCH_PAGE = "app_pages/batch.py"
@@ -63,3 +64,30 @@ def test_the_create_pages_webhook_field_starts_as_the_receivers_url(studio, monk
         resources._webhook_receiver.clear()  # stops it: its port is free again
     with pytest.raises(OSError):  # nothing listens there any more
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_the_daily_limit_is_taken_per_request_and_stops_the_rest(on_sandbox, library, monkeypatch):
+    """A signed-in user (not an operator) under ``[access] daily_paid_limit = 2`` sends a batch
+    of 3: two go out, the third is *Not sent*, and the page says why."""
+    from tests.test_paid_confirm import AUTH, user
+
+    monkeypatch.setenv("BATCH_INTERVAL_S", "0")
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = {"daily_paid_limit": 2}
+    at.user = user("ana")
+    at.run()
+    at.switch_page(BATCH_PAGE).run()
+    at = submit(at, "one\ntwo\nthree")
+    [dialog] = dialogs(at)
+    at = next(b for b in dialog.button if b.key == "batch_send").click().run()
+    job = at.session_state["batch_page"].job
+    deadline = time.monotonic() + 30
+    while not job.finished and time.monotonic() < deadline:
+        time.sleep(0.05)
+    at.run()
+    assert [item.state for item in job.items] == ["sent", "sent", "not_sent"]
+    posts = [r["body"]["gpt_description_prompt"] for r in on_sandbox.requests if r["path"] == "/suno/submit/music"]
+    assert posts == ["one", "two"]
+    assert any("today's paid calls on this server's gateway are used up (2 a day" in w.value for w in at.warning)
+    assert library.count() == 2
