@@ -121,19 +121,24 @@ def test_a_late_intermediate_callback_does_not_reopen_a_finished_row(receiver, s
     assert store.get(row_id).status == "SUCCESS"
 
 
-def test_a_sunoapi_callback_is_read_too(receiver, store, clock):
-    """sunoapi.org's callBackUrl gets text / first / complete stages; the complete one finishes it."""
+@pytest.mark.parametrize("provider", ["sunoapi", "acedata", "piapi"])
+def test_every_providers_callback_finishes_its_row(receiver, store, provider):
+    """sunoapi.org's callBackUrl (text / first / complete stages), AceData's callback_url (the
+    finished body) and PiAPI's webhook_config (every status change): each finishes the row, and
+    the sandbox sees nothing but the submit."""
     from lib.gateway.client import GatewayClient
 
-    with SandboxGateway(SandboxConfig(provider="sunoapi"), clock=clock) as gateway:
-        client = GatewayClient(gateway.url, API_KEY, provider="sunoapi")
-        profile = GatewayProfile("kie", gateway.url, API_KEY, provider="sunoapi")
+    with SandboxGateway(SandboxConfig.fast(provider=provider)) as gateway:
+        client = GatewayClient(gateway.url, API_KEY, provider=provider)
+        profile = GatewayProfile("other", gateway.url, API_KEY, provider=provider)
         canonical = bodies.suno_inspiration("a song about kites", notify_hook=f"{receiver.url}/callback/{SECRET}")
-        task_id = client.submit_mode("suno", "inspiration", canonical)
-        store.record_task(client.fetch_task(task_id), profile)
-        row_id = store.find(task_id).id
-        clock.advance(PAST_DONE)
-        wait_for_status(store, row_id, "SUCCESS")
+        submission = Submission("suno", "inspiration", "/unused", canonical)
+        result = submit_recorded(
+            store, profile, submission, lambda: client.submit_mode("suno", "inspiration", canonical)
+        )
+        wait_for_status(store, result.row_id, "SUCCESS")
+        assert store.get(result.row_id).song_count == 2
+        assert len(gateway.requests) == 1  # the submit: no fetch
         client.close()
 
 
