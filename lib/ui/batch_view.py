@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.gateway import catalog
+from lib.gateway.errors import GatewayError
 from lib.i18n import t
 from lib.library.store import HistoryUnavailable
 from lib.studio import batch
@@ -23,6 +24,7 @@ from lib.text import escape_markdown
 from lib.ui import access, resources, session
 from lib.ui.batch_table import show_batch
 from lib.ui.create_inputs import _ERROR_TEXT, _FIELD_LABEL
+from lib.ui.errors import show_error
 
 _SOURCES = ("list", "csv", "repeat")
 _SOURCE_LABEL = {"list": "batch.source.list", "csv": "batch.source.csv", "repeat": "batch.source.repeat"}
@@ -87,6 +89,12 @@ def _form(state: session.BatchState, lang: str) -> None:
             t("batch.submit", lang), type="primary", icon=":material/playlist_add:", key="batch_submit_button"
         )
     if clicked:
+        try:
+            session.get_client()  # a custom gateway's address that is not one is said here, once
+        except GatewayError as error:
+            state.confirming = False
+            show_error(error, lang)
+            return
         _build(state, str(source))
     if state.input_error:
         code, params = state.input_error
