@@ -103,6 +103,7 @@ def render_create(lang: str) -> None:
     if len(modes) < len(MODES[platform]):
         st.caption(t("provider.fewer_modes", lang, provider=provider_label(provider)))
     st.caption(t(_MODE_HELP[platform, mode], lang))
+    _seed_callback(platform, mode)
     seed_defaults(platform, mode)
     model = model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
@@ -140,6 +141,14 @@ def render_create(lang: str) -> None:
         _send(confirmed, lang)
     _outcome(lang)
     _preview(lang)
+
+
+def _seed_callback(platform: str, mode: str) -> None:
+    """With the webhook receiver on, a mode's webhook field starts as its URL (the user may clear
+    it): the task then finishes in the library without polling (lib.studio.webhook)."""
+    hook = resources.callback_url()
+    if hook and "webhook" in fields_of(platform, mode):
+        session.seed_value(field_key(platform, mode, "webhook"), hook)
 
 
 def _request_submit() -> None:

@@ -23,6 +23,7 @@ from lib.sandbox import SandboxConfig, SandboxGateway
 from lib.settings import Settings, load_settings
 from lib.studio.media_cache import MediaCache
 from lib.studio.media_fetch import fetch_media
+from lib.studio.webhook import WebhookReceiver
 
 SANDBOX_KEY = "sandbox-demo-key"
 
@@ -186,6 +187,35 @@ def history_problem() -> str | None:
     with _history_failure_lock:
         failed = _history_failure.get(settings().database_url)
     return failed[1] if failed else None
+
+
+# --- The webhook receiver --------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda receiver: receiver.stop())
+def _webhook_receiver(host: str, port: int, secret: str, database_url: str) -> WebhookReceiver:
+    return WebhookReceiver(_history_store(database_url), secret, host=host, port=port).start()
+
+
+def webhook_receiver() -> WebhookReceiver | None:
+    """The receiver of gateways' callbacks (``lib.studio.webhook``), started on the app's first
+    run when ``WEBHOOK_PORT`` is set; None when it is off or cannot start (its port is taken, the
+    library is down: said in the log, tried again on the next run)."""
+    current = settings()
+    hook = current.webhook
+    if hook is None:
+        return None
+    try:
+        return _webhook_receiver(hook.host, hook.port, hook.secret, current.database_url)
+    except (OSError, HistoryUnavailable) as error:
+        logging.getLogger(__name__).warning("webhook receiver not started on port %s: %s", hook.port, error)
+        return None
+
+
+def callback_url() -> str:
+    """What a submit's ``notify_hook`` / callback URL gets while the receiver runs; "" otherwise."""
+    hook = settings().webhook
+    return hook.callback_url if hook is not None and webhook_receiver() is not None else ""
 
 
 # --- Media -----------------------------------------------------------------------------------

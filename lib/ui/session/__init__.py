@@ -3,9 +3,11 @@ typed accessors of this package, and no other module touches session state.
 
 - ``values``: the language, and the values widgets show, kept across pages and languages;
 - ``gateway``: the gateway this session talks to, its key, what it offers, its media URLs;
-- ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas.
+- ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas;
+- ``batch``: the Batch page's record.
 """
 
+from lib.ui.session.batch import BatchState, batch_state
 from lib.ui.session.gateway import (
     CUSTOM_BASE_URL,
     CUSTOM_PROVIDER,
@@ -84,6 +86,8 @@ from lib.ui.session.values import (
 )
 
 __all__ = [
+    "BatchState",
+    "batch_state",
     "CUSTOM_BASE_URL",
     "CUSTOM_PROVIDER",
     "GATEWAY",
