@@ -6,6 +6,7 @@ of failing later deep inside a cached resource.
 |---|---|---|
 | ``GATEWAY_BASE_URL``, ``GATEWAY_API_KEY``, ``GATEWAY_NAME`` | none | a configured gateway (more in secrets) |
 | ``GATEWAY_PROVIDER`` | newapi | its dialect: newapi, sunoapi, acedata, piapi, suno-api (secrets: ``provider``) |
+| ``GATEWAY_ROUTES`` | default | ``v1``: a new-api gateway with only the v1 routes (secrets: ``routes``) |
 | ``GATEWAY_READ_TIMEOUT`` | 30 | seconds a free read (a fetch, a check) waits for its answer |
 | ``GATEWAY_SUBMIT_TIMEOUT`` | 150 | seconds a paid POST waits before its outcome is "unknown" |
 | ``HISTORY_DATABASE_URL`` | SQLite in the data directory | the library's database (SQLAlchemy URL) |
@@ -44,7 +45,7 @@ from urllib.parse import urlsplit
 from lib.access.policy import AccessPolicy, PolicyError, load_policy
 from lib.gateway import providers
 from lib.gateway.addresses import base_url_extras
-from lib.gateway.profiles import GatewayProfile, load_profiles
+from lib.gateway.profiles import ROUTE_SETS, V1_ROUTES, GatewayProfile, load_profiles, provider_name, routes_name
 from lib.library.media_store import MediaStoreError, parse_media_store_url
 from lib.library.paths import data_dir, default_database_url
 
@@ -116,6 +117,7 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         section = f"gateway {profile.name!r}: "
         _check_url(profile.base_url, "GATEWAY_BASE_URL" if from_environment else section + "base_url")
         _check_provider(profile.provider, "GATEWAY_PROVIDER" if from_environment else section + "provider")
+    _check_routes(environ, secrets)
     database_url = default_database_url(environ)
     if "://" not in database_url:
         raise SettingsError("HISTORY_DATABASE_URL", "not a database URL (sqlite:///… or postgresql+psycopg://…)")
@@ -356,3 +358,18 @@ def _check_url(url: str, name: str) -> None:
     extras = base_url_extras(url)
     if extras:  # the app appends its routes to the base URL: these would swallow or hide them
         raise SettingsError(name, f"{url!r} carries {extras}: give the gateway's address only")
+
+
+def _check_routes(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> None:
+    """``routes`` says which route set a new-api gateway offers: the usual one, or ``v1`` only."""
+    named = [("GATEWAY_ROUTES", environ.get("GATEWAY_ROUTES"), environ.get("GATEWAY_PROVIDER"))]
+    sections = secrets.get("gateways")
+    for name, section in sections.items() if isinstance(sections, Mapping) else ():
+        if isinstance(section, Mapping):
+            named.append((f"gateway {name!r}: routes", section.get("routes"), section.get("provider")))
+    for name, value, provider in named:
+        routes = routes_name(value)
+        if routes not in ROUTE_SETS:
+            raise SettingsError(name, f'{value!r} is not a route set (leave it out, or write "v1")')
+        if routes == V1_ROUTES and provider_name(provider) not in ("newapi", "newapi-v1"):
+            raise SettingsError(name, "the v1 routes belong to the new-api family: drop provider, or routes")

@@ -164,13 +164,13 @@ class GatewayClient:
 
     def _fetch_provider_batches(self, ids: list[str], platform: str) -> dict[str, Task]:
         """The provider's batch read (AceData's ``retrieve_batch``, suno-api's ``/api/get``) in
-        chunks, one after another; a provider without one is read one task per call."""
-        if self.provider.batch_call(ids[:1]) is None:
-            return self._fetch_each(ids, platform)
-        found: dict[str, Task] = {}
+        chunks, one after another; a task it has none for (a v1 lyrics task) is read on its own."""
+        alone = [task_id for task_id in ids if self.provider.batch_call([task_id]) is None]
+        found: dict[str, Task] = self._fetch_each(alone, platform) if alone else {}
+        batched = [task_id for task_id in ids if task_id not in found and task_id not in alone]
         ends_by = time.monotonic() + self._transport.call_budget
-        for start in range(0, len(ids), self.batch_size):
-            chunk = ids[start : start + self.batch_size]
+        for start in range(0, len(batched), self.batch_size):
+            chunk = batched[start : start + self.batch_size]
             call = self.provider.batch_call(chunk)
             found.update(self._send(call, parse=lambda b, c=chunk: self.provider.read_batch(b, c), ends_by=ends_by))
         return {task_id: found[task_id] for task_id in ids if task_id in found}
@@ -326,10 +326,10 @@ class GatewayClient:
         return list(self.timeline(clip_id, task_id=task_id).words)
 
     def request_stems(self, clip_id: str) -> list[Song]:
-        """The older GET stems route: two new clips to follow with ``fetch_clips``."""
-        if not self._native:
-            return parse_task({"data": clips_of(self._tool("stems", clip_id))}).songs
-        return parse_task({"data": clips_of(self._act(r.SUNO_STEMS, clip_id))}).songs
+        """The older GET stems route: two new clips to follow with ``fetch_clips``. It makes clips
+        (that may be billed), so it is sent once, as a paid POST is."""
+        answer = self._tool("stems", clip_id, retry=False) if not self._native else self._act(r.SUNO_STEMS, clip_id)
+        return parse_task({"data": clips_of(answer)}).songs
 
     def submit_tool(self, tool: str, clip_id: str, task_id: str | None = None) -> str:
         """A song tool that makes a task of its own (sunoapi's WAV, MP4, stems): one paid POST,
@@ -337,15 +337,14 @@ class GatewayClient:
         call = self.provider.tool_call(tool, clip_id, task_id)
         return self._send(call, parse=lambda b: self.provider.task_id_from(call.route, b))
 
-    def _tool(self, tool: str, clip_id: str, task_id: str | None = None) -> Any:
+    def _tool(self, tool: str, clip_id: str, task_id: str | None = None, **options: Any) -> Any:
         if tool in self.provider.task_tools:
             raise errors.UnsupportedRouteError(f"{self.provider.name} makes {tool} as a task: use submit_tool")
-        return self._send(self.provider.tool_call(tool, clip_id, task_id))
+        return self._send(self.provider.tool_call(tool, clip_id, task_id), **options)
 
     def midi(self, clip_id: str) -> dict[str, Any] | None:
-        if not self._native:
-            raise errors.UnsupportedRouteError(f"{self.provider.name} does not offer midi")
-        body = unwrap_data(self._act(r.SUNO_MIDI, clip_id))
+        """The clip's notes once the gateway has them (``{"state": "complete", "instruments"}``), else None."""
+        body = unwrap_data(self._tool("midi", clip_id) if not self._native else self._act(r.SUNO_MIDI, clip_id))
         if isinstance(body, Mapping) and str(body.get("state", "")).lower() == "complete":
             return dict(body)
         return None
@@ -379,7 +378,8 @@ class GatewayClient:
         return True
 
     def _act(self, route: Route, clip_id: str) -> Any:
-        return self._call(route, route.format(clip_id=validate_id(clip_id, "clip ID")))
+        path = route.format(clip_id=validate_id(clip_id, "clip ID"))
+        return self._call(route, path, retry=route is not r.SUNO_STEMS)  # stems: see request_stems
 
     def _submit(self, route: Route, body: Mapping[str, Any]) -> str:
         """One paid POST: sent once, never retried (the transport reads ``route.paid``). A route

@@ -33,13 +33,15 @@ class GatewayProfile:
 def load_profiles(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> list[GatewayProfile]:
     """Configured gateways: ``GATEWAY_BASE_URL``/``GATEWAY_API_KEY``/``GATEWAY_PROVIDER`` first,
     then every ``[gateways.<name>]`` section (and a single ``[gateway]`` section) of the secrets,
-    each with its ``provider = "…"`` (blank: ``newapi``)."""
+    each with its ``provider = "…"`` (blank: ``newapi``) and ``routes = "v1"`` (``GATEWAY_ROUTES``)
+    for a new-api gateway that offers only the v1 routes."""
     profiles: list[GatewayProfile] = []
     base_url = (environ.get("GATEWAY_BASE_URL") or "").strip()
     if base_url:
         name = (environ.get("GATEWAY_NAME") or "").strip() or "env"
         key = (environ.get("GATEWAY_API_KEY") or "").strip()
-        profiles.append(GatewayProfile(name, base_url, key, provider=provider_name(environ.get("GATEWAY_PROVIDER"))))
+        provider = with_routes(provider_name(environ.get("GATEWAY_PROVIDER")), environ.get("GATEWAY_ROUTES"))
+        profiles.append(GatewayProfile(name, base_url, key, provider=provider))
     sections: list[tuple[str, Any]] = []
     gateways = secrets.get("gateways")
     if isinstance(gateways, Mapping):
@@ -56,7 +58,7 @@ def load_profiles(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> lis
                 str(name),
                 str(section["base_url"]).strip(),
                 str(section.get("api_key") or "").strip(),
-                provider=provider_name(section.get("provider")),
+                provider=with_routes(provider_name(section.get("provider")), section.get("routes")),
             )
         )
     return profiles
@@ -65,3 +67,20 @@ def load_profiles(environ: Mapping[str, str], secrets: Mapping[str, Any]) -> lis
 def provider_name(value: Any) -> str:
     """As written, trimmed and lower-cased; blank is the default family."""
     return str(value or "").strip().lower() or "newapi"
+
+
+V1_ROUTES = "v1"
+ROUTE_SETS = ("", "default", V1_ROUTES)  # what ``routes`` may say ("" and "default": the usual ones)
+
+
+def routes_name(value: Any) -> str:
+    return str(value or "").strip().lower()
+
+
+def with_routes(provider: str, routes: Any) -> str:
+    """The provider a profile's ``routes`` makes of its ``provider``: ``routes = "v1"`` on the
+    new-api family is ``newapi-v1`` (lib.gateway.providers.newapi_v1). Any other combination keeps
+    the provider; lib.settings refuses it, naming the profile."""
+    if routes_name(routes) == V1_ROUTES and provider in ("newapi", "newapi-v1"):
+        return "newapi-v1"
+    return provider

@@ -1,5 +1,6 @@
-"""``python -m lib.sandbox --port 8765 [--provider sunoapi] [--state FILE]``: run the sandbox gateway
-on its own, speaking one provider's dialect (newapi, the default, or one of ``PROVIDERS``)."""
+"""``python -m lib.sandbox --port 8765 [--provider sunoapi] [--routes v1] [--state FILE]``: run the
+sandbox gateway on its own, speaking one provider's dialect (newapi, the default, or one of
+``PROVIDERS``); ``--routes v1`` makes it a new-api gateway with only the v1 routes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def main() -> None:
         metavar="NAME",
         help=f"whose routes, auth header and answers to speak: {', '.join(PROVIDERS)} (default newapi)",
     )
+    parser.add_argument(
+        "--routes",
+        choices=("v1",),
+        default="",
+        help="v1: offer only the v1 routes (/suno/generate, /suno/feed, /suno/generate/lyrics …); the rest answer 404",
+    )
     parser.add_argument("--fast", action="store_true", help="tasks finish in about a second")
     parser.add_argument("--udio-dialect", choices=("nested", "flat"), default="nested")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
@@ -35,7 +42,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.provider not in PROVIDERS:
         parser.error(f"unknown provider {args.provider!r}: choose one of {', '.join(PROVIDERS)}")
-    config = SandboxConfig.fast(provider=args.provider) if args.fast else SandboxConfig(provider=args.provider)
+    if args.routes and args.provider not in ("newapi", "newapi-v1"):
+        parser.error("--routes v1 belongs to the new-api family: drop --provider")
+    chosen = dict(provider=args.provider, routes=args.routes)
+    config = SandboxConfig.fast(**chosen) if args.fast else SandboxConfig(**chosen)
     config.udio_dialect, config.latency = args.udio_dialect, args.latency
     lacking = {name.strip() for name in args.lack.split(",") if name.strip()}
     if lacking - set(FEATURES):
@@ -43,7 +53,9 @@ def main() -> None:
     config.offered = frozenset(config.offered) - lacking
     with SandboxGateway(config, host=args.host, port=args.port, state_path=args.state) as gateway:
         print(
-            f"Sandbox gateway on {gateway.url} speaking {args.provider} (any non-empty key works; Ctrl+C stops it)",
+            f"Sandbox gateway on {gateway.url} speaking {config.provider}"
+            + (" on its v1 routes only" if config.routes else "")
+            + " (any non-empty key works; Ctrl+C stops it)",
             flush=True,
         )
         try:

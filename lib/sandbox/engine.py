@@ -29,8 +29,10 @@ FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
 DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
-# The dialects one sandbox process can speak (docs/providers.md); "newapi" is the seeds' family.
-PROVIDERS = ("newapi", "sunoapi", "acedata", "piapi", "suno-api")
+# The dialects one sandbox process can speak (docs/providers.md); "newapi" is the seeds' family and
+# "newapi-v1" the same family with only its v1 routes (``routes="v1"``, lib.sandbox.v1_routes).
+PROVIDERS = ("newapi", "newapi-v1", "sunoapi", "acedata", "piapi", "suno-api")
+ROUTE_SETS = ("", "v1")  # "": every route; "v1": the v1 routes and the clip tools, the rest a 404
 
 
 @dataclass
@@ -45,10 +47,17 @@ class SandboxConfig:
     error_rate: float = 0.0
     public_url: str | None = None  # media URLs; default: the address the request came to
     provider: str = "newapi"  # whose routes, auth header and shapes it answers in (lib.sandbox.providers)
+    routes: str = ""  # "v1": a new-api gateway with only its v1 routes (provider "newapi-v1" says the same)
 
     def __post_init__(self) -> None:
         if self.provider not in PROVIDERS:
             raise ValueError(f"unknown provider {self.provider!r}; the sandbox speaks {', '.join(PROVIDERS)}")
+        if self.routes not in ROUTE_SETS:
+            raise ValueError(f"unknown route set {self.routes!r}: leave it out, or 'v1'")
+        if self.provider == "newapi-v1":
+            self.routes = "v1"
+        if self.routes == "v1" and self.provider not in ("newapi", "newapi-v1"):
+            raise ValueError("the v1 routes belong to the new-api family (provider newapi)")
 
     @classmethod
     def fast(cls, **overrides: Any) -> SandboxConfig:

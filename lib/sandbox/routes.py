@@ -12,17 +12,19 @@ is ``responses``' part, media files are ``assets``'.
 from __future__ import annotations
 
 import json
-import random
 import re
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from lib.gateway.bodies import SUNO_TASKS
-from lib.sandbox import assets, providers, shapes
+from lib.sandbox import assets, providers, shapes, v1_routes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
+from lib.sandbox.midi_notes import midi_answer
+from lib.sandbox.newapi_checks import check_music as _check_music
+from lib.sandbox.newapi_checks import json_object as _object
 from lib.sandbox.notify import notify_when_done
+from lib.sandbox.providers.common import Reply as _Reply  # raised below ``_route`` to answer at once
 from lib.sandbox.responses import UNREADABLE, RespondingHandler
 
 if TYPE_CHECKING:  # server.py imports this module to build the server
@@ -73,14 +75,18 @@ class SandboxHandler(RespondingHandler):
             time.sleep(self.config.latency)
         if self._inject_fault(method, path):
             return
-        if self.config.provider != "newapi":  # one of lib.sandbox.providers' dialects
+        if self.config.provider not in ("newapi", "newapi-v1"):  # one of lib.sandbox.providers' dialects
             return self._json(*providers.answer(self.config.provider, self._exchange(method, url, body)))
         if not self._authorised():
             return self._json(401, fault_lib.openai_error("未提供令牌", rid=self.rid))
         try:
+            if self.config.routes == v1_routes.V1 and v1_routes.serves_itself(path):
+                return self._json(*v1_routes.answer(self._exchange(method, url, body)))
             self._route(method, path, body)
         except _Reply as reply:
             self._json(reply.status, reply.body)
+        except v1_routes.Missing:
+            self._raw(404, v1_routes.NOT_FOUND_PAGE, "text/html; charset=utf-8")
 
     def _route(self, method: str, path: str, body: Any) -> None:
         lower = path.lower()
@@ -194,16 +200,11 @@ class SandboxHandler(RespondingHandler):
         elif action == "mp4":
             data = {"mp4_file_url": urls["video"]} if ready else {}
         else:  # midi
-            return self._json(200, _midi(clip.seed) if ready else {"state": "running"})
+            return self._json(200, midi_answer(clip) if ready else {"state": "running"})
         self._json(200, {"code": "success", "message": "", "data": data})
 
     def _feed(self, clip_ids: list[str]) -> None:
-        clips = [self.engine.clip(c) for c in clip_ids]
-        rows = []
-        for clip in filter(None, clips):
-            ready = self.engine.clock() - clip.created_at >= self.config.conversion_seconds
-            rows.append(shapes.suno_clip(clip, self._base(), "SUCCESS" if ready else "QUEUED"))
-        self._json(200, rows)
+        self._json(200, v1_routes.feed_rows(self.engine, clip_ids, self._base(), self.config.conversion_seconds))
 
     # --- media ----------------------------------------------------------------------------
 
@@ -326,41 +327,11 @@ class SandboxHandler(RespondingHandler):
         return f"http://{host}"
 
 
-class _Reply(Exception):
-    """Raised anywhere below ``_route`` to answer at once, as new-api returns an error early."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        super().__init__(status)
-        self.status, self.body = status, body
-
-
-def _object(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise _Reply(400, fault_lib.task_error("invalid_request", "request body must be a JSON object"))
-    return body
-
-
-def _check_music(engine: SandboxEngine, body: dict[str, Any]) -> None:
-    """The validation new-api and Suno-API do before accepting a music submit."""
-    kind = body.get("task")
-    clip_field = {"cover": "cover_clip_id", "artist_consistency": "artist_clip_id"}.get(kind, "continue_clip_id")
-    if kind and kind not in SUNO_TASKS:
-        raise _Reply(400, fault_lib.task_error("invalid_request", f"unsupported task {kind}"))
-    if kind:
-        if body.get("continue_clip_id") and kind in ("extend", "infill") and not body.get("task_id"):
-            raise _Reply(400, fault_lib.task_error("invalid_request", "task id is empty"))
-        if body.get("task_id") and engine.task(str(body["task_id"])) is None:
-            raise _Reply(400, fault_lib.task_error("task_origin_not_exist", "task_origin_not_exist"))
-        if not engine.clip(str(body.get(clip_field) or "")):
-            raise _Reply(400, fault_lib.task_error("invalid_request", f"{clip_field} not found"))
-        return
-    if not any(str(body.get(k) or "").strip() for k in ("gpt_description_prompt", "prompt", "tags")):
-        raise _Reply(400, fault_lib.task_error("invalid_request", "prompt is empty"))
-
-
 def _apply_config(config: SandboxConfig, changes: dict[str, Any]) -> None:
     for key, value in changes.items():
         if key == "provider":  # one process speaks one provider: start another sandbox for another
+            continue
+        if key == "routes" and value not in ("", v1_routes.V1):
             continue
         if key == "offered":
             value = frozenset(v for v in value if v in FEATURES)
@@ -372,17 +343,3 @@ def _apply_config(config: SandboxConfig, changes: dict[str, Any]) -> None:
 
 def _config_json(config: SandboxConfig) -> dict[str, Any]:
     return {**vars(config), "offered": sorted(config.offered)}
-
-
-def _midi(seed: str) -> dict[str, Any]:
-    rng = random.Random(seed)
-    notes = [
-        {
-            "pitch": rng.choice([60, 62, 64, 67, 69, 72]),
-            "start": i * 0.5,
-            "end": i * 0.5 + 0.45,
-            "velocity": rng.randint(70, 110),
-        }
-        for i in range(48)
-    ]
-    return {"state": "complete", "instruments": [{"name": "Lead", "notes": notes}]}

@@ -83,7 +83,7 @@ def suno_clip(clip: Clip, base: str, phase: str, fail_reason: str = "", stream_f
         "image_url": urls["image"] if has_art else None,
         "image_large_url": urls["image_large"] if has_art else None,
         "is_video_pending": False,
-        "major_model_version": "" if clip.kind == "stem" else _major(clip.model),
+        "major_model_version": "" if clip.kind == "stem" else major_version(clip.model),
         "model_name": clip.model.replace("-0", "") if clip.model.startswith("chirp-v3") else clip.model,
         "metadata": {
             "tags": ", ".join(clip.tags),
@@ -203,7 +203,7 @@ def timing_view(clip: Clip, waveform: list[float]) -> dict[str, Any]:
     return {"aligned_words": words, "waveform_data": waveform, "hoot_cer": 0.0356, "is_streamed": False}
 
 
-def _major(model: str) -> str:
+def major_version(model: str) -> str:
     for version in ("v3", "v4"):
         if version in model:
             return version

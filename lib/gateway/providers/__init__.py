@@ -7,14 +7,22 @@ family. Adding one: a module here with its routes, auth and bodies, and a line i
 from __future__ import annotations
 
 from lib.gateway import errors
-from lib.gateway.providers import acedata, newapi, piapi, suno_api, sunoapi
+from lib.gateway.providers import acedata, newapi, newapi_v1, piapi, suno_api, sunoapi
 from lib.gateway.providers.base import TOOLS, Auth, Call, Provider
 
 __all__ = ["DEFAULT", "NAMES", "TOOLS", "Auth", "Call", "Provider", "get"]
 
 DEFAULT = "newapi"
 _ALL: dict[str, Provider] = {
-    p.name: p for p in (newapi.PROVIDER, sunoapi.PROVIDER, acedata.PROVIDER, piapi.PROVIDER, suno_api.PROVIDER)
+    p.name: p
+    for p in (
+        newapi.PROVIDER,
+        newapi_v1.PROVIDER,  # the same family on its v1 routes only (a profile's ``routes = "v1"``)
+        sunoapi.PROVIDER,
+        acedata.PROVIDER,
+        piapi.PROVIDER,
+        suno_api.PROVIDER,
+    )
 }
 NAMES = tuple(_ALL)
 

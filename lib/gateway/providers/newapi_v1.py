@@ -1,0 +1,147 @@
+"""``newapi-v1``: a gateway of the new-api family that offers only its "v1" routes (reference §2.15,
+the seed's 生成歌曲 / 拼接歌曲 / 生成歌词 / 查询歌曲 / 查询歌词 v1 版本) — GoAmz-style gateways, and
+family-B gateways whose ``/suno/submit/*`` and ``/suno/fetch`` are closed to a key.
+
+The bodies are new-api's own (the v1 generate takes the same fields as ``/suno/submit/music``); only
+the routes and the answers differ. Suno's objects come back un-enveloped and there is no task:
+
+* ``POST /suno/generate`` answers Suno's generate object ``{id, clips: [2 clips], …}``; the task is
+  its clips, a handle "<clip>:<clip>" (as the self-hosted suno-api's), read with
+  ``GET /suno/feed/<clip>,<clip>`` (a JSON array of clips). Many tasks are one feed call.
+* ``POST /suno/generate/concat`` answers the one new clip: a task of one clip.
+* ``POST /suno/generate/lyrics/`` answers ``{"id": …}``, read with ``GET /suno/lyrics/{id}``; its
+  handle is "lyrics:<id>", so a fetch knows which route to read (a clip feed cannot read it).
+
+The clip tools (``/suno/act/…``) take clip IDs, as before. Chosen per profile (``routes = "v1"``,
+``GATEWAY_ROUTES=v1``) or found by the capability probe (``lib.studio.capabilities``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from lib.gateway import errors
+from lib.gateway import routes as r
+from lib.gateway.ids import validate_id
+from lib.gateway.models import Task
+from lib.gateway.parser import parse_task, parse_timing
+from lib.gateway.providers.base import Call, Provider
+from lib.gateway.routes import Route
+from lib.gateway.tool_answers import clips_of, unwrap_data
+
+NAME = "newapi-v1"
+GENERATE = Route("newapi-v1.generate", "POST", "/suno/generate", paid=True)
+CONCAT = Route("newapi-v1.concat", "POST", "/suno/generate/concat", paid=True)
+LYRICS = Route("newapi-v1.lyrics", "POST", "/suno/generate/lyrics/", paid=True)
+FEED = Route("newapi-v1.feed", "GET", "/suno/feed/{clip_ids}")
+LYRICS_FETCH = Route("newapi-v1.lyrics_fetch", "GET", "/suno/lyrics/{lyrics_id}")
+SEPARATOR = ":"  # between the clip IDs of one task
+LYRICS_PREFIX = "lyrics" + SEPARATOR  # a lyrics task's handle: "lyrics:<id>"
+
+_MUSIC_MODES = ("inspiration", "custom", "extend", "cover", "replace", "persona_song", "stems")
+_MODES = {**{("suno", mode): GENERATE for mode in _MUSIC_MODES}, ("suno", "concat"): CONCAT, ("suno", "lyrics"): LYRICS}
+# A body previewed for the new-api routes (a song tool's stems or full song) goes to its v1 twin.
+_TWINS = {r.SUNO_MUSIC.path: GENERATE, r.SUNO_CONCAT.path: CONCAT, r.SUNO_LYRICS.path: LYRICS}
+_ACT_TOOLS = {"wav": r.SUNO_WAV, "mp4": r.SUNO_MP4, "timing": r.SUNO_TIMING, "stems": r.SUNO_STEMS, "midi": r.SUNO_MIDI}
+
+
+def clip_ids_of(task_id: str) -> list[str]:
+    ids = [validate_id(part, "clip ID") for part in str(task_id or "").split(SEPARATOR) if part.strip()]
+    if not ids:
+        raise errors.InvalidInputError("the task ID is empty")
+    return ids
+
+
+def is_lyrics(task_id: str) -> bool:
+    return str(task_id or "").strip().startswith(LYRICS_PREFIX)
+
+
+class NewApiV1(Provider):
+    name = NAME
+    label = "new-api, v1 routes only (/suno/generate, /suno/feed)"
+    clip_separator = SEPARATOR  # a music task's ID is its clips' IDs (the snippets rejoin them with commas)
+    modes = _MODES
+    tools = {**_ACT_TOOLS, "clips": FEED, "lyrics": LYRICS, "concat": CONCAT}
+    fetch_route = FEED
+    batch_route = FEED
+
+    def body(self, platform: str, mode: str, canonical: Mapping[str, Any]) -> dict[str, Any]:
+        self.route_for(platform, mode, canonical)
+        return dict(canonical)
+
+    def submit_routes(self) -> dict[str, Route]:
+        return {**super().submit_routes(), **_TWINS}
+
+    def task_id_from(self, route: Route, answer: Any) -> str:
+        """The handle of what a v1 submit made: its clips, or "lyrics:<id>"."""
+        body = unwrap_data(answer)
+        if route.path == LYRICS.path:
+            lyrics_id = body.get("id") if isinstance(body, Mapping) else body if isinstance(body, str) else None
+            if not lyrics_id:
+                raise errors.ProtocolError("the v1 lyrics answer holds no id")
+            return LYRICS_PREFIX + validate_id(lyrics_id, "lyrics ID")
+        if isinstance(body, Mapping) and "clips" not in body and body.get("id"):  # concat: one raw clip
+            return validate_id(body["id"], "clip ID")
+        ids = [validate_id(clip.get("id"), "clip ID") for clip in clips_of(body) if isinstance(clip, Mapping)]
+        if not ids:
+            raise errors.ProtocolError("the v1 answer holds no clips")
+        return SEPARATOR.join(ids)
+
+    # --- fetching ----------------------------------------------------------------------------
+
+    def fetch_call(self, task_id: str, platform: str) -> Call:
+        if platform != "suno":
+            raise errors.UnsupportedRouteError("the v1 routes are Suno's only: this gateway offers no Udio")
+        if is_lyrics(task_id):
+            lyrics_id = validate_id(task_id.strip()[len(LYRICS_PREFIX) :], "lyrics ID")
+            return Call(LYRICS_FETCH, LYRICS_FETCH.format(lyrics_id=lyrics_id))
+        return Call(FEED, FEED.format(clip_ids=clip_ids_of(task_id)))
+
+    def read_task(self, body: Any, platform: str, task_id: str) -> Task:
+        if isinstance(body, list) and not body:
+            raise errors.NotFoundError(f"the gateway knows none of the clips of {task_id}")
+        return _family(parse_task(body, platform, task_id=task_id))
+
+    def batch_call(self, task_ids: list[str]) -> Call | None:
+        """One feed call for the clips of every music task; a lyrics task has a route of its own
+        and is read alone (None)."""
+        if any(is_lyrics(task_id) for task_id in task_ids):
+            return None
+        clips = [clip for task_id in task_ids for clip in clip_ids_of(task_id)]
+        return Call(FEED, FEED.format(clip_ids=list(dict.fromkeys(clips))))
+
+    def read_batch(self, body: Any, task_ids: list[str]) -> dict[str, Task]:
+        """Each task gets its own clips back out of the one answer; a task none of whose clips came
+        back is absent, as with any batch."""
+        rows = body if isinstance(body, list) else []
+        by_id = {str(row.get("id")): row for row in rows if isinstance(row, Mapping)}
+        found = {}
+        for task_id in task_ids:
+            clips = [by_id[c] for c in clip_ids_of(task_id) if c in by_id]
+            if clips:
+                found[task_id] = _family(parse_task(clips, "suno", task_id=task_id))
+        return found
+
+    # --- song tools --------------------------------------------------------------------------
+
+    def tool_call(self, tool: str, clip_id: str, task_id: str | None = None) -> Call:
+        if tool == "clips":  # several clip IDs, joined like a task's
+            return Call(FEED, FEED.format(clip_ids=clip_ids_of(clip_id)))
+        route = _ACT_TOOLS.get(tool)
+        if route is None:
+            return super().tool_call(tool, clip_id, task_id)
+        return Call(route, route.format(clip_id=validate_id(clip_id, "clip ID")))
+
+    def read_timing(self, body: Any) -> Any:
+        return parse_timing(body)
+
+
+def _family(task: Task) -> Task:
+    """Suno's own objects, which the reader knows from the self-hosted suno-api: the task says it
+    came from the new-api family, which it did."""
+    return dataclasses.replace(task, provider="newapi")
+
+
+PROVIDER = NewApiV1()

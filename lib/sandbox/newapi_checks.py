@@ -1,0 +1,35 @@
+"""The validation new-api and Suno-API do before accepting a music submit, shared by the sandbox's
+``/suno/submit/music`` and its v1 twin ``/suno/generate`` (lib.sandbox.v1_routes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lib.gateway.bodies import SUNO_TASKS
+from lib.sandbox import faults as fault_lib
+from lib.sandbox.engine import SandboxEngine
+from lib.sandbox.providers.common import Reply
+
+
+def check_music(engine: SandboxEngine, body: dict[str, Any]) -> None:
+    """``Reply`` (a 400 in new-api's words) for a body new-api would refuse."""
+    kind = body.get("task")
+    clip_field = {"cover": "cover_clip_id", "artist_consistency": "artist_clip_id"}.get(kind, "continue_clip_id")
+    if kind and kind not in SUNO_TASKS:
+        raise Reply(400, fault_lib.task_error("invalid_request", f"unsupported task {kind}"))
+    if kind:
+        if body.get("continue_clip_id") and kind in ("extend", "infill") and not body.get("task_id"):
+            raise Reply(400, fault_lib.task_error("invalid_request", "task id is empty"))
+        if body.get("task_id") and engine.task(str(body["task_id"])) is None:
+            raise Reply(400, fault_lib.task_error("task_origin_not_exist", "task_origin_not_exist"))
+        if not engine.clip(str(body.get(clip_field) or "")):
+            raise Reply(400, fault_lib.task_error("invalid_request", f"{clip_field} not found"))
+        return
+    if not any(str(body.get(k) or "").strip() for k in ("gpt_description_prompt", "prompt", "tags")):
+        raise Reply(400, fault_lib.task_error("invalid_request", "prompt is empty"))
+
+
+def json_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise Reply(400, fault_lib.task_error("invalid_request", "request body must be a JSON object"))
+    return body
