@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lib.gateway import providers, routes
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import GatewayError
+from lib.gateway.providers import newapi_v1
 
 OFFERED, MISSING, UNKNOWN = "offered", "missing", "unknown"
 # A made-up clip/task ID: a gateway with the route answers "task_not_exist", one without its web page.
@@ -17,10 +18,18 @@ GET_PROBES = {
     "wav": routes.SUNO_WAV.format(clip_id=PROBE_ID),
     "mp4": routes.SUNO_MP4.format(clip_id=PROBE_ID),
     "timing": routes.SUNO_TIMING.format(clip_id=PROBE_ID),
+    "midi": routes.SUNO_MIDI.format(clip_id=PROBE_ID),
     "udio": routes.UDIO_FETCH.format(task_id=PROBE_ID),
 }
-LEARNED_ON_USE = ("stems", "full_song", "persona")
+# The older stems route is a GET, but it makes clips that may be billed: learned on use too.
+LEARNED_ON_USE = ("stems", "stems_v1", "full_song", "persona")
 ALL = (*GET_PROBES, *LEARNED_ON_USE)
+# Not a song tool but how tasks are made and read: a gateway of the new-api family that has no
+# ``/suno/fetch`` yet answers ``/suno/feed`` offers only the v1 routes (lib.gateway.providers.newapi_v1).
+V1_ROUTES = "v1_routes"
+_FETCH_PROBE = routes.SUNO_FETCH.format(task_id=PROBE_ID)
+_FEED_PROBE = routes.SUNO_FEED.format(clip_ids=[PROBE_ID])
+_PROBED_FAMILY = (providers.DEFAULT, newapi_v1.NAME)  # gateways that pick their own subset of routes
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,15 @@ class ProbeResult:
 
 
 # A capability -> the provider's tool (or, for "udio", its Udio mode) that stands for it.
-_PROVIDER_TOOLS = {"wav": "wav", "mp4": "mp4", "timing": "timing", "stems": "stems", "full_song": "concat"}
+_PROVIDER_TOOLS = {
+    "wav": "wav",
+    "mp4": "mp4",
+    "timing": "timing",
+    "midi": "midi",
+    "stems": "stems",
+    "stems_v1": "stems",
+    "full_song": "concat",
+}
 
 
 def provider_capabilities(provider: str) -> dict[str, str]:
@@ -39,20 +56,25 @@ def provider_capabilities(provider: str) -> dict[str, str]:
     given = providers.get(provider)
     found = {name: OFFERED if tool in given.tools else MISSING for name, tool in _PROVIDER_TOOLS.items()}
     found["udio"] = OFFERED if given.offers("udio", "generate") else MISSING
+    # The older stems route answers its clips at once; a provider whose split is a task has none.
+    found["stems_v1"] = OFFERED if "stems" in given.tools and "stems" not in given.task_tools else MISSING
     found["persona"] = OFFERED if given.offers("suno", "persona_create") or "persona" in given.tools else MISSING
     return {name: found[name] for name in ALL}
 
 
 def probe(client: GatewayClient) -> ProbeResult:
-    """One GET per free route, stopping at the first answer that says nothing about routes. A
-    provider other than the new-api family is answered from its table, with no request (its tool
-    routes are paid POSTs, never probed)."""
-    if client.provider.name != providers.DEFAULT:
+    """One GET per free route, stopping at the first answer that says nothing about routes, then
+    whether the gateway offers only the v1 routes (``V1_ROUTES``: no ``/suno/fetch``, a
+    ``/suno/feed``). A provider other than the new-api family is answered from its table, with no
+    request (its tool routes are paid POSTs, never probed)."""
+    if client.provider.name not in _PROBED_FAMILY:
         return ProbeResult(provider_capabilities(client.provider.name))
     found: dict[str, str] = {}
-    for name, route in GET_PROBES.items():
-        try:
+    try:
+        for name, route in GET_PROBES.items():
             found[name] = OFFERED if client.offers(route) else MISSING
-        except GatewayError as error:
-            return ProbeResult(found, error)
+        v1_only = not client.offers(_FETCH_PROBE) and client.offers(_FEED_PROBE)
+    except GatewayError as error:
+        return ProbeResult(found, error)
+    found[V1_ROUTES] = OFFERED if v1_only else MISSING
     return ProbeResult(found)

@@ -14,6 +14,7 @@ from lib.gateway.client import GatewayClient, normalise_base_url
 from lib.gateway.errors import GatewayError, InvalidInputError
 from lib.gateway.models import Task
 from lib.gateway.profiles import CUSTOM, SANDBOX, GatewayProfile
+from lib.gateway.providers import newapi_v1
 from lib.ui import access, resources
 from lib.ui.session.values import value
 
@@ -23,6 +24,7 @@ CUSTOM_PROVIDER = "custom_provider"  # the dialect of a custom gateway (lib.gate
 SANDBOX_PROVIDER = "sandbox_provider"  # the dialect the app's own sandbox speaks to this session
 MEDIA_PROXY = "media_proxy"
 _CAPABILITIES = "capabilities"
+V1_ROUTES = "v1_routes"  # the probe's finding (lib.studio.capabilities.V1_ROUTES): only the v1 routes
 _GATEWAY_MEDIA = "gateway_media"
 
 
@@ -78,6 +80,18 @@ def current_gateway_name() -> str:
 
 
 def current_profile() -> GatewayProfile:
+    """The gateway this session talks to, with the key typed for it applied; on its v1 routes when
+    the capability probe found that it offers only those."""
+    return _with_learned_routes(_chosen_profile())
+
+
+def _with_learned_routes(profile: GatewayProfile) -> GatewayProfile:
+    if profile.provider == "newapi" and capabilities(profile).get(V1_ROUTES) == "offered":
+        return replace(profile, provider=newapi_v1.NAME)
+    return profile
+
+
+def _chosen_profile() -> GatewayProfile:
     """The gateway this session talks to, with the key typed for it applied."""
     name = current_gateway_name()
     if name == SANDBOX:
