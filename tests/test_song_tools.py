@@ -59,7 +59,7 @@ def run_conversion(job, client, clock, *, step: float = 0.5, limit: int = 400):
 
 
 def test_a_finished_suno_song_gets_every_tool_but_the_full_song(finished):
-    assert tools_for(finished.songs[0], finished) == ("wav", "mp4", "timing", "stems", "persona")
+    assert tools_for(finished.songs[0], finished) == ("wav", "mp4", "midi", "timing", "stems", "stems_v1", "persona")
 
 
 def test_segments_get_the_full_song_and_stems_or_udio_get_less():
@@ -67,7 +67,7 @@ def test_segments_get_the_full_song_and_stems_or_udio_get_less():
     segment = Song("c2", lyrics="la", status="complete", kind="gen", continues="c1")
     assert "full_song" in tools_for(segment, task)
     stem = Song("c3", status="complete", kind="stem")
-    assert tools_for(stem, task) == ("wav", "mp4")
+    assert tools_for(stem, task) == ("wav", "mp4", "midi")
     assert tools_for(Song("c4", status="streaming"), task) == ()
     assert tools_for(segment, Task("t2", "udio", TaskStatus.SUCCESS)) == ()
     assert tools_for(segment, Task("t3", "suno", TaskStatus.IN_PROGRESS)) == ()
@@ -264,7 +264,8 @@ def test_persona_from_a_song(sandbox, client, finished):
 
 
 def test_probe_finds_what_the_sandbox_offers(sandbox, client):
-    assert capabilities.probe(client).found == {name: capabilities.OFFERED for name in capabilities.GET_PROBES}
+    everything = {name: capabilities.OFFERED for name in capabilities.GET_PROBES}
+    assert capabilities.probe(client).found == {**everything, capabilities.V1_ROUTES: capabilities.MISSING}
     offered_without(sandbox, "wav", "udio")
     found = capabilities.probe(client).found
     assert found["wav"] == found["udio"] == capabilities.MISSING

@@ -221,11 +221,11 @@ def tools_for(song: Song, task: Task) -> tuple[str, ...]:
     segment (an extend or a replaced section), stems and personas not for stems themselves."""
     if task.platform != "suno" or not task.is_success or not song.id or song.is_streaming:
         return ()
-    tools = ["wav", "mp4"]
+    tools = ["wav", "mp4", "midi"]
     if song.lyrics.strip():
         tools.append("timing")
     if song.kind != "stem":
-        tools.append("stems")
+        tools += ["stems", "stems_v1"]  # a task's split, and the older route's (lib.studio.clip_tool_jobs)
     if song.is_segment:
         tools.append("full_song")
     if song.kind not in ("stem", "upload"):

@@ -26,6 +26,7 @@ class Submission:
     route: str  # a paid route's path from lib.gateway.routes, e.g. routes.SUNO_MUSIC.path
     body: Mapping[str, Any] = field(default_factory=dict)
     provider: str = providers.DEFAULT  # whose route and body these are (lib.gateway.providers)
+    method: str = "POST"  # "GET" for the older stems route, which makes clips as a paid call does
 
     @property
     def makes_task(self) -> bool:

@@ -106,7 +106,7 @@ def _body_text(submission: Submission, api_key: str) -> tuple[str, bool]:
 
 def _ask(submission: Submission, profile: GatewayProfile, lang: str) -> None:
     route = routes.submit_route(submission.route)
-    method = route.method if route else "POST"
+    method = route.method if route else submission.method
     body, masked = _body_text(submission, profile.api_key)
 
     @st.dialog(t("paid.title", lang), width="medium", icon=":material/payments:", on_dismiss=_dismissed)

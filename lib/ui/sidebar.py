@@ -124,6 +124,8 @@ _CAPABILITY_NAMES = {
     "stems": "caps.name.stems",
     "full_song": "caps.name.full_song",
     "persona": "caps.name.persona",
+    "midi": "midi.capability",
+    "stems_v1": "stems_v1.capability",
 }
 
 
@@ -140,6 +142,8 @@ def _capabilities(lang: str) -> None:
             if result.problem is not None:
                 st.caption(escape_markdown(f"{t('caps.probe_failed', lang)} {result.problem}"))
         known = session.capabilities()
+        if known.get(capabilities.V1_ROUTES) == OFFERED:
+            st.caption(t("v1.detected", lang))
         for name in capabilities.ALL:
             status = known.get(name, UNKNOWN)
             word = t(_CAPABILITY_WORDS[status], lang)

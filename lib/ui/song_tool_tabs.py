@@ -18,6 +18,7 @@ from lib.studio.song_jobs import Conversion, FollowedTask, PersonaCreated, ToolF
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui import paid_confirm, resources, session
+from lib.ui.clip_tool_tabs import render_midi, render_stems_v1
 from lib.ui.errors import show_error
 from lib.ui.media import load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create
@@ -26,7 +27,9 @@ from lib.ui.song_tool_jobs import current_job, drop_job, set_job
 _ICONS = {
     "wav": ":material/graphic_eq:",
     "mp4": ":material/movie:",
+    "midi": ":material/piano:",
     "stems": ":material/call_split:",
+    "stems_v1": ":material/call_split:",
     "full_song": ":material/merge:",
     "persona": ":material/person:",
 }
@@ -252,4 +255,12 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
     st.rerun()
 
 
-RENDERERS = {"wav": _conversion, "mp4": _conversion, "stems": _followed, "full_song": _followed, "persona": _persona}
+RENDERERS = {
+    "wav": _conversion,
+    "mp4": _conversion,
+    "midi": render_midi,
+    "stems": _followed,
+    "stems_v1": render_stems_v1,
+    "full_song": _followed,
+    "persona": _persona,
+}

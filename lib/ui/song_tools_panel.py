@@ -17,8 +17,10 @@ from lib.gateway.errors import GatewayError
 from lib.gateway.models import Song, Task
 from lib.i18n import t
 from lib.studio.capabilities import MISSING
+from lib.studio.clip_tool_jobs import StemClips
 from lib.studio.song_jobs import Conversion, FollowedTask, not_offered, tools_for
 from lib.ui import session
+from lib.ui.clip_tool_tabs import STEMS_V1_PLACE
 from lib.ui.errors import show_error
 from lib.ui.session import PaidRequest
 from lib.ui.song_tool_jobs import any_running, current_job, drop_job, set_job
@@ -32,7 +34,9 @@ from lib.ui.song_tool_tabs import RENDERERS
 _TAB_LABEL = {
     "wav": "tools.wav",
     "mp4": "tools.mp4",
+    "midi": "midi.tab",
     "stems": "tools.stems",
+    "stems_v1": "stems_v1.tab",
     "full_song": "tools.full_song",
     "persona": "tools.persona",
 }
@@ -57,7 +61,12 @@ def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
 
 
 # Where a paid tool asks for its confirmation (lib.ui.song_tool_tabs' keys, without the card's key).
-_PAID_PLACES = {"stems": "tool-start-stems-", "full_song": "tool-start-full_song-", "persona": "tool-persona-form-"}
+_PAID_PLACES = {
+    "stems": "tool-start-stems-",
+    "stems_v1": STEMS_V1_PLACE,
+    "full_song": "tool-start-full_song-",
+    "persona": "tool-persona-form-",
+}
 
 
 def _paid_request(key: str) -> tuple[str, PaidRequest] | None:
@@ -111,6 +120,8 @@ def _advance(song: Song, tools: tuple[str, ...], client) -> None:
             session.record_in_history(job.task)
         if isinstance(job, Conversion) and job.url:
             session.remember_media_urls([job.url])  # the server may fetch what the gateway named
+        if isinstance(job, StemClips):
+            session.remember_media_urls([url for part in job.songs for url in (part.audio_url, part.image_url)])
         if job.error is not None and not_offered(job.error):
             session.learn_capability(tool, False)  # the tab says so from now on
             drop_job(tool, song)
