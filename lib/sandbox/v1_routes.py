@@ -45,7 +45,7 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
         body = json_object(exchange.body)
         if body.get("task") == "gen_stem" and "stems" not in offered:
             raise Reply(400, fault_lib.task_error("invalid_request", "invalid_action"))
-        check_music(engine, body)
+        check_music(engine, body, has_tasks=False)
         return 200, generated(engine, engine.submit_suno(body), exchange.base)
     if method == "POST" and path == "/suno/generate/concat" and "concat" in offered:
         body = json_object(exchange.body)

@@ -25,10 +25,11 @@ from typing import Any
 from lib.gateway import errors
 from lib.gateway import routes as r
 from lib.gateway.ids import validate_id
-from lib.gateway.models import Task
+from lib.gateway.models import Task, TaskStatus
 from lib.gateway.parser import parse_task, parse_timing
 from lib.gateway.providers.base import Call, Provider
 from lib.gateway.routes import Route
+from lib.gateway.status_words import status_from_word
 from lib.gateway.tool_answers import clips_of, unwrap_data
 
 NAME = "newapi-v1"
@@ -68,8 +69,9 @@ class NewApiV1(Provider):
     batch_route = FEED
 
     def body(self, platform: str, mode: str, canonical: Mapping[str, Any]) -> dict[str, Any]:
+        """New-api's body less ``task_id``: the v1 routes know clips, not tasks."""
         self.route_for(platform, mode, canonical)
-        return dict(canonical)
+        return {key: value for key, value in canonical.items() if key != "task_id"}
 
     def submit_routes(self) -> dict[str, Route]:
         return {**super().submit_routes(), **_TWINS}
@@ -102,7 +104,14 @@ class NewApiV1(Provider):
     def read_task(self, body: Any, platform: str, task_id: str) -> Task:
         if isinstance(body, list) and not body:
             raise errors.NotFoundError(f"the gateway knows none of the clips of {task_id}")
-        return _family(parse_task(body, platform, task_id=task_id))
+        task = dataclasses.replace(_family(parse_task(body, platform, task_id=task_id)), task_id=task_id)
+        if is_lyrics(task_id) and isinstance(body, Mapping):  # "running" until the text is written
+            status = status_from_word(str(body.get("status") or "")) or task.status
+            reason = str(body.get("error_message") or "") if status is TaskStatus.FAILURE else ""
+            task = dataclasses.replace(task, status=status, fail_reason=reason or task.fail_reason)
+            if status is not TaskStatus.SUCCESS:
+                task = dataclasses.replace(task, lyrics=None)
+        return task
 
     def batch_call(self, task_ids: list[str]) -> Call | None:
         """One feed call for the clips of every music task; a lyrics task has a route of its own
