@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from lib.gateway import routes
+from lib.gateway import providers, routes
 from lib.gateway.profiles import GatewayProfile
 from lib.i18n import t
 from lib.library.store import HistoryUnavailable
@@ -105,8 +105,11 @@ def _body_text(submission: Submission, api_key: str) -> tuple[str, bool]:
 
 
 def _ask(submission: Submission, profile: GatewayProfile, lang: str) -> None:
-    route = routes.submit_route(submission.route)
-    method = route.method if route else submission.method
+    # The route as the session's dialect sends it (a v1-only gateway's twin of a new-api route).
+    route = providers.get(profile.provider).submit_routes().get(submission.route) or routes.submit_route(
+        submission.route
+    )
+    method, path = (route.method, route.path) if route else (submission.method, submission.route)
     body, masked = _body_text(submission, profile.api_key)
 
     @st.dialog(t("paid.title", lang), width="medium", icon=":material/payments:", on_dismiss=_dismissed)
@@ -116,7 +119,7 @@ def _ask(submission: Submission, profile: GatewayProfile, lang: str) -> None:
         st.markdown(
             f"**{t('paid.gateway', lang)}** {escape_markdown(profile.name)} · {escape_markdown(_host(profile))}"
         )
-        st.markdown(f"**{t('paid.route', lang)}** :violet-badge[{method}] `{submission.route}`")
+        st.markdown(f"**{t('paid.route', lang)}** :violet-badge[{method}] `{path}`")
         st.markdown(f"**{t('paid.body', lang)}**")
         tall = body.count("\n") + 1 > _TALL_BODY_LINES or len(body) > _TALL_BODY_CHARS
         st.code(body, language="json", wrap_lines=True, height=360 if tall else "content")
