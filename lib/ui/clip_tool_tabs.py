@@ -87,12 +87,12 @@ def _piano_roll(instruments: tuple[Instrument, ...], lang: str) -> None:
             x=alt.X("start:Q", title=t("midi.axis.seconds", lang)),
             x2="end:Q",
             y=alt.Y("pitch:Q", title=t("midi.axis.pitch", lang), scale=alt.Scale(zero=False)),
-            color=alt.Color("track:N", title=None, legend=alt.Legend(orient="bottom")),
+            # No legend: Streamlit sizes it into the chart's height; the caption names the tracks.
+            color=alt.Color("track:N", title=None, legend=None),
             tooltip=["track:N", "pitch:Q", "start:Q", "end:Q"],
         )
-        .properties(height=170)
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=170)
 
 
 def _clock(seconds: int) -> str:

@@ -105,6 +105,7 @@ class NewApiV1(Provider):
         if isinstance(body, list) and not body:
             raise errors.NotFoundError(f"the gateway knows none of the clips of {task_id}")
         task = dataclasses.replace(_family(parse_task(body, platform, task_id=task_id)), task_id=task_id)
+        task = dataclasses.replace(task, action="LYRICS" if is_lyrics(task_id) else task.action or "MUSIC")
         if is_lyrics(task_id) and isinstance(body, Mapping):  # "running" until the text is written
             status = status_from_word(str(body.get("status") or "")) or task.status
             reason = str(body.get("error_message") or "") if status is TaskStatus.FAILURE else ""
@@ -150,7 +151,7 @@ class NewApiV1(Provider):
 def _family(task: Task) -> Task:
     """Suno's own objects, which the reader knows from the self-hosted suno-api: the task says it
     came from the new-api family, which it did."""
-    return dataclasses.replace(task, provider="newapi")
+    return dataclasses.replace(task, provider="newapi", action=task.action or "MUSIC")
 
 
 PROVIDER = NewApiV1()
