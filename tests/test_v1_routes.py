@@ -17,7 +17,7 @@ from lib.gateway.providers import newapi_v1
 from lib.gateway.routes import SUNO_CONCAT, SUNO_MUSIC
 from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 from lib.settings import SettingsError, load_settings
-from lib.studio import capabilities, provider_modes
+from lib.studio import capabilities, provider_modes, provider_snippets
 from lib.studio.song_jobs import full_song_submission, stems_submission
 from tests.conftest import API_KEY, PAST_DONE
 
@@ -234,3 +234,15 @@ def test_the_command_line_starts_a_v1_only_sandbox():
     assert SandboxConfig(provider=V1).routes == "v1"
     with pytest.raises(ValueError):
         SandboxConfig(routes="v2")
+
+
+def test_copy_as_code_submits_and_reads_on_the_v1_routes():
+    song = provider_modes.build_for(V1, "suno", "inspiration", {"description": "rain", "model": "chirp-v4"})
+    curl = provider_snippets.curl_command("https://goamz.example.com", song)
+    assert '-X POST "https://goamz.example.com/suno/generate"' in curl
+    assert '-X GET "https://goamz.example.com/suno/feed/${TASK_ID//:/,}"' in curl
+    lyrics = provider_modes.build_for(V1, "suno", "lyrics", {"lyrics_prompt": "rain"})
+    curl = provider_snippets.curl_command("https://goamz.example.com", lyrics)
+    assert '"https://goamz.example.com/suno/generate/lyrics/"' in curl
+    assert "-X GET \"https://goamz.example.com/suno/lyrics/${TASK_ID" in curl
+    compile(provider_snippets.python_script("https://goamz.example.com", lyrics), "snippet.py", "exec")

@@ -33,7 +33,7 @@ def request_parts(base_url: str, submission: Submission, provider: str | None = 
     body = json.loads(json.dumps(dict(submission.body), ensure_ascii=False, allow_nan=False))
     read = None
     if submission.route not in given.no_task_routes:
-        call = given.fetch_call(_ID_MARK, submission.platform)
+        call = given.fetch_call(given.read_handle(submission.route, _ID_MARK), submission.platform)
         read = {"method": call.route.method, "url": base + call.path, "body": call.json}
     return {
         "provider": given.name,
@@ -117,6 +117,7 @@ _ID_HINT = {
     "acedata": "task_id in the answer",
     "piapi": "data.task_id in the answer",
     "suno-api": "the clips' ids joined with ':' or ','",
+    "newapi-v1": "the clips' ids in the answer joined with ':' or ',' (a lyrics answer's id as it is)",
 }
 
 

@@ -98,6 +98,11 @@ class Provider:
         task_id = validate_id(task_id, "task ID")
         return Call(self.fetch_route, self.fetch_route.format(task_id=task_id))
 
+    def read_handle(self, route_path: str, answered_id: str) -> str:
+        """The handle a task made on ``route_path`` is read with, from the ID its answer gave (the
+        same, but for a v1 lyrics task: lib.gateway.providers.newapi_v1)."""
+        return answered_id
+
     def read_task(self, body: Any, platform: str, task_id: str) -> Task:
         return parse_task(body, platform, task_id=task_id)
 

@@ -101,6 +101,10 @@ class NewApiV1(Provider):
             return Call(LYRICS_FETCH, LYRICS_FETCH.format(lyrics_id=lyrics_id))
         return Call(FEED, FEED.format(clip_ids=clip_ids_of(task_id)))
 
+    def read_handle(self, route_path: str, answered_id: str) -> str:
+        lyrics = route_path in (LYRICS.path, r.SUNO_LYRICS.path)
+        return LYRICS_PREFIX + answered_id if lyrics and not is_lyrics(answered_id) else answered_id
+
     def read_task(self, body: Any, platform: str, task_id: str) -> Task:
         if isinstance(body, list) and not body:
             raise errors.NotFoundError(f"the gateway knows none of the clips of {task_id}")
