@@ -244,5 +244,5 @@ def test_copy_as_code_submits_and_reads_on_the_v1_routes():
     lyrics = provider_modes.build_for(V1, "suno", "lyrics", {"lyrics_prompt": "rain"})
     curl = provider_snippets.curl_command("https://goamz.example.com", lyrics)
     assert '"https://goamz.example.com/suno/generate/lyrics/"' in curl
-    assert "-X GET \"https://goamz.example.com/suno/lyrics/${TASK_ID" in curl
+    assert '-X GET "https://goamz.example.com/suno/lyrics/${TASK_ID' in curl
     compile(provider_snippets.python_script("https://goamz.example.com", lyrics), "snippet.py", "exec")
