@@ -274,7 +274,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     assert main.locator(".karaoke script, .karaoke img, .karaoke svg, .karaoke iframe, .karaoke a").count() == 0
     assert_inert(page)
     tools = open_tools(main)
-    tools.get_by_role("tab", name="Stems").click()
+    tools.get_by_role("tab", name="Stems", exact=True).click()
     tools.get_by_role("button", name="Separate stems — spends credits").click()
     dialog = page.get_by_test_id("stDialog")
     # The body as JSON text (its quotes escaped), the title's markup inert in it.
@@ -283,7 +283,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     confirm_paid(page)
     # The tools menu stepped aside for the dialog (it would take its clicks) and is back on the stems.
     tools = page.get_by_test_id("stPopoverBody")
-    expect(tools.get_by_role("tab", name="Stems")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(tools.get_by_role("tab", name="Stems", exact=True)).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)
