@@ -197,3 +197,15 @@ def test_the_older_stems_route_is_sent_once_even_on_a_server_error(client, sandb
         client.request_stems(song.id)
     assert [r["path"] for r in sandbox.requests] == [f"/suno/act/stems/{song.id}"]  # never repeated
     assert isinstance(ServerError("x"), GatewayError)
+
+
+def test_only_the_new_api_family_gets_the_get_clip_tools():
+    """Another provider's stems are a paid POST of its own (AceData's /suno/audios): the older
+    stems tab, which confirms a GET, must never send it."""
+    from lib.gateway import providers
+    from lib.studio.clip_tool_jobs import offered_by
+
+    for name in providers.NAMES:
+        family = name in ("newapi", "newapi-v1")
+        assert offered_by(name, "stems_v1") is family and offered_by(name, "midi") is family, name
+        assert offered_by(name, "wav")  # not this module's tool

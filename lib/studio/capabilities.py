@@ -56,8 +56,9 @@ def provider_capabilities(provider: str) -> dict[str, str]:
     given = providers.get(provider)
     found = {name: OFFERED if tool in given.tools else MISSING for name, tool in _PROVIDER_TOOLS.items()}
     found["udio"] = OFFERED if given.offers("udio", "generate") else MISSING
-    # The older stems route answers its clips at once; a provider whose split is a task has none.
-    found["stems_v1"] = OFFERED if "stems" in given.tools and "stems" not in given.task_tools else MISSING
+    # The older stems route is a GET that answers its clips at once: the new-api family's alone.
+    stems = given.tools.get("stems")
+    found["stems_v1"] = OFFERED if stems is not None and stems.method == "GET" else MISSING
     found["persona"] = OFFERED if given.offers("suno", "persona_create") or "persona" in given.tools else MISSING
     return {name: found[name] for name in ALL}
 

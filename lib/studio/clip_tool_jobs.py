@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from lib.gateway import routes
+from lib.gateway import providers, routes
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import GatewayConnectionError, GatewayError, GatewayTimeoutError, RateLimitError, ServerError
 from lib.gateway.models import Song
@@ -19,8 +19,19 @@ from lib.studio.song_jobs import CONVERSION_LIMIT_S, TASK_LIMIT_S, conversion_de
 from lib.studio.submit import Submission
 
 MIDI, STEMS_V1 = "midi", "stems_v1"  # tool (and capability) names
+_CLIP_TOOL = {MIDI: "midi", STEMS_V1: "stems"}  # -> the provider's tool of that name
 _TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError)
 _MAX_TRANSIENT = 4
+
+
+def offered_by(provider: str, tool: str) -> bool:
+    """Whether a provider has this clip tool as a GET that answers at once (the new-api family's
+    ``/suno/act/…``): another provider's stems are a paid POST of its own, never sent from here.
+    Any other tool name: True (not this module's)."""
+    if tool not in _CLIP_TOOL:
+        return True
+    route = providers.get(provider).tools.get(_CLIP_TOOL[tool])
+    return route is not None and route.method == "GET"
 
 
 @dataclass(frozen=True)

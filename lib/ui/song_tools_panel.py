@@ -16,6 +16,7 @@ import streamlit as st
 from lib.gateway.errors import GatewayError
 from lib.gateway.models import Song, Task
 from lib.i18n import t
+from lib.studio import clip_tool_jobs
 from lib.studio.capabilities import MISSING
 from lib.studio.clip_tool_jobs import StemClips
 from lib.studio.song_jobs import Conversion, FollowedTask, not_offered, tools_for
@@ -46,7 +47,8 @@ TICK_S = 1.0
 def render_song_tools(song: Song, task: Task, lang: str, key: str) -> None:
     """The tools as a menu of the card's action row (an icon button opening a panel of tabs)."""
     # Only the tools this panel draws: a tool tools_for() names may be shown elsewhere on the card.
-    tools = tuple(tool for tool in tools_for(song, task) if tool in RENDERERS)
+    provider = session.current_profile().provider
+    tools = tuple(t for t in tools_for(song, task) if t in RENDERERS and clip_tool_jobs.offered_by(provider, t))
     if not tools:
         return
     menu = f"tools-{key}"

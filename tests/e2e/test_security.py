@@ -283,7 +283,8 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     confirm_paid(page)
     # The tools menu stepped aside for the dialog (it would take its clicks) and is back on the stems.
     tools = page.get_by_test_id("stPopoverBody")
-    expect(tools.get_by_role("tab", name="Stems", exact=True)).to_have_attribute("aria-selected", "true", timeout=30_000)
+    stems_tab = tools.get_by_role("tab", name="Stems", exact=True)
+    expect(stems_tab).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)
