@@ -61,7 +61,7 @@ def is_lyrics(task_id: str) -> bool:
 
 class NewApiV1(Provider):
     name = NAME
-    label = "new-api, v1 routes only (/suno/generate, /suno/feed)"
+    label = "new-api, v1 routes only"
     clip_separator = SEPARATOR  # a music task's ID is its clips' IDs (the snippets rejoin them with commas)
     modes = _MODES
     tools = {**_ACT_TOOLS, "clips": FEED, "lyrics": LYRICS, "concat": CONCAT}
