@@ -19,6 +19,7 @@ from lib.sandbox import ManualClock, SandboxConfig, SandboxGateway
 from lib.settings import SettingsError, load_settings
 from lib.studio import capabilities, provider_modes, provider_snippets
 from lib.studio.song_jobs import full_song_submission, stems_submission
+from lib.studio.task_lookup import fetch_many
 from tests.conftest import API_KEY, PAST_DONE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +102,13 @@ def test_many_tasks_are_one_feed_call_and_lyrics_are_read_alone(v1, v1_sandbox, 
 def test_an_unknown_clip_is_not_found(v1):
     with pytest.raises(errors.NotFoundError):
         v1.fetch_task("00000000-0000-4000-8000-00000000dead")
+    with pytest.raises(errors.NotFoundError):  # no Udio on the v1 routes
+        v1.fetch_task("00000000-0000-4000-8000-00000000dead", "udio")
+    # The Task page's "Suno, then Udio" for IDs it does not know: missing, not an error.
+    assert fetch_many(v1, ["lyrics:00000000-dead", "00000000-0000-4000-8000-00000000dead"], None, {}) == (
+        {},
+        ["lyrics:00000000-dead", "00000000-0000-4000-8000-00000000dead"],
+    )
 
 
 def test_the_v1_sandbox_answers_404_for_every_other_task_route(v1_sandbox):

@@ -94,8 +94,8 @@ class NewApiV1(Provider):
     # --- fetching ----------------------------------------------------------------------------
 
     def fetch_call(self, task_id: str, platform: str) -> Call:
-        if platform != "suno":
-            raise errors.UnsupportedRouteError("the v1 routes are Suno's only: this gateway offers no Udio")
+        if platform != "suno":  # "not found" (not a route error): a batch of many reads on past it
+            raise errors.NotFoundError("the v1 routes are Suno's only: no Udio task is read through them")
         if is_lyrics(task_id):
             lyrics_id = validate_id(task_id.strip()[len(LYRICS_PREFIX) :], "lyrics ID")
             return Call(LYRICS_FETCH, LYRICS_FETCH.format(lyrics_id=lyrics_id))
