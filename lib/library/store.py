@@ -90,6 +90,9 @@ _FETCHED = (
     "last_body",
     "body_digest",
     "updated_at",
+    "started_at",
+    "finished_at",
+    "cost",
 )
 
 # The default search: no conditions, the whole library. One shared (frozen) instance, as the
