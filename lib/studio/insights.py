@@ -72,9 +72,9 @@ def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
         data[name] = pd.to_datetime(data[name], utc=True, errors="coerce")
     for name in ("duration", "song_count", "cost"):
         data[name] = pd.to_numeric(data[name], errors="coerce")
-    data["model"] = data["model"].fillna("").astype(str).str.strip().replace("", NO_MODEL)
-    data["gateway_name"] = data["gateway_name"].fillna("").astype(str)
-    data["status"] = data["status"].fillna("").astype(str)
+    for name in ("model", "gateway_name", "status", "fail_reason"):
+        data[name] = [value.strip() if isinstance(value, str) else "" for value in data[name]]
+    data["model"] = data["model"].replace("", NO_MODEL)
     queue = (data["started_at"] - data["submitted_at"]).dt.total_seconds()
     generation = (data["finished_at"] - data["started_at"]).dt.total_seconds()
     data["queue_s"] = queue.where(queue >= 0)
@@ -154,7 +154,7 @@ def _failure_reasons(data: pd.DataFrame) -> pd.DataFrame:
     columns = ["gateway_name", "model", "reason", "tasks"]
     if failed.empty:
         return pd.DataFrame(columns=columns)
-    reason = failed["fail_reason"].fillna("").astype(str).str.strip().str.slice(0, REASON_WIDTH)
+    reason = failed["fail_reason"].str.slice(0, REASON_WIDTH)
     counts = failed.assign(reason=reason).groupby(["gateway_name", "model", "reason"]).size()
     found = counts.rename("tasks").reset_index()
     return found.sort_values(["tasks", "gateway_name", "model"], ascending=[False, True, True], ignore_index=True)
