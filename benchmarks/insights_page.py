@@ -26,6 +26,7 @@ def timed_rows(count: int) -> list[dict]:
     queue and generation times."""
     rows = bulk_rows(count)
     for n, row in enumerate(rows):
+        row.update(started_at=None, finished_at=None, cost=None, fail_reason="")  # one shape for executemany
         row["gateway_name"] = ("team", "uniapi", "sandbox", "gpt-best", "bltcy")[n % 5]
         if row["status"] in ("SUCCESS", "FAILURE", "IN_PROGRESS"):
             row["started_at"] = row["submitted_at"] + timedelta(seconds=5 + n % 40)

@@ -69,7 +69,7 @@ def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """The rows as a typed frame: UTC times, the seconds between them, numbers as floats."""
     data = pd.DataFrame.from_records(list(rows), columns=list(_COLUMNS))
     for name in ("submitted_at", "started_at", "finished_at"):
-        data[name] = pd.to_datetime(data[name], utc=True, errors="coerce")
+        data[name] = _times(data[name])
     for name in ("duration", "song_count", "cost"):
         data[name] = pd.to_numeric(data[name], errors="coerce")
     for name in ("model", "gateway_name", "status", "fail_reason"):
@@ -80,6 +80,14 @@ def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     data["queue_s"] = queue.where(queue >= 0)
     data["generation_s"] = generation.where(generation >= 0)
     return data
+
+
+def _times(values: pd.Series) -> pd.Series:
+    """UTC timestamps from datetimes or SQLite's text (naive means UTC); NaT where there is none."""
+    present = values.dropna()
+    if len(present) and isinstance(present.iloc[0], str):
+        return pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    return pd.to_datetime(values, utc=True, errors="coerce")
 
 
 def summarize(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> Insights:
@@ -108,9 +116,10 @@ def summarize(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> Insights:
 def _per_day(data: pd.DataFrame) -> pd.DataFrame:
     if data.empty:
         return pd.DataFrame({"day": [], "status": [], "tasks": []})
-    day = data["submitted_at"].dt.strftime("%Y-%m-%d")
-    counts = data.assign(day=day).groupby(["day", "status"], sort=True).size()
-    return counts.rename("tasks").reset_index()
+    day = data["submitted_at"].dt.floor("D")
+    counts = data.assign(day=day).groupby(["day", "status"], sort=True).size().rename("tasks").reset_index()
+    counts["day"] = counts["day"].dt.strftime("%Y-%m-%d")  # the few days, not every row
+    return counts
 
 
 def _days(data: pd.DataFrame) -> list[str]:
