@@ -72,8 +72,13 @@ def _percent(rate: float | None) -> str:
     return "–" if rate is None or (isinstance(rate, float) and math.isnan(rate)) else f"{rate:.0%}"
 
 
+_METRIC_WIDTH = "stretch"
+
+
 def _metrics(found: insights.Insights, lang: str) -> None:
-    cells = st.columns(5 if found.cost is not None else 4)
+    # A row that wraps: two or three to a line on a phone, not five cards stacked one by one.
+    row = st.container(horizontal=True, gap="small", key="insights-metrics")
+    cells = [row] * 5
     daily = found.per_day.groupby("day")["tasks"].sum().tolist()
     cells[0].metric(
         t("insights.metric.tasks", lang),
@@ -81,19 +86,22 @@ def _metrics(found: insights.Insights, lang: str) -> None:
         chart_data=daily if len(daily) > 1 else None,
         chart_type="bar",
         border=True,
+        width=_METRIC_WIDTH,
     )
     cells[1].metric(
         t("insights.metric.success", lang),
         _percent(found.success_rate),
         help=t("insights.metric.success.help", lang, ended=found.ended),
         border=True,
+        width=_METRIC_WIDTH,
     )
-    cells[2].metric(t("insights.metric.songs", lang), f"{found.songs:,}", border=True)
+    cells[2].metric(t("insights.metric.songs", lang), f"{found.songs:,}", border=True, width=_METRIC_WIDTH)
     cells[3].metric(
         t("insights.metric.minutes", lang),
         f"{found.minutes:,.1f}",
         help=t("insights.metric.minutes.help", lang),
         border=True,
+        width=_METRIC_WIDTH,
     )
     if found.cost is not None:
         cells[4].metric(
@@ -101,6 +109,7 @@ def _metrics(found: insights.Insights, lang: str) -> None:
             f"${found.cost:,.2f}",
             help=t("insights.metric.spent.help", lang),
             border=True,
+            width=_METRIC_WIDTH,
         )
 
 
