@@ -128,7 +128,7 @@ def _per_day(found: insights.Insights, lang: str) -> None:
                 scale=alt.Scale(domain=found.days),
                 axis=alt.Axis(labelAngle=-45, labelOverlap=True),
             ),
-            y=alt.Y("sum(tasks):Q", title=t("insights.axis.tasks", lang)),
+            y=alt.Y("sum(tasks):Q", title=t("insights.axis.tasks", lang), axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "label:N",
                 title=t("insights.axis.status", lang),
