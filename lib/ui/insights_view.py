@@ -17,7 +17,7 @@ import streamlit as st
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
 from lib.library.insight_queries import INSIGHT_LIMIT
-from lib.library.store import HistoryStore
+from lib.library.store import HistoryFilter, HistoryStore
 from lib.studio import insights
 from lib.text import escape_markdown
 from lib.ui.history_view import filters_bar
@@ -38,7 +38,11 @@ _STATUS_COLOURS = {
 
 
 def show_insights(store: HistoryStore, lang: str) -> None:
-    filters = filters_bar(store, lang)
+    # Folded, so a phone's first screen shows the figures; the same filters (and values) as History.
+    with st.expander(t("insights.filters", lang), icon=":material/filter_alt:"):
+        filters = filters_bar(store, lang)
+    if filters != HistoryFilter():
+        st.caption(t("insights.filtered", lang), help=t("insights.filtered.help", lang))
     rows = store.insight_rows(filters)
     found = insights.summarize(rows)
     if found.empty:

@@ -59,14 +59,20 @@ def test_insights_show_each_gateways_success_rate_and_generation_times(page, see
     expect(page.locator("[data-testid='stDataFrame'] td", has_text="moderation: lyrics refused")).to_have_count(1)
     assert page.js_errors == []
 
-    # The History filters apply: one gateway picked, only its row remains.
-    page.get_by_test_id("stMultiSelect").filter(has_text="Gateway").click()
+    # The History filters apply (folded above the figures): one gateway picked, only its row remains.
+    expect(page.get_by_text("Filtered:")).to_have_count(0)
+    page.get_by_text("Filters (the same as History's)").click()
+    gateways = page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Gateway")
+    expect(gateways).to_be_visible()
+    gateways.click()
+    page.keyboard.type("Bolt")  # the list opens as one types, whatever the expander's animation did
     page.get_by_role("option", name="Bolt").click()
     page.keyboard.press("Escape")
     wait_for_app(page)
     expect(gateway_row(page, "Acme")).to_have_count(0)
     expect(gateway_row(page, "Bolt")).to_contain_text(insight_rows.EXPECTED["Bolt"]["success"])
     expect(metrics.filter(has_text="Tasks")).to_contain_text("2")
+    expect(page.get_by_text("Filtered:")).to_be_visible()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
