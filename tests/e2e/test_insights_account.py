@@ -64,9 +64,15 @@ def test_insights_show_each_gateways_success_rate_and_generation_times(page, see
     page.get_by_text("Filters (the same as History's)").click()
     gateways = page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Gateway")
     expect(gateways).to_be_visible()
-    gateways.click()
-    page.keyboard.type("Bolt")  # the list opens as one types, whatever the expander's animation did
-    page.get_by_role("option", name="Bolt").click()
+    bolt = page.get_by_role("option", name="Bolt")
+    for _ in range(5):  # the expander's opening can swallow a first click on the list
+        gateways.click()
+        try:
+            expect(bolt).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    bolt.click()
     page.keyboard.press("Escape")
     wait_for_app(page)
     expect(gateway_row(page, "Acme")).to_have_count(0)
