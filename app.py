@@ -65,6 +65,15 @@ pages.append(
 )
 pages.append(
     st.Page(
+        "app_pages/insights.py",
+        title=t("nav.insights", lang),
+        icon=":material/insights:",
+        url_path="insights",
+        help=t("nav.insights.help", lang),
+    )
+)
+pages.append(
+    st.Page(
         "app_pages/published.py",
         title=t("nav.published", lang),
         icon=":material/public:",

@@ -25,6 +25,7 @@ MODULES = {
     "udio": "benchmarks.udio_parallel",
     "task_page": "benchmarks.task_page",
     "history_page": "benchmarks.history_page",
+    "insights_page": "benchmarks.insights_page",
     "startup": "benchmarks.startup",
     "load": "benchmarks.load",
     "capacity": "benchmarks.capacity",

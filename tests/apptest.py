@@ -12,6 +12,14 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CREATE_PAGE = "app_pages/create.py"
 TASK_PAGE = "app_pages/task.py"
 HISTORY_PAGE = "app_pages/history.py"
+# What any page may ask a gateway besides its work: the sidebar's balance and the Create page's
+# model list (lib.gateway.account), read once per gateway and key and kept a while.
+ACCOUNT_PATHS = ("/v1/models", "/v1/dashboard/billing/")
+
+
+def gateway_work(requests: list[dict]) -> list[dict]:
+    """A sandbox's request log without the account reads."""
+    return [r for r in requests if not r["path"].startswith(ACCOUNT_PATHS)]
 
 
 def open_app(

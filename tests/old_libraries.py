@@ -15,7 +15,8 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _old_table(table: sa.Table, old: sa.MetaData, unique: tuple[str, ...], key_name: str) -> sa.Table:
-    columns = [column._copy() for column in table.columns if column.name != "owner"]
+    later = {"owner", "started_at", "finished_at", "cost"}  # added by versions 3 and 6
+    columns = [column._copy() for column in table.columns if column.name not in later]
     indexes = [
         sa.Index(index.name, *[c.name for c in index.columns])
         for index in table.indexes

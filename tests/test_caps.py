@@ -10,7 +10,7 @@ import json
 from lib.i18n import t
 from lib.studio.task_lookup import MAX_TASK_IDS, TEXT_LIMIT, parse_lookup
 from lib.ui import history_view
-from tests.apptest import TASK_PAGE, open_app
+from tests.apptest import TASK_PAGE, gateway_work, open_app
 from tests.conftest import PAST_DONE
 from tests.hostile_gateway import HostileGateway
 
@@ -49,9 +49,9 @@ def test_ten_thousand_pasted_ids_open_the_first_hundred_with_a_message(on_sandbo
     assert len(frame) == MAX_TASK_IDS and list(frame["task_id"][:3]) == real
     # One Suno batch for the hundred; IDs Suno does not know are tried on Udio, one GET each,
     # at most the hundred (before the cap: 100 batches and 10,000 GETs).
-    batches = [r for r in on_sandbox.requests if r["path"] == "/suno/fetch"]
+    batches = [r for r in gateway_work(on_sandbox.requests) if r["path"] == "/suno/fetch"]
     assert len(batches) == 1 and len(batches[0]["body"]["ids"]) == MAX_TASK_IDS
-    assert len(on_sandbox.requests) <= 1 + MAX_TASK_IDS
+    assert len(gateway_work(on_sandbox.requests)) <= 1 + MAX_TASK_IDS
     assert library.count() <= MAX_TASK_IDS
 
     on_sandbox.clear_requests()
@@ -65,14 +65,14 @@ def test_a_link_with_ten_thousand_ids_is_capped_too(on_sandbox, client, clock):
     on_sandbox.clear_requests()
     at = open_app(TASK_PAGE, id=",".join(many_ids(real)), platform="suno")
     assert "9,900 were left out" in warnings(at)
-    assert [len(r["body"]["ids"]) for r in on_sandbox.requests] == [MAX_TASK_IDS]  # one request in all
+    assert [len(r["body"]["ids"]) for r in gateway_work(on_sandbox.requests)] == [MAX_TASK_IDS]  # one request in all
     assert len(at.dataframe[0].value) == MAX_TASK_IDS
 
 
 def test_a_hundred_ids_open_without_a_message(on_sandbox):
     at = open_app(TASK_PAGE, id=",".join(f"t-{i}" for i in range(MAX_TASK_IDS)), platform="suno")
     assert "left out" not in warnings(at)
-    assert len(on_sandbox.requests) == 1
+    assert len(gateway_work(on_sandbox.requests)) == 1
 
 
 # --- very long text ---------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_a_long_failure_reason_and_a_long_pasted_response_are_cut_too(on_sandbox
     at.text_area(key="task_input::en").input(json.dumps(body))
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception
-    assert "no request was made" in at.info[0].value and not on_sandbox.requests
+    assert "no request was made" in at.info[0].value and not gateway_work(on_sandbox.requests)
     [error] = at.error
     assert len(error.value) < 1.1 * TEXT_LIMIT  # the cut text, with Markdown's escapes and line breaks
     assert f"Showing the first 20,000 of {BIG:,} characters." in [c.value for c in at.caption]

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from lib.gateway.models import TaskStatus
 from lib.gateway.profiles import GatewayProfile
 from lib.library.store import OUTCOME_UNKNOWN, HistoryFilter, HistoryStore, tasks
-from tests.apptest import HISTORY_PAGE, TASK_PAGE, open_app
+from tests.apptest import HISTORY_PAGE, TASK_PAGE, gateway_work, open_app
 from tests.conftest import API_KEY, PAST_DONE
 from tests.test_history import T0, make_task
 
@@ -158,7 +158,7 @@ def client_requests(profile: GatewayProfile) -> list:
     import urllib.request
 
     with urllib.request.urlopen(f"{profile.base_url}/_sandbox/requests") as response:
-        return [r for r in json.loads(response.read()) if not r["path"].startswith("/media")]
+        return gateway_work([r for r in json.loads(response.read()) if not r["path"].startswith("/media")])
 
 
 def test_an_unknown_outcome_row_explains_what_to_do(library, gateway):

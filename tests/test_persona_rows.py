@@ -128,7 +128,7 @@ def test_an_older_library_has_its_persona_rows_turned_into_personas(history_url)
         upgraded.close()
     with sa.create_engine(history_url).connect() as conn:
         versions = conn.execute(sa.select(history.schema_info.c.version)).scalars().all()
-    assert max(versions) == history.SCHEMA_VERSION == 5
+    assert max(versions) == history.SCHEMA_VERSION >= 5
 
 
 def test_the_task_page_persona_tool_leaves_history_with_nothing_unfinished(library, on_sandbox, client, clock):

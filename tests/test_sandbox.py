@@ -292,7 +292,7 @@ def test_any_non_empty_key_is_accepted(sandbox, authorization):
 
 
 @pytest.mark.parametrize(
-    "method, path", [("GET", "/v1/models"), ("GET", "/suno/unknown"), ("POST", "/suno/generate"), ("GET", "/")]
+    "method, path", [("GET", "/v1/embeddings"), ("GET", "/suno/unknown"), ("POST", "/suno/generate"), ("GET", "/")]
 )
 def test_unknown_route_is_a_200_html_page(http, sandbox, method, path):
     response = http.request(method, sandbox.url + path, json={} if method == "POST" else None)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import TASK_PAGE, open_app
+from tests.apptest import TASK_PAGE, gateway_work, open_app
 from tests.conftest import API_KEY, PAST_DONE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
@@ -65,10 +65,10 @@ def test_finished_task_shows_two_songs_and_is_not_polled_again(on_sandbox, clien
     assert "##### Verse" in text and "##### Chorus" in text
     assert ":violet-badge[" in text
     assert len(at.get("download_button")) == 6
-    fetches = [r for r in on_sandbox.requests if r["path"].startswith("/suno/fetch")]
+    fetches = [r for r in gateway_work(on_sandbox.requests) if r["path"].startswith("/suno/fetch")]
     at.run()
     at.run()
-    assert [r for r in on_sandbox.requests if r["path"].startswith("/suno/fetch")] == fetches
+    assert [r for r in gateway_work(on_sandbox.requests) if r["path"].startswith("/suno/fetch")] == fetches
 
 
 def test_polling_turns_a_running_task_into_songs(on_sandbox, client, clock):
@@ -107,7 +107,7 @@ def test_udio_in_both_dialects_found_without_a_platform(on_sandbox, client, cloc
     at = open_task(task_id)  # no platform: Suno answers task_not_exist, then Udio
     assert ":green-badge[Succeeded]" in markdown(at) and len(audio_sources(at)) == 2
     assert ":gray-badge[Udio · Music]" in markdown(at)
-    paths = [r["path"] for r in on_sandbox.requests if "fetch" in r["path"]]
+    paths = [r["path"] for r in gateway_work(on_sandbox.requests) if "fetch" in r["path"]]
     assert paths[:2] == [f"/suno/fetch/{task_id}", f"/udio/fetch/{task_id}"]
 
 
@@ -182,7 +182,7 @@ def test_many_ids_make_a_batch_refreshed_table(on_sandbox, client, clock):
     frame = at.dataframe[0].value
     assert list(frame["task_id"]) == ids + ["missing-1"]
     assert list(frame["status"]) == ["Succeeded"] * 3 + ["not found"]
-    batch = [r for r in on_sandbox.requests if r["path"] == "/suno/fetch"]
+    batch = [r for r in gateway_work(on_sandbox.requests) if r["path"] == "/suno/fetch"]
     assert len(batch) == 1 and set(batch[0]["body"]["ids"]) == set(ids + ["missing-1"])
     at.session_state["task_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()
@@ -196,7 +196,7 @@ def test_pasted_response_renders_without_a_request(on_sandbox):
     at.form_submit_button[0].click().run()
     assert "no request was made" in at.info[0].value
     assert "Eternal Waves of Emotion" in markdown(at)
-    assert not on_sandbox.requests
+    assert not gateway_work(on_sandbox.requests)
 
 
 def test_bad_input_is_rejected_before_sending(on_sandbox):
@@ -205,7 +205,7 @@ def test_bad_input_is_rejected_before_sending(on_sandbox):
     at.form_submit_button[0].click().run()
     assert "cannot be sent" in at.error[0].value and "may only hold" in at.error[0].value
     assert at.text_area(key="task_input::en").value == "not/an id"  # what the user typed is kept
-    assert not on_sandbox.requests
+    assert not gateway_work(on_sandbox.requests)
 
 
 def test_deep_link_with_platform_goes_straight_there(on_sandbox, client, clock):
@@ -213,7 +213,7 @@ def test_deep_link_with_platform_goes_straight_there(on_sandbox, client, clock):
     clock.advance(PAST_DONE)
     on_sandbox.clear_requests()
     at = open_task(task_id, "udio")
-    assert [r["path"] for r in on_sandbox.requests] == [f"/udio/fetch/{task_id}"]
+    assert [r["path"] for r in gateway_work(on_sandbox.requests)] == [f"/udio/fetch/{task_id}"]
     link = at.code[0].value
     assert link.endswith(f"/task?id={task_id}&platform=udio") and API_KEY not in link
 
@@ -259,7 +259,7 @@ def test_an_unknown_task_is_asked_again_when_opened_again(on_sandbox):
     on_sandbox.clear_requests()
     at.segmented_control(key="task_platform::en").set_value("udio")
     at.form_submit_button[0].click().run()
-    assert [r["path"] for r in on_sandbox.requests] == ["/udio/fetch/no-such-task"]
+    assert [r["path"] for r in gateway_work(on_sandbox.requests)] == ["/udio/fetch/no-such-task"]
     assert "does not know this task" in at.warning[0].value
 
 

@@ -6,6 +6,8 @@ an unknown ``mv`` gets the newer models' generous limits and is left for the gat
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +103,33 @@ def suno_limits(mv: str) -> tuple[int, int, bool]:
 def suno_models_for(mode: str) -> list[str]:
     """The preset ``mv`` choices of a Create mode, default first; [] for modes that send no mv."""
     return list(_CHOICES.get(mode, ()))
+
+
+# What a Suno ``mv`` and a Udio ``model_type`` look like in a gateway's model list (new-api lists
+# its billing names too, e.g. ``suno_music``, and every other model the key may use).
+_SUNO_MV = re.compile(r"^chirp-[a-z0-9][a-z0-9.-]*$")
+_UDIO_MODEL = re.compile(r"^udio[0-9]*-v[0-9][0-9.]*$")
+
+
+def suno_models_offered(mode: str, listed: Iterable[str] | None) -> list[str]:
+    """A Create mode's ``mv`` choices given the gateway's model list: the mode's presets the list
+    names, in the table's order (default first), then the listed models the table does not know.
+    Without a list, or one that names no Suno model, the presets as they are."""
+    presets = suno_models_for(mode)
+    suno = [name.lower() for name in listed or () if _SUNO_MV.match(name.lower())]
+    if not presets or not suno:
+        return presets
+    known = {_ALIASES.get(name, name) for name in suno}
+    offered = [mv for mv in presets if mv in known]
+    offered += [name for name in dict.fromkeys(suno) if suno_model(name) is None]
+    return offered or presets
+
+
+def udio_models_offered(listed: Iterable[str] | None) -> list[str]:
+    """The Udio ``model_type`` choices: the listed ones (known first), else the presets."""
+    udio = [name for name in dict.fromkeys(listed or ()) if _UDIO_MODEL.match(name)]
+    known = [name for name in UDIO_MODELS if name in udio]
+    return known + [name for name in udio if name not in UDIO_MODELS] or list(UDIO_MODELS)
 
 
 def models_frame() -> list[dict[str, Any]]:

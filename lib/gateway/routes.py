@@ -66,6 +66,11 @@ SUNO_TIMING = Route("suno.act.timing", "GET", "/suno/act/timing/{clip_id}")
 SUNO_STEMS = Route("suno.act.stems", "GET", "/suno/act/stems/{clip_id}")
 SUNO_MIDI = Route("suno.act.midi", "GET", "/suno/act/midi/{clip_id}")
 
+# --- the key's account (free GETs of new-api's OpenAI-compatible routes; a gateway may lack them) --
+MODELS = Route("v1.models", "GET", "/v1/models")
+BILLING_SUBSCRIPTION = Route("v1.billing.subscription", "GET", "/v1/dashboard/billing/subscription")
+BILLING_USAGE = Route("v1.billing.usage", "GET", "/v1/dashboard/billing/usage")
+
 ROUTES: dict[str, Route] = {
     route.name: route
     for route in (
@@ -84,6 +89,9 @@ ROUTES: dict[str, Route] = {
         SUNO_TIMING,
         SUNO_STEMS,
         SUNO_MIDI,
+        MODELS,
+        BILLING_SUBSCRIPTION,
+        BILLING_USAGE,
     )
 }
 FETCH = {"suno": SUNO_FETCH, "udio": UDIO_FETCH}

@@ -59,6 +59,11 @@ class HistoryEntry:
     starred: bool
     note: str
     owner: str = "local"  # who the row belongs to (lib.access.visitor): "local" without sign-in
+    # When the gateway says the task started and finished, and what it cost in US dollars where
+    # its answer names that (schema version 6; None until a fetch fills them in).
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    cost: float | None = None
 
     @property
     def is_final(self) -> bool:
@@ -91,7 +96,7 @@ _PERSONA_FIELDS = tuple(f.name for f in fields(Persona))
 
 def entry_from_row(row: Mapping[str, Any]) -> HistoryEntry:
     values = {name: row[name] for name in _ENTRY_FIELDS}
-    for name in ("submitted_at", "first_seen", "updated_at"):
+    for name in ("submitted_at", "first_seen", "updated_at", "started_at", "finished_at"):
         values[name] = as_utc(values[name])
     values["starred"] = bool(values["starred"])  # SQLite hands back 0/1
     return HistoryEntry(**values)
@@ -122,7 +127,25 @@ def task_row_values(task: Task, now: datetime) -> dict[str, Any]:
         "prompt": (prompt or "")[:4000],
         "tags": tags[:1000],
         "last_body": json.dumps(task.raw, ensure_ascii=False, default=str) if task.raw is not None else None,
+        "started_at": as_utc(task.started_at),
+        "finished_at": as_utc(task.finished_at) if task.is_terminal else None,
+        "cost": task_cost(task.raw),
     }
+
+
+# new-api counts a task's price in quota units, 500,000 to the US dollar unless its operator
+# changed that (reference §4.1: the newer task DTO's ``quota``).
+QUOTA_PER_DOLLAR = 500_000
+
+
+def task_cost(raw: Any) -> float | None:
+    """What the task cost in US dollars, where the gateway's answer says (new-api's ``quota``, on
+    the task object or its envelope); None when it does not."""
+    for holder in (raw.get("data"), raw) if isinstance(raw, Mapping) else ():
+        quota = holder.get("quota") if isinstance(holder, Mapping) else None
+        if isinstance(quota, int | float) and not isinstance(quota, bool) and quota >= 0:
+            return quota / QUOTA_PER_DOLLAR
+    return None
 
 
 def task_digest(task: Task) -> str:

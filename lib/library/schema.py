@@ -15,7 +15,7 @@ from lib.gateway.routes import SUNO_PERSONA
 from lib.library.database import HistoryUnavailable
 from lib.library.entries import utc_now
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = sa.MetaData()
 
@@ -67,6 +67,12 @@ tasks = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("starred", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
+    # Added in schema version 6, for the Insights page: when the gateway says the task started and
+    # finished (NULL until it says so, and for rows written before), and what it cost where the
+    # gateway's answer names it (new-api's ``quota``, in US dollars).
+    sa.Column("started_at", sa.DateTime(timezone=True)),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("cost", sa.Float),
     # One row per task per owner: two users who inspect the same task each keep their own.
     sa.UniqueConstraint("owner", "gateway_name", "platform", "task_id", name="mts_tasks_task"),
     sa.Index("mts_tasks_owner", "owner", "submitted_at"),
@@ -154,7 +160,9 @@ def _add_owners(conn: sa.Connection) -> None:
                 conn.execute(sa.text(f"DROP INDEX IF EXISTS {index.name}"))
             conn.execute(sa.text(f"ALTER TABLE {table.name} RENAME TO {old}"))
             table.create(conn)
-            columns = ", ".join(c.name for c in table.columns if c.name != "owner")
+            # Only the columns the old table had: later versions' columns are added by their steps.
+            had = {c["name"] for c in sa.inspect(conn).get_columns(old)}
+            columns = ", ".join(c.name for c in table.columns if c.name != "owner" and c.name in had)
             conn.execute(sa.text(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {old}"))
             conn.execute(sa.text(f"DROP TABLE {old}"))
     paid_calls.create(conn, checkfirst=True)
@@ -198,11 +206,24 @@ def _personas_out_of_tasks(conn: sa.Connection) -> None:
     conn.execute(tasks.delete().where(tasks.c.route.in_(_PERSONA_ROUTES)))
 
 
+def _add_task_times(conn: sa.Connection) -> None:
+    """Version 6: the start, finish and cost columns, NULL on every existing row (a later fetch of
+    a row fills them in). Nullable columns: a plain ADD COLUMN on SQLite and PostgreSQL alike."""
+    had = {c["name"] for c in sa.inspect(conn).get_columns(tasks.name)}
+    for name in ("started_at", "finished_at", "cost"):
+        if name in had:  # an SQLite library rebuilt by version 3's step already has them
+            continue
+        column = tasks.c[name]
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(sa.text(f"ALTER TABLE {tasks.name} ADD COLUMN {name} {kind}"))
+
+
 _MIGRATIONS: dict[int, Any] = {
     2: lambda conn: personas.create(conn, checkfirst=True),
     3: _add_owners,
     4: lambda conn: published.create(conn, checkfirst=True),
     5: _personas_out_of_tasks,
+    6: _add_task_times,
 }
 
 

@@ -44,6 +44,7 @@ from lib.library.entries import (
     utc_now,
 )
 from lib.library.filters import UNFINISHED, HistoryFilter, sql_conditions
+from lib.library.insight_queries import InsightQueries
 from lib.library.paths import APP_DIR_NAME, data_dir, default_database_url
 from lib.library.persona_queries import PersonaQueries
 from lib.library.publications import Publication, PublicationQueries
@@ -90,6 +91,9 @@ _FETCHED = (
     "last_body",
     "body_digest",
     "updated_at",
+    "started_at",
+    "finished_at",
+    "cost",
 )
 
 # The default search: no conditions, the whole library. One shared (frozen) instance, as the
@@ -97,7 +101,7 @@ _FETCHED = (
 _EVERYTHING = HistoryFilter()
 
 
-class HistoryStore(SubmitRows, PersonaQueries, PublicationQueries):
+class HistoryStore(SubmitRows, PersonaQueries, PublicationQueries, InsightQueries):
     """``store = HistoryStore(url)``; every method raises ``HistoryUnavailable`` on database errors.
 
     Every row has an owner. A store writes as ``owner`` and reads that owner's rows only, unless

@@ -80,6 +80,7 @@ class SandboxGateway:
             self._server.shutdown()
             self._thread.join(timeout=5)
             self._thread = None
+        self._server.drop_connections()
         self._server.server_close()
 
     def __enter__(self) -> SandboxGateway:

@@ -25,7 +25,10 @@ from lib.sandbox.task_records import FAIL_MARKER as FAIL_MARKER
 from lib.sandbox.task_records import FAIL_REASONS as FAIL_REASONS
 from lib.sandbox.task_records import Clip, SandboxTask, clip_from, fail_reason, stable_seed, task_from
 
-FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp4", "timing", "stems", "midi", "feed")
+FEATURES = (
+    *("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp4", "timing", "stems", "midi", "feed"),
+    *("models", "billing"),  # new-api's account routes (lib.sandbox.account)
+)
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
 DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
@@ -90,6 +93,10 @@ class SandboxEngine:
     def clip(self, clip_id: str) -> Clip | None:
         with self._lock:
             return self._clips.get(clip_id)
+
+    def all_tasks(self) -> list[SandboxTask]:
+        with self._lock:
+            return list(self._tasks.values())
 
     def all_clips(self) -> list[Clip]:
         with self._lock:

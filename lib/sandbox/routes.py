@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from lib.sandbox import assets, providers, shapes, v1_routes
+from lib.sandbox import account, assets, providers, shapes, v1_routes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 from lib.sandbox.midi_notes import midi_answer
@@ -112,6 +112,8 @@ class SandboxHandler(RespondingHandler):
             return self._act(act.group(1), unquote(act.group(2)))
         if feed and method == "GET" and self._offers("feed"):
             return self._feed(unquote(feed.group(1)).split(","))
+        if method == "GET" and (found := account.answer(self.engine, path.rstrip("/"))) is not None:
+            return self._json(*found)
         self._html_page()  # vanilla new-api: the web console's index page for unknown routes
 
     # --- gateway routes -------------------------------------------------------------------

@@ -9,6 +9,7 @@ for tests); how answers go out on the wire is ``responses``', the media files ar
 from __future__ import annotations
 
 import random
+import socket
 import sys
 import threading
 import time
@@ -36,6 +37,29 @@ class SandboxServer(ThreadingHTTPServer):
         self.log_lock = threading.Lock()
         self.stopping = threading.Event()  # ends the waits and callback threads of provider dialects
         self.random = random.Random(0)  # seeded: error_rate faults fall the same way each run
+        self.open_connections: set[socket.socket] = set()
+
+    # The connections open now, so a stopped sandbox drops them as a gateway that goes down does:
+    # a client's kept-alive connection from before must not still be answered after ``stop``.
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        with self.log_lock:
+            self.open_connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.log_lock:
+            self.open_connections.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> None:
+        with self.log_lock:
+            open_now = list(self.open_connections)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already gone
+                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up mid-answer (browsers seeking audio, a client's size cap or

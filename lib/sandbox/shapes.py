@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from lib.sandbox import content
+from lib.sandbox import account, content
 from lib.sandbox.engine import Clip, SandboxEngine, SandboxTask
 from lib.sandbox.score import sung_score
 
@@ -43,6 +43,8 @@ def task_view(engine: SandboxEngine, task: SandboxTask, base: str, dialect: str 
         "finish_time": int(finished or 0),
         # new-api forwards no intermediate progress for Suno or Udio (reference §5.2).
         "progress": "100%" if phase in ("SUCCESS", "FAILURE") else "0%",
+        # newer new-api: what the task cost, in quota units (refunded on failure)
+        "quota": 0 if phase == "FAILURE" else account.quota_of(task.action),
     }
     if task.platform == "udio":
         songs = None if phase == "NOT_START" else [udio_song(engine, task, clip, base, phase) for clip in task.clips]

@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.gateway.bodies import LYRICS_TYPES
-from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits, suno_models_for
+from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits
 from lib.i18n import t
 from lib.library.store import Persona
 from lib.studio.create_modes import VOCAL_GENDERS, FieldError, defaults, fields_of, required_of
 from lib.text import escape_markdown
 from lib.ui import session
+from lib.ui.gateway_models import suno_choices
 
 PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
 OTHER_MODEL = "__other__"
@@ -134,7 +135,7 @@ def seed_defaults(platform: str, mode: str) -> None:
 def model_picker(platform: str, mode: str, lang: str) -> str:
     if platform != "suno" or mode in _WITHOUT_MODEL:
         return ""
-    choices = list(suno_models_for(mode))
+    choices = suno_choices(mode)  # the gateway's own list where it has one, else the catalog's
     key = field_key(platform, mode, "model")
     current = session.value(key) or choices[0]
     picker = f"cf_model_pick_{mode}"

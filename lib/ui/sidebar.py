@@ -15,7 +15,7 @@ from lib.i18n.labels import STATUS_LABEL
 from lib.studio import capabilities
 from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
-from lib.ui import access, resources, session, sign_in
+from lib.ui import access, credits, resources, session, sign_in
 from lib.ui.language_switch import language_switch
 from lib.ui.provider_select import render_provider_choice
 
@@ -73,6 +73,7 @@ def render_sidebar(lang: str) -> None:
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
+        credits.show_balance(lang)  # the key's balance, where the gateway says it
         _capabilities(lang)
         _recent_tasks(lang)
         st.divider()

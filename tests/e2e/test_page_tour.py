@@ -45,6 +45,7 @@ def _pages(task_id: str) -> dict[str, str]:
         "task": f"/task?id={task_id}&platform=suno",
         "history": "/history",
         "batch": "/batch",
+        "insights": "/insights",
         "published": "/published",
     }
 

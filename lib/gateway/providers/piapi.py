@@ -13,6 +13,7 @@ from lib.gateway.routes import Route
 
 TASK = Route("piapi.task", "POST", "/api/v1/task", paid=True)
 FETCH = Route("piapi.task.get", "GET", "/api/v1/task/{task_id}")
+ACCOUNT = Route("piapi.account", "GET", "/account/info")  # credits left (lib.gateway.account)
 SUNO, UDIO = "music-s", "music-u"
 
 

@@ -43,7 +43,13 @@ def answer(exchange: Exchange) -> tuple[int, Any]:
         if task is None or "_request" not in task.body:
             raise Reply(404, _error(404, "task not found"))
         return 200, _envelope(task_view(exchange, task))
+    if method == "GET" and path == "/account/info" and "billing" in exchange.engine.config.offered:
+        return 200, {"code": 200, "data": _ACCOUNT, "message": "success"}
     raise Reply(404, _error(404, "404 page not found"))
+
+
+# PiAPI's account info as its users' clients read it (credits, and what they are worth in dollars).
+_ACCOUNT = {"account_name": "sandbox", "account_id": "sandbox", "credits": 2000, "equivalent_in_usd": 20.0}
 
 
 def _create(exchange: Exchange, request: Any) -> tuple[int, Any]:
