@@ -67,9 +67,9 @@ SUNO_STEMS = Route("suno.act.stems", "GET", "/suno/act/stems/{clip_id}")
 SUNO_MIDI = Route("suno.act.midi", "GET", "/suno/act/midi/{clip_id}")
 
 # --- the key's account (free GETs of new-api's OpenAI-compatible routes; a gateway may lack them) --
-MODELS = Route("v1.models", "GET", "/v1/models")
-BILLING_SUBSCRIPTION = Route("v1.billing.subscription", "GET", "/v1/dashboard/billing/subscription")
-BILLING_USAGE = Route("v1.billing.usage", "GET", "/v1/dashboard/billing/usage")
+MODELS = Route("openai.models", "GET", "/v1/models")
+BILLING_SUBSCRIPTION = Route("openai.billing.subscription", "GET", "/v1/dashboard/billing/subscription")
+BILLING_USAGE = Route("openai.billing.usage", "GET", "/v1/dashboard/billing/usage")
 
 ROUTES: dict[str, Route] = {
     route.name: route
