@@ -23,7 +23,12 @@ url_platform = st.query_params.get("platform") if st.query_params.get("platform"
 input_key = session.widget_key("task_input", url_ids.replace(",", "\n"))
 platform_key = session.widget_key("task_platform", url_platform or "auto")
 
-with st.form("task_lookup", border=False, enter_to_submit=False):
+# Once a task is shown the form folds to one line, so a phone sees the songs first; it stays open
+# while there is nothing to show, or when the task could not be opened (to change and re-open it).
+linked_ids = [i for i in url_ids.split(",") if i]
+showing = bool(linked_ids or session.pasted_task()) and not any(i in session.stopped_errors() for i in linked_ids)
+lookup_box = st.expander(t("card.lookup", lang), icon=":material/search:") if showing else st.container()
+with lookup_box, st.form("task_lookup", border=False, enter_to_submit=False):
     st.text_area(t("task.input.label", lang), key=input_key, height=100, placeholder=t("task.input.placeholder", lang))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.segmented_control(
@@ -45,6 +50,9 @@ if opened:
         show_error(error, lang)
         st.stop()
     session.set_pasted_task(lookup.pasted)
+    for task_id in lookup.ids:  # opening again is asking again, whatever the last answer was
+        session.stopped_errors().pop(task_id, None)
+    session.missing_tasks().difference_update(lookup.ids)
     dropped = lookup.dropped
     query = {"id": ",".join(lookup.ids)} if lookup.ids else {}
     if lookup.ids and chosen:
@@ -77,12 +85,16 @@ elif ids:
         )
     if not ids:
         st.stop()  # nothing left to show or share
-    with st.popover(t("task.copy_link", lang), icon=":material/link:"):
-        st.caption(t("task.copy_link.help", lang))
-        st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)
+
+    def share() -> None:
+        with st.popover(t("task.copy_link", lang), icon=":material/link:"):
+            st.caption(t("task.copy_link.help", lang))
+            st.code(share_link(st.context.url, ids, url_platform), language=None, wrap_lines=True)
+
     if len(ids) == 1:
-        show_task(ids[0], url_platform, lang)
+        show_task(ids[0], url_platform, lang, share)
     else:
+        share()
         selected = show_tasks_table(ids, url_platform, lang)
         if selected:
             st.divider()

@@ -5,6 +5,7 @@ of failing later deep inside a cached resource.
 | Setting | Default | What it does |
 |---|---|---|
 | ``GATEWAY_BASE_URL``, ``GATEWAY_API_KEY``, ``GATEWAY_NAME`` | none | a configured gateway (more in secrets) |
+| ``GATEWAY_PROVIDER`` | newapi | its dialect: newapi, sunoapi, acedata, piapi, suno-api (secrets: ``provider``) |
 | ``GATEWAY_READ_TIMEOUT`` | 30 | seconds a free read (a fetch, a check) waits for its answer |
 | ``GATEWAY_SUBMIT_TIMEOUT`` | 150 | seconds a paid POST waits before its outcome is "unknown" |
 | ``HISTORY_DATABASE_URL`` | SQLite in the data directory | the library's database (SQLAlchemy URL) |
@@ -35,6 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from lib.access.policy import AccessPolicy, PolicyError, load_policy
+from lib.gateway import providers
 from lib.gateway.addresses import base_url_extras
 from lib.gateway.profiles import GatewayProfile, load_profiles
 from lib.library.media_store import MediaStoreError, parse_media_store_url
@@ -87,7 +89,9 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
     gateways = tuple(load_profiles(environ, secrets))
     for index, profile in enumerate(gateways):
         from_environment = index == 0 and bool(_env(environ, "GATEWAY_BASE_URL"))
-        _check_url(profile.base_url, "GATEWAY_BASE_URL" if from_environment else f"gateway {profile.name!r}: base_url")
+        section = f"gateway {profile.name!r}: "
+        _check_url(profile.base_url, "GATEWAY_BASE_URL" if from_environment else section + "base_url")
+        _check_provider(profile.provider, "GATEWAY_PROVIDER" if from_environment else section + "provider")
     database_url = default_database_url(environ)
     if "://" not in database_url:
         raise SettingsError("HISTORY_DATABASE_URL", "not a database URL (sqlite:///… or postgresql+psycopg://…)")
@@ -265,6 +269,11 @@ def _log_level(environ: Mapping[str, str]) -> str | None:
     if level not in LOG_LEVELS:
         raise SettingsError("MUSIC_TASK_STUDIO_LOG_LEVEL", f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _check_provider(provider: str, name: str) -> None:
+    if provider not in providers.NAMES:
+        raise SettingsError(name, f"{provider!r} is not a known provider (one of {', '.join(providers.NAMES)})")
 
 
 def _check_url(url: str, name: str) -> None:

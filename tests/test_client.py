@@ -986,6 +986,14 @@ def test_timing_returns_aligned_words(client, clock):
     assert all(w.success and w.p_align == 0.97 for w in words)
 
 
+def test_timeline_carries_the_words_and_the_waveform(client, clock):
+    _, clip = finished_song(client, clock)
+    timeline = client.timeline(clip.id)
+    assert list(timeline.words) == client.timing(clip.id)
+    assert len(timeline.waveform) > 10 and all(isinstance(v, float) and v >= 0 for v in timeline.waveform)
+    assert max(timeline.waveform) > 0
+
+
 def test_request_stems_then_fetch_clips(client, sandbox, clock):
     _, clip = finished_song(client, clock)
     stems = client.request_stems(clip.id)

@@ -38,12 +38,14 @@ READ_TIMEOUT_ENV = "GATEWAY_READ_TIMEOUT"
 # How a cell recovers once the gateway does.
 AUTO = "auto"  # Task page: the next polling tick (in AppTest: the next run)
 RETRY = "retry"  # Task page: following stopped; the Retry button asks again
+REOPEN = "reopen"  # Task page: an unknown task says what to check; opening it again asks again
 SUBMIT = "submit"  # Create page: a refusal keeps the form; Submit sends it again
 CHECK = "check"  # Create page: outcome unknown; the identical request is held back for 15 s
 REFRESH = "refresh"  # History page: the library stays usable; Refresh asks the gateway again
 RECOVERY = {
     AUTO: "recovers by itself",
     RETRY: "*Retry* button",
+    REOPEN: "what to check, then *Open* again",
     SUBMIT: "*Submit* again",
     CHECK: "check the gateway, then *Submit*",
     REFRESH: "*Refresh* again",
@@ -124,8 +126,10 @@ TASK = {
     "drip": Cell("error.timeout", AUTO, needs=READ_TIMEOUT_ENV, note=_DEADLINE_NOTE),
     "401": Cell("error.authentication", RETRY),
     "403": Cell("error.quota", RETRY),
-    "404-task_not_exist": Cell("error.not_found", RETRY),
-    "400-task_not_exist": Cell("error.not_found", RETRY),
+    # What to check in words (platform, the sidebar's gateway, the account); the code and the HTTP
+    # status in a fold below (checked by the page test).
+    "404-task_not_exist": Cell("card.not_found.title", REOPEN, ("platform", "sidebar", "account")),
+    "400-task_not_exist": Cell("card.not_found.title", REOPEN, ("platform", "sidebar", "account")),
     "429-retry-after": Cell("error.rate_limited", AUTO, note="polls on at its own pace, not after 60 s"),
     "500": Cell("error.server", AUTO),
     "502": Cell("error.server", AUTO),
@@ -334,10 +338,14 @@ def test_task_page(fault, cell, gateway, gateway_client, library, monkeypatch):
     assert at.text_area(key="task_input::en").value == task_id
     retry = [b for b in at.button if b.label == "Retry"]
     assert bool(retry) == (cell.recovery == RETRY)
+    if cell.recovery == REOPEN:  # the gateway's own words, folded away
+        assert all(word in plain(rendered(at)) for word in fault.words), fault.words
 
     gateway.recover()
     if cell.recovery == RETRY:
         retry[0].click()
+    if cell.recovery == REOPEN:
+        at.form_submit_button[0].click()
     at.run()
     assert_task_shown(at, task_id)
 
@@ -541,7 +549,9 @@ def table() -> str:
 LEGEND = """Every cell: no traceback, the message's hint below it, what the user typed kept (the Task page's
 IDs, the Create form, the History filter). *Recovers by itself*: the Task page keeps following the task
 (every 5 s, slower later) and shows it again with no click. *Retry button*: the error stops following
-(wrong key, unknown task, missing route) until the user asks again. *Submit again*: a refused paid POST
+(wrong key, missing route) until the user asks again. *Open again*: a task the gateway does not know
+is explained (the platform, the gateway chosen in the sidebar, the submitting account) with no Retry;
+the lookup form stays open to change and open it again. *Submit again*: a refused paid POST
 is safe to resend and the form is kept. *Refresh again*: the library stays on screen and usable."""
 
 

@@ -46,12 +46,22 @@ def test_session_state_is_touched_only_by_the_session_package():
 
 
 def test_every_gateway_route_is_spelled_only_in_the_route_table():
-    route = re.compile(r"""["'](/(suno|udio)/[a-z_/-]+)""")
-    table = LIB / "gateway" / "routes.py"
+    """The route table is lib/gateway/routes.py (the new-api family) plus one module per provider
+    in lib/gateway/providers/ (each provider's routes in one place, docs/providers.md)."""
+    route = re.compile(r"""["'](/(suno|udio|api)/[a-zA-Z0-9_/-]+)""")
+    tables = {LIB / "gateway" / "routes.py", *(LIB / "gateway" / "providers").glob("*.py")}
     elsewhere = {
         f"{relative(p)}: {m.group(1)}"
         for p in python_files(LIB)
-        if p != table and "sandbox" not in p.parts  # the sandbox serves the routes: its own table
+        if p not in tables and "sandbox" not in p.parts  # the sandbox serves the routes: its own table
         for m in route.finditer(p.read_text())
     }
     assert elsewhere == set()
+
+
+def test_each_provider_spells_only_its_own_routes():
+    """A provider module's routes are named after it: no provider borrows another's table."""
+    named = re.compile(r"""Route\(\s*["']([a-z-]+)\.""")
+    for module in (LIB / "gateway" / "providers").glob("*.py"):
+        prefixes = set(named.findall(module.read_text()))
+        assert prefixes <= {module.stem.replace("_", "-")}, (module.name, prefixes)

@@ -169,8 +169,9 @@ def test_hostile_media_becomes_placeholders_on_the_task_page(on_hostile):
     at.query_params["id"] = "svg-html"
     at.run()
     assert at.get("audio") == [] and at.get("video") == []
-    # Cover, audio and video, and the video once more in the song tools' music-video tab.
-    assert sum("not a file of this kind" in c.value for c in at.caption) == 4, [c.value for c in at.caption]
+    # Cover and audio on the card, and the video in the song tools' music-video tab (where a Suno
+    # song's video lives: the card does not show it a second time).
+    assert sum("not a file of this kind" in c.value for c in at.caption) == 3, [c.value for c in at.caption]
     at.query_params["id"] = "bomb"
     at.run()
     [audio] = at.get("audio")  # the real song still plays, with its real type

@@ -30,8 +30,8 @@ from lib.gateway.errors import (
     RateLimitError,
     UnsupportedRouteError,
 )
-from lib.gateway.models import Lyrics, Song, Task, TaskStatus
-from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway.models import AlignedWord, Lyrics, Song, Task, TaskStatus, Timing
+from lib.gateway.parser import extract_task_id, parse_task, parse_task_list, parse_timing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "responses"
 UTC = UTC
@@ -1777,3 +1777,41 @@ def test_extract_task_id_total_on_arbitrary_json(body):
     except GatewayError:
         return
     assert isinstance(task_id, str) and task_id
+
+
+# --- the timing route (reference §2.9) -------------------------------------------------------------
+
+TIMING = {
+    "aligned_words": [
+        {"word": "[Verse]\nWinter ", "success": True, "start_s": 8.38, "end_s": 8.78, "p_align": 0.982},
+        {"word": "night\n", "success": False, "start_s": "8.9", "end_s": 9.4},
+    ],
+    "waveform_data": [0.001, 0.00109, 0.5, 0.25],
+    "hoot_cer": 0.0356,
+    "is_streamed": False,
+}
+
+
+@pytest.mark.parametrize("body", [TIMING, {"code": "success", "message": "", "data": TIMING}])
+def test_parse_timing_reads_words_and_waveform_raw_or_wrapped(body):
+    timing = parse_timing(body)
+    assert timing == Timing(
+        words=(AlignedWord("[Verse]\nWinter ", 8.38, 8.78, True, 0.982), AlignedWord("night\n", 8.9, 9.4, False, None)),
+        waveform=(0.001, 0.00109, 0.5, 0.25),
+    )
+
+
+def test_parse_timing_keeps_unreadable_waveform_values_in_place_as_silence():
+    timing = parse_timing({"aligned_words": [], "waveform_data": [0.5, "loud", None, -1, float("nan"), True, 0.2]})
+    assert timing.waveform == (0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.2)
+    assert parse_timing({"aligned_words": [{"word": None, "start_s": "x"}, "junk"]}) == Timing(
+        words=(AlignedWord("", 0.0, 0.0),), waveform=()
+    )
+    assert parse_timing({"aligned_words": [], "waveform_data": "0.1,0.2"}).waveform == ()
+
+
+def test_parse_timing_refuses_an_answer_without_words_and_raises_an_error_envelope():
+    with pytest.raises(ProtocolError):
+        parse_timing({"waveform_data": [0.1]})
+    with pytest.raises(NotFoundError):
+        parse_timing({"code": "task_not_exist", "message": "task_not_exist", "data": None})

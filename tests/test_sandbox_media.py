@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from lib.sandbox import content, cover, media
+from lib.sandbox.score import sung_score
 
 SR = 22050
 
@@ -142,28 +143,18 @@ def test_cover_without_truetype_fonts(monkeypatch):
 LYRICS = "[Verse]\nfirst line\nsecond line\n\n[Chorus]\nhook line\n   \nlast line\n[Outro]\n"
 
 
-def test_lyric_line_times_are_ordered_and_inside_the_song():
-    times = media.lyric_line_times(LYRICS, 30.0)
-    assert [t for t, _, _ in times] == [
-        "[Verse]",
-        "first line",
-        "second line",
-        "[Chorus]",
-        "hook line",
-        "last line",
-        "[Outro]",
-    ]
-    starts = [s for _, s, _ in times]
-    assert starts == sorted(starts)
-    for text, start, end in times:
-        assert 0 <= start <= end <= 30.0
-        assert (start == end) == text.startswith("[")
-    sung = [(s, e) for t, s, e in times if not t.startswith("[")]
-    assert sung[0][0] >= 0.05 * 30 and sung[-1][1] <= 0.96 * 30
-    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(sung, sung[1:]))
-    assert times[0][1] == sung[0][0]  # a heading marks where its section starts
-    assert media.lyric_line_times(LYRICS, 30.0) == times
-    assert media.lyric_line_times("", 30.0) == []
+def test_sung_words_are_ordered_inside_the_songs_vocal_part():
+    score = sung_score("s", 30.0, LYRICS)
+    assert "".join(w.word for w in score.words) == "[Verse]\nfirst line\nsecond line\n[Chorus]\nhook line\nlast line\n"
+    starts = [w.start_s for w in score.words]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert all(a.end_s <= b.start_s for a, b in zip(score.words, score.words[1:]))
+    assert starts[0] >= 0.08 * 30 and score.words[-1].end_s <= 0.95 * 30
+    # the chorus starts after a turnaround: a longer gap than between two lines of a section
+    gaps = [b.start_s - a.end_s for a, b in zip(score.words, score.words[1:])]
+    assert gaps[3] > max(gaps[:3] + gaps[4:])
+    assert sung_score("s", 30.0, LYRICS) == score
+    assert sung_score("s", 30.0, "").words == () and sung_score("s", 30.0, "").notes  # no lyrics: a hummed tune
 
 
 def test_content_is_deterministic():
@@ -178,14 +169,14 @@ def test_titles_are_short_and_follow_the_hint():
     for i in range(30):
         assert 2 <= len(content.make_title(f"t{i}").split()) <= 4
         assert "Rain" in content.make_title(f"t{i}", "a song about rain")
-        assert "City" in content.make_title(f"t{i}", "关于城市的歌")
+        assert content.make_title(f"t{i}", "关于城市的歌") == "城市"  # a Chinese prompt, a Chinese title
 
 
 def test_tags_count_and_genre_from_hint():
     assert len(content.make_tags("s")) == 3
     assert len(content.make_tags("s", count=5)) == 5 == len(set(content.make_tags("s", count=5)))
     assert "jazz" in content.make_tags("s", "smooth jazz at midnight")
-    assert "rock" in content.make_tags("s", "一首摇滚歌曲")
+    assert "摇滚" in content.make_tags("s", "一首摇滚歌曲")  # in the prompt's language
     assert "female vocals" in content.make_tags("s", "female punk") and "male vocals" not in content.make_tags(
         "s", "female punk"
     )

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from lib.gateway import errors
-from lib.sandbox.media import lyric_line_times
+from lib.sandbox.score import sung_score
 
 av = pytest.importorskip("av")  # the music video needs PyAV (requirements.txt)
 
@@ -51,14 +51,18 @@ def lines_of(words) -> list[list]:
     return lines
 
 
-def assert_follows_line_times(words, lyrics: str, duration: float) -> None:
-    sung = [(text, start, end) for text, start, end in lyric_line_times(lyrics, duration) if end > start]
+def assert_follows_the_sung_notes(words, clip) -> None:
+    """The timing is the score the sandbox sang for this clip: each word on its note, every sung
+    line of the lyrics present, in order, each ending in a newline."""
+    score = sung_score(clip.seed, clip.duration, clip.lyrics, ", ".join(clip.tags))
+    assert [(w.word, w.start_s, w.end_s) for w in words] == [(w.word, w.start_s, w.end_s) for w in score.words]
+    assert [w.start_s for w in words] == [round(note.onset, 3) for note in score.notes]
+    sung = [line.strip() for line in clip.lyrics.splitlines() if line.strip() and not line.strip().startswith("[")]
     lines = lines_of(words)
     assert len(lines) == len(sung) > 0
-    for line, (text, start, end) in zip(lines, sung):
-        assert " ".join(w.word.strip().split("\n")[-1] for w in line) == text
-        assert line[0].start_s == start and line[-1].end_s == end
-        assert all(w.word.endswith(" ") for w in line[:-1])
+    for line, text in zip(lines, sung):
+        assert "".join(w.word.split("\n")[-1] if "\n" in w.word[:-1] else w.word for w in line).strip() == text
+        assert all(a.end_s <= b.start_s for a, b in zip(line, line[1:]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,13 +176,13 @@ def test_extend_and_infill_clips_record_their_parent_in_history(client, sandbox,
 # --------------------------------------------------------------------------------------------
 
 
-def test_timing_ends_lines_with_newlines_on_the_lyric_line_times(client, sandbox, clock):
+def test_timing_ends_lines_with_newlines_on_the_sung_notes(client, sandbox, clock):
     origin = client.generate_custom(lyrics=LYRICS, title="Stay", tags="soft pop")
     clip = finished(client, clock, origin).songs[0]
     words = client.timing(clip.id)
     assert words[0].word.startswith("[Verse]\nRain ")
     assert any(w.word.startswith("[Chorus]\nStay ") for w in words)
-    assert_follows_line_times(words, LYRICS, clip.duration)
+    assert_follows_the_sung_notes(words, sandbox.engine.clip(clip.id))
 
     # a concat clip sings the chain's lyrics joined, over the whole song
     extended = client.extend(task_id=origin, clip_id=clip.id, continue_at=20, lyrics="[Outro]\nGoodbye now\n")
@@ -186,11 +190,11 @@ def test_timing_ends_lines_with_newlines_on_the_lyric_line_times(client, sandbox
     whole = finished(client, clock, client.concat(part.id)).songs[0]
     joined = sandbox.engine.clip(whole.id).lyrics
     assert "Goodbye now" in joined and "Rain on the window" in joined
-    assert_follows_line_times(client.timing(whole.id), joined, whole.duration)
+    assert_follows_the_sung_notes(client.timing(whole.id), sandbox.engine.clip(whole.id))
 
     # stems: the vocals keep the lyrics' timing, the instrumental has no words
     vocals, instrumental = finished(client, clock, client.separate_stems(clip_id=clip.id, task_id=origin)).songs
-    assert_follows_line_times(client.timing(vocals.id), LYRICS, vocals.duration)
+    assert_follows_the_sung_notes(client.timing(vocals.id), sandbox.engine.clip(vocals.id))
     assert client.timing(instrumental.id) == []
 
 

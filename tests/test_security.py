@@ -190,10 +190,10 @@ def test_the_key_appears_only_in_the_authorization_header(
     assert fetches  # ... and answered these authorised requests with the finished task
 
     if full:
-        for tool in ("wav", "timing", "stems"):
-            at.button(key=f"tool-start-{tool}-{task_id}-0").click().run()
+        for button in ("tool-start-wav", "karaoke-start", "tool-start-stems"):  # WAV, sing along, stems
+            at.button(key=f"{button}-{task_id}-0").click().run()
             assert not at.exception, at.exception
-            if tool == "stems":  # paid: its dialog first
+            if button == "tool-start-stems":  # paid: its dialog first
                 exposure.add_page(f"{canary} stems dialog", at)
                 confirm_paid(at)
         clock.advance(PAST_DONE)

@@ -4,6 +4,7 @@ real HTTP to a sandbox whose clock the test moves."""
 from __future__ import annotations
 
 import io
+import json
 import time
 import zipfile
 
@@ -74,21 +75,44 @@ def test_a_gateway_without_wav_says_so_and_stops_calling(finished, sandbox):
     assert "not offered" in "\n".join(m.value for m in at.sidebar.markdown)
 
 
-def test_synced_lyrics_play_from_the_clicked_line(finished):
+def first_sung_line(song) -> str:
+    return next(line.strip() for line in song.lyrics.splitlines() if line.strip() and not line.startswith("["))
+
+
+def karaoke_views(at) -> list[dict]:
+    """The data each karaoke component on the page was given."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component") if c.proto.component_name == "mts_karaoke"]
+
+
+def test_sing_along_replaces_the_lyrics_with_the_karaoke_view(finished, client):
     at = open_task(finished.task_id)
     key = f"{finished.task_id}-0"
-    click(at, f"tool-start-timing-{key}")
-    lines = [b for b in at.button if b.key and b.key.startswith(f"tool-line-{key}-")]
-    assert len(lines) >= 4
-    assert all(b.label.startswith("`00:") for b in lines)
-    third = lines[2]
-    seconds = int(third.label[1:3]) * 60 + float(third.label[4:9])
-    third.click().run()
-    players = [a for a in at.get("audio") if a.proto.start_time]
-    # The label rounds to hundredths (4.996 s shows as 00:05.00); the player starts at whole seconds.
-    assert len(players) == 1 and seconds - 1 <= players[0].proto.start_time <= seconds
-    assert players[0].proto.autoplay
-    assert "Download .lrc" in labels(at, "download_button")
+    assert karaoke_views(at) == []
+    assert {b.key for b in at.button} >= {f"karaoke-start-{key}", f"karaoke-start-{finished.task_id}-1"}
+    first = first_sung_line(finished.songs[0])
+    shown_before = texts(at).count(first)
+    click(at, f"karaoke-start-{key}")
+    [view] = karaoke_views(at)
+    assert view["player"] == f"st-key-song-{key}"  # the card's own player, found in the browser
+    sung = [line["text"] for line in view["lines"] if not line["heading"]]
+    song = finished.songs[0]
+    assert sung == [line.strip() for line in song.lyrics.splitlines() if line.strip() and not line.startswith("[")]
+    assert [s["label"] for s in view["sections"]] and all(0 <= p <= 1 for p in view["peaks"]) and view["peaks"]
+    assert f"karaoke-start-{key}" not in {b.key for b in at.button}  # the button is gone once loaded
+    assert f"karaoke-start-{finished.task_id}-1" in {b.key for b in at.button}  # the other song keeps its own
+    assert sung[0] == first and texts(at).count(first) == shown_before - 1  # replaced, not repeated below
+    assert "Download synced lyrics (.lrc)" in labels(at, "download_button")
+    assert len(at.get("audio")) == len(finished.songs)  # no second player
+
+
+def test_ab_switch_lists_the_playable_takes(finished):
+    at = open_task(finished.task_id)
+    [switch] = [c for c in at.get("bidi_component") if c.proto.component_name == "mts_ab_switch"]
+    takes = json.loads(switch.proto.json)["takes"]
+    assert [(t["letter"], t["player"], t["title"]) for t in takes] == [
+        ("A", f"st-key-song-{finished.task_id}-0", finished.songs[0].title),
+        ("B", f"st-key-song-{finished.task_id}-1", finished.songs[1].title),
+    ]
 
 
 def test_stems_are_followed_into_two_players(finished, clock, client):
@@ -211,11 +235,20 @@ def test_a_failing_timing_route_shows_the_error_and_recovers(finished, sandbox):
     at = open_task(finished.task_id)
     key = f"{finished.task_id}-0"
     sandbox.inject("status", status=500, route="/suno/act/timing", times=4)  # past the client's retries
-    click(at, f"tool-start-timing-{key}")
-    assert "HTTP 500" in texts(at)
-    click(at, f"tool-retry-timing-{key}")
-    click(at, f"tool-start-timing-{key}")
-    assert [b for b in at.button if b.key and b.key.startswith(f"tool-line-{key}-")]
+    click(at, f"karaoke-start-{key}")
+    assert "HTTP 500" in texts(at) and karaoke_views(at) == []
+    assert first_sung_line(finished.songs[0]) in texts(at)  # the lyrics stay
+    click(at, f"karaoke-start-{key}")
+    assert len(karaoke_views(at)) == 1 and "HTTP 500" not in texts(at)
+
+
+def test_a_gateway_without_timing_keeps_the_plain_lyrics(finished, sandbox):
+    sandbox.config.offered = frozenset(FEATURES) - {"timing"}
+    at = open_task(finished.task_id)
+    click(at, f"karaoke-start-{finished.task_id}-0")
+    assert karaoke_views(at) == []
+    assert not [b for b in at.button if b.key and b.key.startswith("karaoke-start-")]  # not offered to either song
+    assert texts(at).count("This gateway has no timed lyrics") == 2
 
 
 def test_full_song_on_a_gateway_without_concat(finished, client, clock, sandbox):

@@ -60,7 +60,7 @@ def test_finished_task_shows_two_songs_and_is_not_polled_again(on_sandbox, clien
     clock.advance(PAST_DONE)
     at = open_task(task_id)
     text = markdown(at)
-    assert text.count(":green-badge[complete]") == 2 and ":green-badge[Succeeded]" in text
+    assert ":green-badge[Succeeded]" in text and "badge[streaming]" not in text  # finished songs need no badge
     assert len(audio_sources(at)) == 2 and len(at.image) == 2
     assert "##### Verse" in text and "##### Chorus" in text
     assert ":violet-badge[" in text
@@ -77,7 +77,7 @@ def test_polling_turns_a_running_task_into_songs(on_sandbox, client, clock):
     assert "Not started" in markdown(at)
     clock.advance(PAST_DONE)
     at.run()  # the next run_every tick
-    assert markdown(at).count(":green-badge[complete]") == 2
+    assert ":green-badge[Succeeded]" in markdown(at) and len(audio_sources(at)) == 2
 
 
 def test_failed_task_explains_itself(on_sandbox, client, clock):
@@ -105,8 +105,8 @@ def test_udio_in_both_dialects_found_without_a_platform(on_sandbox, client, cloc
     task_id = client.udio_generate("萨克斯, 抒情, 夜晚")
     clock.advance(PAST_DONE)
     at = open_task(task_id)  # no platform: Suno answers task_not_exist, then Udio
-    assert markdown(at).count(":green-badge[complete]") == 2
-    assert ":gray-badge[Udio" in markdown(at)
+    assert ":green-badge[Succeeded]" in markdown(at) and len(audio_sources(at)) == 2
+    assert ":gray-badge[Udio · Music]" in markdown(at)
     paths = [r["path"] for r in on_sandbox.requests if "fetch" in r["path"]]
     assert paths[:2] == [f"/suno/fetch/{task_id}", f"/udio/fetch/{task_id}"]
 
@@ -137,7 +137,12 @@ def test_unreadable_answers(on_sandbox, client, kind, title):
 
 def test_unknown_task_and_transient_failures(on_sandbox, client):
     at = open_task("no-such-task")
-    assert "Task not found" in at.error[0].value and "task_not_exist" in plain(at.error[0].value)
+    # What to check, in words; the gateway's code folded away; nothing to retry (the form re-opens it).
+    assert not at.error and "does not know this task" in at.warning[0].value
+    assert "platform" in at.warning[0].value and "sidebar" in at.warning[0].value
+    assert "task_not_exist" in plain(" ".join([*(c.value for c in at.caption), *(m.value for m in at.markdown)]))
+    assert not any(b.label == "Retry" for b in at.button)
+    assert at.text_area(key="task_input::en").value == "no-such-task"  # the form stays open to change it
     task_id = client.generate("x")
     on_sandbox.inject("status", status=503, times=None, retry_after=0)
     at = open_task(task_id, "suno")
@@ -211,3 +216,86 @@ def test_deep_link_with_platform_goes_straight_there(on_sandbox, client, clock):
     assert [r["path"] for r in on_sandbox.requests] == [f"/udio/fetch/{task_id}"]
     link = at.code[0].value
     assert link.endswith(f"/task?id={task_id}&platform=udio") and API_KEY not in link
+
+
+def test_the_badge_names_the_platform_and_kind_in_words(on_sandbox, client, clock):
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    assert ":gray-badge[Suno · Music]" in markdown(at) and "MUSIC" not in markdown(at)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert ":gray-badge[Suno · 音乐]" in markdown(at)
+
+
+def test_the_summary_line_says_when_and_how_long():
+    from datetime import UTC, datetime, timedelta
+
+    from lib.gateway.models import Task, TaskStatus
+    from lib.ui.task_detail import kind_label, summary_line
+
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+    done = Task(
+        "t1",
+        "suno",
+        TaskStatus.SUCCESS,
+        action="MUSIC",
+        submitted_at=now - timedelta(minutes=3, seconds=5),
+        finished_at=now - timedelta(minutes=2),
+    )
+    assert summary_line(done, "en", now) == "Finished 2 min ago · took 1:05"
+    assert summary_line(done, "zh", now) == "2 分钟前完成 · 用时 1:05"
+    running = Task("t2", "udio", TaskStatus.IN_PROGRESS, action="udio-generate", submitted_at=now)
+    assert summary_line(running, "en", now) == "Submitted just now"
+    assert kind_label(running, "en") == "Udio · Music" and kind_label(done, "zh") == "Suno · 音乐"
+    assert kind_label(Task("t3", "suno", TaskStatus.SUCCESS, action="generate_music"), "zh") == "Suno · 音乐"
+    assert kind_label(Task("t4", "suno", TaskStatus.SUCCESS, action="concat"), "en") == "Suno · Full song"
+    assert kind_label(Task("t5", "suno", TaskStatus.SUCCESS, action="teleport"), "en") == "Suno · teleport"
+
+
+def test_an_unknown_task_is_asked_again_when_opened_again(on_sandbox):
+    at = open_task("no-such-task")
+    assert "does not know this task" in at.warning[0].value
+    on_sandbox.clear_requests()
+    at.segmented_control(key="task_platform::en").set_value("udio")
+    at.form_submit_button[0].click().run()
+    assert [r["path"] for r in on_sandbox.requests] == ["/udio/fetch/no-such-task"]
+    assert "does not know this task" in at.warning[0].value
+
+
+def test_the_card_hands_its_lyrics_and_takes_to_the_karaoke_view(on_sandbox, client, clock, monkeypatch):
+    """lib.ui.karaoke draws the lyrics fold of a Suno song with timings and an A/B switch above the
+    takes; the card gives them its keys (songs[i]'s card is keys[i])."""
+    import streamlit as st
+
+    from lib.ui import karaoke
+
+    calls = []
+    monkeypatch.setattr(
+        karaoke,
+        "render_sing_along",
+        lambda song, task, lang, key: (calls.append(("sing", key)), st.caption("SING-ALONG")),
+    )
+    monkeypatch.setattr(
+        karaoke, "render_ab_switch", lambda task, keys, lang: (calls.append(("ab", tuple(keys))), st.caption("A/B"))
+    )
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    assert ("ab", (f"{task_id}-0", f"{task_id}-1")) in calls
+    assert ("sing", f"{task_id}-0") in calls and ("sing", f"{task_id}-1") in calls
+    captions = [c.value for c in at.caption]
+    assert captions.count("SING-ALONG") == 2 and "A/B" in captions
+    assert "##### Verse" not in markdown(at)  # the sing-along view draws the lyrics, not the card
+
+
+def test_the_lookup_form_folds_once_a_task_is_shown(on_sandbox, client, clock):
+    task_id = client.generate("rain on the city at night")
+    clock.advance(PAST_DONE)
+    at = open_task(task_id)
+    assert [e.label for e in at.expander][:1] == ["Open another task"]  # one line above the songs
+    assert "Task details" in [e.label for e in at.expander]  # the ID and the times, folded
+    at = open_task("no-such-task")
+    assert "Open another task" not in [e.label for e in at.expander]  # open: to change and re-open it
+    at = open_task()
+    assert "Open another task" not in [e.label for e in at.expander]

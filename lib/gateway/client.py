@@ -1,7 +1,8 @@
 """HTTP client for Suno/Udio music gateways (new-api, one-api and the "SunoAPI-format" family).
 
 ``GatewayClient`` is the routes: which ``lib.gateway.routes.Route`` each method calls, with which
-body, and what its answer means. How a call travels — timeouts, retries (never for a paid POST),
+body, and what its answer means; ``provider=`` another dialect sends each call the way that
+provider's module in ``lib.gateway.providers`` says. How a call travels — timeouts, retries (never for a paid POST),
 decoding and keeping the key out of everything — is ``lib.gateway.transport``'s alone.
 """
 
@@ -14,13 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-from lib.gateway import bodies, errors
+from lib.gateway import bodies, errors, providers
 from lib.gateway import routes as r
 from lib.gateway.fan_out import in_order
 from lib.gateway.ids import validate_id
-from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task
-from lib.gateway.parser import extract_task_id, parse_task, parse_task_list
+from lib.gateway.models import PLATFORMS, AlignedWord, Song, Task, Timing
+from lib.gateway.parser import extract_persona_id, extract_task_id, parse_task, parse_task_list, parse_timing
+from lib.gateway.providers import Call
 from lib.gateway.routes import SUBMIT_ROUTES, Route
+from lib.gateway.tool_answers import FILE_KEY, MP4_KEYS, WAV_KEYS, clips_of, find_url, unwrap_data
 from lib.gateway.transport import Transport, normalise_base_url
 
 __all__ = ["SUBMIT_ROUTES", "GatewayClient", "normalise_base_url"]
@@ -50,7 +53,12 @@ class GatewayClient:
         batches_in_flight: int = BATCHES_IN_FLIGHT,
         sleep: Callable[[float], None] = time.sleep,
         public_only: bool = False,  # a gateway typed in the browser: public addresses only
+        provider: str = providers.DEFAULT,  # the API dialect it speaks (lib.gateway.providers)
     ) -> None:
+        self.provider = providers.get(provider)
+        # The new-api family keeps its own code paths below; every other provider goes through
+        # its ``Provider`` (routes, bodies, how a task is fetched).
+        self._native = self.provider.name == providers.DEFAULT
         self.batch_size = max(1, batch_size)
         self.max_workers = max(1, max_workers)
         self.batches_in_flight = max(1, batches_in_flight)
@@ -67,6 +75,8 @@ class GatewayClient:
             pool_size=max(self.max_workers, self.batches_in_flight),
             sleep=sleep,
             public_only=public_only,
+            auth_header=self.provider.auth.header,
+            auth_prefix=self.provider.auth.prefix,
         )
 
     @property
@@ -90,7 +100,8 @@ class GatewayClient:
         return self._transport.public_only
 
     def __repr__(self) -> str:
-        return f"GatewayClient({self.base_url!r}, api_key=***)"
+        extra = "" if self._native else f", provider={self.provider.name!r}"
+        return f"GatewayClient({self.base_url!r}, api_key=***{extra})"
 
     def __enter__(self) -> Self:
         return self
@@ -104,10 +115,16 @@ class GatewayClient:
     def _call(self, route: Route, path: str | None = None, **options: Any) -> Any:
         return self._transport.call(route, path, **options)
 
+    def _send(self, call: Call, **options: Any) -> Any:
+        return self._transport.call(call.route, call.path, json=call.json, **options)
+
     # --- fetching ------------------------------------------------------------------------
 
     def fetch_task(self, task_id: str, platform: str = "suno") -> Task:
         task_id = validate_id(task_id, "task ID")
+        if not self._native:
+            call = self.provider.fetch_call(task_id, _platform(platform))
+            return self._send(call, parse=lambda b: self.provider.read_task(b, platform, task_id))
         route = r.FETCH[_platform(platform)]
         return self._call(
             route, route.format(task_id=task_id), parse=lambda b: parse_task(b, platform, task_id=task_id)
@@ -118,6 +135,8 @@ class GatewayClient:
         ids = list(dict.fromkeys(validate_id(t, "task ID") for t in task_ids))
         if not ids:
             return {}
+        if not self._native:
+            return self._fetch_provider_batches(ids, platform)
         if _platform(platform) == "suno":
             try:
                 return self._fetch_suno_batches(ids)
@@ -141,6 +160,19 @@ class GatewayClient:
             for task in tasks:
                 if task.task_id in wanted:
                     found[task.task_id] = task
+        return {task_id: found[task_id] for task_id in ids if task_id in found}
+
+    def _fetch_provider_batches(self, ids: list[str], platform: str) -> dict[str, Task]:
+        """The provider's batch read (AceData's ``retrieve_batch``, suno-api's ``/api/get``) in
+        chunks, one after another; a provider without one is read one task per call."""
+        if self.provider.batch_call(ids[:1]) is None:
+            return self._fetch_each(ids, platform)
+        found: dict[str, Task] = {}
+        ends_by = time.monotonic() + self._transport.call_budget
+        for start in range(0, len(ids), self.batch_size):
+            chunk = ids[start : start + self.batch_size]
+            call = self.provider.batch_call(chunk)
+            found.update(self._send(call, parse=lambda b, c=chunk: self.provider.read_batch(b, c), ends_by=ends_by))
         return {task_id: found[task_id] for task_id in ids if task_id in found}
 
     def _fetch_each(self, ids: list[str], platform: str) -> dict[str, Task]:
@@ -187,45 +219,54 @@ class GatewayClient:
     def submit(self, route: str, body: Mapping[str, Any]) -> str:
         """One paid POST of a previewed body to one of ``SUBMIT_ROUTES``; returns the task ID (the
         persona ID for the persona route). Never retried: a timeout raises ``OutcomeUnknownError``."""
-        paid = r.submit_route(route)
+        paid = r.submit_route(route) if self._native else self.provider.submit_routes().get(route)
         if paid is None:
-            raise errors.InvalidInputError(f"{route} is not a submit route")
+            raise errors.InvalidInputError(f"{route} is not a submit route of {self.provider.name}")
         return self._submit(paid, body)
+
+    def submit_mode(self, platform: str, mode: str, canonical: Mapping[str, Any]) -> str:
+        """One paid POST of a Create mode, its body translated by the provider from the canonical
+        (new-api) body ``lib.gateway.bodies`` builds. ``InvalidInputError`` for a mode it lacks."""
+        route = self.provider.route_for(platform, mode, canonical)
+        return self._submit(route, self.provider.body(platform, mode, canonical))
 
     def submit_suno_music(self, body: Mapping[str, Any]) -> str:
         return self._submit(r.SUNO_MUSIC, body)
 
+    def _music(self, mode: str, body: Mapping[str, Any]) -> str:
+        return self.submit_suno_music(body) if self._native else self.submit_mode("suno", mode, body)
+
     def generate(self, description: str, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_inspiration(description, **options))
+        return self._music("inspiration", bodies.suno_inspiration(description, **options))
 
     def generate_custom(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_custom(**options))
+        return self._music("custom", bodies.suno_custom(**options))
 
     def extend(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_extend(**options))
+        return self._music("extend", bodies.suno_extend(**options))
 
     def upload_extend(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_upload_extend(**options))
+        return self._music("extend", bodies.suno_upload_extend(**options))
 
     def cover(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_cover(**options))
+        return self._music("cover", bodies.suno_cover(**options))
 
     def replace_section(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_replace_section(**options))
+        return self._music("replace", bodies.suno_replace_section(**options))
 
     def generate_with_persona(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_persona_song(**options))
+        return self._music("persona_song", bodies.suno_persona_song(**options))
 
     def separate_stems(self, **options: Any) -> str:
-        return self.submit_suno_music(bodies.suno_stems(**options))
+        return self._music("stems", bodies.suno_stems(**options))
 
     def submit_lyrics(self, prompt: str, *, notify_hook: str | None = None) -> str:
         body = bodies.suno_lyrics(prompt, notify_hook=notify_hook)
-        return self._submit(r.SUNO_LYRICS, body)
+        return self._submit(r.SUNO_LYRICS, body) if self._native else self.submit_mode("suno", "lyrics", body)
 
     def concat(self, clip_id: str, *, is_infill: bool = False) -> str:
         body = bodies.suno_concat(validate_id(clip_id, "clip ID"), is_infill=is_infill)
-        return self._submit(r.SUNO_CONCAT, body)
+        return self._submit(r.SUNO_CONCAT, body) if self._native else self.submit_mode("suno", "concat", body)
 
     def upload_audio_url(self, url: str) -> str:
         if urlsplit(url or "").scheme not in ("http", "https"):
@@ -234,11 +275,15 @@ class GatewayClient:
 
     def create_persona(self, **options: Any) -> str:
         """Create a persona (singer style) from a clip; returns the persona ID."""
-        return self._submit(r.SUNO_PERSONA, bodies.suno_persona(**options))
+        body = bodies.suno_persona(**options)
+        return self._submit(r.SUNO_PERSONA, body) if self._native else self.submit_mode("suno", "persona_create", body)
 
     # --- Udio submits ----------------------------------------------------------------------
 
     def submit_udio_music(self, body: Mapping[str, Any]) -> str:
+        if not self._native:
+            mode = body.get("gen_params", {}).get("config", {}).get("mode", "regular")
+            return self.submit_mode("udio", "generate" if mode == "regular" else mode, body)
         return self._submit(r.UDIO_MUSIC, body)
 
     def udio_generate(self, prompt: str, **options: Any) -> str:
@@ -258,44 +303,60 @@ class GatewayClient:
 
     # --- Suno act routes (GET; the gateway converts on first call) -------------------------
 
-    def wav_url(self, clip_id: str) -> str | None:
-        """The WAV file's URL, or None while the gateway is still converting."""
-        return _find_url(self._act(r.SUNO_WAV, clip_id), ".wav", ("wav_file_url", "wav_url", "url"))
+    def wav_url(self, clip_id: str, *, task_id: str | None = None) -> str | None:
+        """The WAV file's URL, or None while the gateway is still converting. A provider whose WAV
+        is a task of its own (sunoapi) answers that task's ID: follow it with ``submit_tool``."""
+        if not self._native:
+            return find_url(self._tool("wav", clip_id, task_id), ".wav", WAV_KEYS + FILE_KEY)
+        return find_url(self._act(r.SUNO_WAV, clip_id), ".wav", WAV_KEYS)
 
-    def mp4_url(self, clip_id: str) -> str | None:
-        return _find_url(self._act(r.SUNO_MP4, clip_id), ".mp4", ("mp4_file_url", "video_url", "url"))
+    def mp4_url(self, clip_id: str, *, task_id: str | None = None) -> str | None:
+        if not self._native:
+            return find_url(self._tool("mp4", clip_id, task_id), ".mp4", MP4_KEYS + FILE_KEY)
+        return find_url(self._act(r.SUNO_MP4, clip_id), ".mp4", MP4_KEYS)
 
-    def timing(self, clip_id: str) -> list[AlignedWord]:
-        body = _unwrap_data(self._act(r.SUNO_TIMING, clip_id))
-        words = body.get("aligned_words") if isinstance(body, Mapping) else None
-        if not isinstance(words, list):
-            raise errors.ProtocolError("the gateway's timing answer has no aligned_words")
-        return [
-            AlignedWord(
-                word=str(w.get("word", "")),
-                start_s=float(w.get("start_s") or 0),
-                end_s=float(w.get("end_s") or 0),
-                success=bool(w.get("success", True)),
-                p_align=w.get("p_align"),
-            )
-            for w in words
-            if isinstance(w, Mapping)
-        ]
+    def timeline(self, clip_id: str, *, task_id: str | None = None) -> Timing:
+        """The clip's aligned words and waveform (reference §2.9); sunoapi needs the clip's task."""
+        if not self._native:
+            return self.provider.read_timing(self._tool("timing", clip_id, task_id))
+        return parse_timing(self._act(r.SUNO_TIMING, clip_id))
+
+    def timing(self, clip_id: str, *, task_id: str | None = None) -> list[AlignedWord]:
+        """The aligned words alone (what an ``.lrc`` file needs)."""
+        return list(self.timeline(clip_id, task_id=task_id).words)
 
     def request_stems(self, clip_id: str) -> list[Song]:
         """The older GET stems route: two new clips to follow with ``fetch_clips``."""
-        return parse_task({"data": _clips_of(self._act(r.SUNO_STEMS, clip_id))}).songs
+        if not self._native:
+            return parse_task({"data": clips_of(self._tool("stems", clip_id))}).songs
+        return parse_task({"data": clips_of(self._act(r.SUNO_STEMS, clip_id))}).songs
+
+    def submit_tool(self, tool: str, clip_id: str, task_id: str | None = None) -> str:
+        """A song tool that makes a task of its own (sunoapi's WAV, MP4, stems): one paid POST,
+        answered with the new task's ID."""
+        call = self.provider.tool_call(tool, clip_id, task_id)
+        return self._send(call, parse=lambda b: self.provider.task_id_from(call.route, b))
+
+    def _tool(self, tool: str, clip_id: str, task_id: str | None = None) -> Any:
+        if tool in self.provider.task_tools:
+            raise errors.UnsupportedRouteError(f"{self.provider.name} makes {tool} as a task: use submit_tool")
+        return self._send(self.provider.tool_call(tool, clip_id, task_id))
 
     def midi(self, clip_id: str) -> dict[str, Any] | None:
-        body = _unwrap_data(self._act(r.SUNO_MIDI, clip_id))
+        if not self._native:
+            raise errors.UnsupportedRouteError(f"{self.provider.name} does not offer midi")
+        body = unwrap_data(self._act(r.SUNO_MIDI, clip_id))
         if isinstance(body, Mapping) and str(body.get("state", "")).lower() == "complete":
             return dict(body)
         return None
 
     def fetch_clips(self, clip_ids: Iterable[str]) -> list[Song]:
         """Suno's v1 feed route: clips that have no task (stems made by ``request_stems``)."""
-        path = r.SUNO_FEED.format(clip_ids=[validate_id(c, "clip ID") for c in clip_ids])
-        return parse_task({"data": _clips_of(self._call(r.SUNO_FEED, path))}).songs
+        ids = [validate_id(c, "clip ID") for c in clip_ids]
+        if not self._native:  # suno-api's /api/get; others have no clips without a task
+            return parse_task(self._tool("clips", ":".join(ids)), "suno", task_id=ids[0]).songs
+        path = r.SUNO_FEED.format(clip_ids=ids)
+        return parse_task({"data": clips_of(self._call(r.SUNO_FEED, path))}).songs
 
     def offers(self, route: str) -> bool:
         """Whether the gateway has this GET route, asked for free: any JSON answer (even
@@ -321,8 +382,12 @@ class GatewayClient:
         return self._call(route, route.format(clip_id=validate_id(clip_id, "clip ID")))
 
     def _submit(self, route: Route, body: Mapping[str, Any]) -> str:
-        """One paid POST: sent once, never retried (the transport reads ``route.paid``)."""
-        return self._call(route, json=dict(body), parse=extract_task_id)
+        """One paid POST: sent once, never retried (the transport reads ``route.paid``). A route
+        answered with its result (a persona) gives that result's ID, not a task's."""
+        if not self._native:
+            return self._call(route, json=dict(body), parse=lambda b: self.provider.task_id_from(route, b))
+        parse = extract_persona_id if route.path in r.NO_TASK_ROUTES else extract_task_id
+        return self._call(route, json=dict(body), parse=parse)
 
 
 def _suno_list(body: Any) -> list[Task]:
@@ -333,40 +398,3 @@ def _platform(platform: str) -> str:
     if platform not in PLATFORMS:
         raise errors.InvalidInputError(f"unknown platform {platform!r}: use suno or udio")
     return platform
-
-
-def _unwrap_data(body: Any) -> Any:
-    if isinstance(body, Mapping) and "data" in body and ("code" in body or "message" in body):
-        return body["data"]
-    return body
-
-
-def _clips_of(body: Any) -> list[Any]:
-    body = _unwrap_data(body)
-    if isinstance(body, Mapping):
-        body = body.get("clips", body.get("data"))
-    if not isinstance(body, list):
-        raise errors.ProtocolError("the gateway's answer holds no clips")
-    return body
-
-
-def _find_url(body: Any, suffix: str, keys: tuple[str, ...]) -> str | None:
-    """Gateways disagree on where the file URL sits (reference §2.10–2.11): look everywhere."""
-    stack = [body]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            for key in keys:
-                value = item.get(key)
-                if isinstance(value, str) and value.startswith(("http://", "https://")):
-                    return value
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif (
-            isinstance(item, str)
-            and item.startswith(("http://", "https://"))
-            and urlsplit(item).path.lower().endswith(suffix)
-        ):
-            return item
-    return None

@@ -2,8 +2,12 @@
 
 Two error envelopes exist on new-api-derived gateways: the task layer's
 ``{"code": "...", "message": "...", "data": null}`` and the auth/routing layer's OpenAI-style
-``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. Some
-gateways answer business errors with HTTP 200, so the body decides as much as the status.
+``{"error": {"message": "... (request id: ...)", "type": "new_api_error", "code": ""}}``. The other
+providers (docs/providers.md) add ``{"code": <int ≠ 200>, "msg": "..."}`` (sunoapi.org, PiAPI),
+``{"success": false, "error": {"code", "message"}}`` (AceDataCloud) and ``{"error": "..."}``
+(suno-api). Some gateways answer business errors with HTTP 200, so the body decides as much as the
+status; a numeric code in the body then stands for the status it names. ``code 0`` is a success
+(with ``msg`` "success" or a task in ``data``) unless it comes with other words and nothing else.
 ``error_from_exception`` does the same for an exchange that broke off: which error a network
 failure means, given whether the request may already have been received; ``unread_success``
 what an unreadable 2xx to a paid POST means, and ``retry_after_header`` how long a 429 asks for.
@@ -21,6 +25,8 @@ import requests
 from lib.gateway import errors
 
 _SUCCESS_CODES = {"success", "ok", "200", "0", "1", "true"}
+# What a "code 0" answer says when it succeeded; any other words beside an empty data are its error.
+_SUCCESS_WORDS = {"", "success", "successful", "succeeded", "succeed", "ok", "done", "成功", "请求成功", "操作成功"}
 _NOT_FOUND = ("task_not_exist", "task not exist", "task_origin_not_exist", "task not found")
 _QUOTA = (
     "insufficient_user_quota",
@@ -31,9 +37,25 @@ _QUOTA = (
     "额度已用尽",
     "余额不足",
     "quota is not enough",
+    "credits are insufficient",
+    "insufficient credit",
+    "not enough credits",
+    "payment required",
 )
 _UNSUPPORTED = ("invalid_action",)
-_RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁")
+_RATE = ("负载已饱和", "rate limit", "rate_limit", "too many requests", "请求过于频繁", "call frequency")
+# A refusal of the request's words (the providers' moderation), which comes as HTTP 403 from
+# AceDataCloud: the request is at fault, not the key.
+_MODERATION = (
+    "moderation",
+    "inappropriate",
+    "prohibited",
+    "sensitive word",
+    "copyrighted",
+    "artist name",
+    "敏感词",
+    "违规",
+)
 _BAD_REQUEST = ("invalid_request", "bad_request", "prompt_empty", "read_request_body_failed")
 _AUTH = (
     "无效的令牌",
@@ -60,11 +82,11 @@ def error_from_body(
     """The error this answer means, or None when it is a success."""
     code, message = _code_and_message(body)
     failed_status = status is not None and status >= 400
-    if not failed_status and (code is None or str(code).strip().lower() in _SUCCESS_CODES):
+    if not failed_status and _is_success(code, message, body):
         return None
     if message is None and text:
         message = text.strip()[:500]
-    cls = _classify(status, code, message or "")
+    cls = _classify(status if failed_status else (_status_in_code(code) or status), code, message or "")
     kwargs = dict(
         status=status, code=None if code is None else str(code), request_id=request_id, body=text, route=route
     )
@@ -73,17 +95,43 @@ def error_from_body(
     return cls(message or "", **kwargs)
 
 
+def _is_success(code: Any, message: str | None, body: Any) -> bool:
+    if code is None:
+        return True
+    key = str(code).strip().lower()
+    if key not in _SUCCESS_CODES:
+        return False
+    if key != "0" or not isinstance(body, Mapping):
+        return True
+    said = (message or "").strip().rstrip(".!。！").lower()
+    return said in _SUCCESS_WORDS or body.get("data") not in (None, "", [], {})
+
+
+def _status_in_code(code: Any) -> int | None:
+    """A body's numeric code that names an HTTP status (sunoapi.org's 401, 429 …)."""
+    if isinstance(code, bool):
+        return None
+    # isdigit() alone is true for "²", which int() refuses: ASCII digits only.
+    if isinstance(code, str) and code.strip().isascii() and code.strip().isdigit():
+        code = int(code.strip())
+    return code if isinstance(code, int) and 400 <= code < 600 else None
+
+
 def _code_and_message(body: Any) -> tuple[Any, str | None]:
     if not isinstance(body, Mapping):
         return None, None
     error = body.get("error")
-    if isinstance(error, Mapping) and (error.get("message") or error.get("code")):
+    # A task object's own "error" (PiAPI's) describes the task, which the parser reads.
+    is_task = "task_id" in body and "status" in body
+    if isinstance(error, Mapping) and (error.get("message") or error.get("code")) and not is_task:
         code = error.get("code") or error.get("type")
         return (code if code not in ("", None) else "error"), _str(error.get("message"))
     code = body.get("code")
     message = _str(body.get("message")) or _str(body.get("msg")) or _str(body.get("description"))
-    if code is None and isinstance(error, str) and error:
+    if code is None and isinstance(error, str) and error and not is_task:
         return "error", error
+    if code is None and body.get("success") is False:  # AceDataCloud without an error object
+        return "error", message or (_str(error) if not is_task else None)
     if isinstance(code, bool):
         code = "success" if code else "error"
     return code, message
@@ -93,6 +141,8 @@ def _classify(status: int | None, code: Any, message: str) -> type[errors.Gatewa
     words = f"{code or ''} {message}".lower()
     if any(w in words for w in _NOT_FOUND):
         return errors.NotFoundError
+    if any(w in words for w in _MODERATION):
+        return errors.BadRequestError
     if status == 402 or any(w in words for w in _QUOTA):
         return errors.QuotaError
     if any(w in words for w in _UNSUPPORTED):

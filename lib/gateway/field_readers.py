@@ -85,6 +85,8 @@ def as_time(value: Any) -> datetime | None:
                 return None
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=UTC)
+            if parsed.year < 1971:  # Go's zero time ("0001-01-01T00:00:00Z", PiAPI): not yet
+                return None
             return parsed.astimezone(UTC)
     if not isinstance(value, (int, float)) or value <= 0:
         return None

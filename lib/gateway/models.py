@@ -31,6 +31,8 @@ class TaskStatus(str, Enum):
 
 
 PLATFORMS = ("suno", "udio")
+# The dialects a body can be read as (docs/providers.md); "" when a body matches none of them.
+PROVIDERS = ("newapi", "sunoapi", "acedata", "piapi", "suno-api")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ class Task:
     # The status word as the gateway spelled it, for display next to the canonical one.
     status_text: str = ""
     raw: Any = field(default=None, compare=False, repr=False)
+    # Which provider's dialect the body was read as (one of PROVIDERS, or "" for none of them).
+    provider: str = "newapi"
 
     @property
     def is_terminal(self) -> bool:
@@ -105,6 +109,12 @@ class Task:
     @property
     def is_lyrics(self) -> bool:
         return self.lyrics is not None
+
+    @property
+    def is_songless_success(self) -> bool:
+        """Succeeded, yet holds neither songs nor lyrics: the gateway's answer lacks what it made
+        (or is in a shape not read), which the page must say plainly rather than show nothing."""
+        return self.status is TaskStatus.SUCCESS and not self.songs and self.lyrics is None
 
     @property
     def queue_seconds(self) -> float | None:
@@ -128,3 +138,13 @@ class AlignedWord:
     end_s: float
     success: bool = True
     p_align: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """Suno's timeline of a clip (``/suno/act/timing``): the aligned words and the loudness
+    envelope (``waveform_data``: values from 0 up, evenly spread over the song; empty when the
+    gateway sent none)."""
+
+    words: tuple[AlignedWord, ...] = ()
+    waveform: tuple[float, ...] = ()

@@ -2,8 +2,9 @@
 how an answer is decoded and how the API key is kept out of everything.
 
 Rules (reference §6.4, DEVELOPERS.md):
-- the key travels only in the ``Authorization`` header, and only to the gateway's own server
-  (scheme, host and port; an http→https upgrade on the same host keeps it); every spelling of it
+- the key travels only in its provider's auth header (``Authorization: Bearer`` or ``x-api-key``),
+  and only to the gateway's own server (scheme, host and port; an http→https upgrade on the same
+  host keeps it); every spelling of it
   (plain, JSON-escaped, ``\\u``-escaped, percent-encoded, base64) is scrubbed from answers, errors
   and log records (the spellings and the scrubbing live in ``lib.gateway.key_scrub``);
 - free calls (GETs and the batch fetch POST) retry on connection errors, 429 and 5xx with capped,
@@ -85,6 +86,8 @@ class Transport:
         pool_size: int = 10,
         sleep: Callable[[float], None] = time.sleep,
         public_only: bool = False,  # a gateway typed in the browser: public addresses only
+        auth_header: str | None = "Authorization",  # None: the provider takes no key (suno-api)
+        auth_prefix: str = "Bearer ",
     ) -> None:
         self.base_url = normalise_base_url(base_url)
         self.public_only = public_only
@@ -113,7 +116,7 @@ class Transport:
         self._session.mount("https://", adapter)
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
         # Not a session header: each request decides whether its server may see the key.
-        self._authorization = f"Bearer {key}" if key else None
+        self._auth = {auth_header: auth_prefix + key} if key and auth_header else None
 
     def close(self) -> None:
         self._session.close()
@@ -286,7 +289,7 @@ class Transport:
                 method,
                 url,
                 json=payload,
-                headers={"Authorization": self._authorization} if same_server and self._authorization else None,
+                headers=self._auth if same_server else None,
                 timeout=(min(self.timeout[0], remaining), min(wait, remaining)),
                 stream=True,
                 allow_redirects=False,

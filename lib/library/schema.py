@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
 
+from lib.gateway.routes import SUNO_PERSONA
 from lib.library.database import HistoryUnavailable
 from lib.library.entries import utc_now
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -158,10 +160,49 @@ def _add_owners(conn: sa.Connection) -> None:
     paid_calls.create(conn, checkfirst=True)
 
 
+# The route older builds recorded a persona's creation under, as if it were a task.
+_PERSONA_ROUTES = (SUNO_PERSONA.path,)
+
+
+def _personas_out_of_tasks(conn: sa.Connection) -> None:
+    """Version 5: builds before it wrote a task row for each persona made (the "task ID" being the
+    persona's ID), which could never finish: *Not started* forever, counted as unfinished, listed
+    by its raw ID, "task not found" when opened. Each such row that got an ID becomes a persona
+    (unless the library has it already) and every one of them is removed; a persona is not a task."""
+    rows = conn.execute(sa.select(tasks).where(tasks.c.route.in_(_PERSONA_ROUTES))).mappings().all()
+    for row in rows:
+        if not row["task_id"]:
+            continue  # refused or never answered: no persona was made, or none we can name
+        try:
+            request = json.loads(row["request_body"] or "{}")
+        except ValueError:
+            request = {}
+        request = request if isinstance(request, dict) else {}
+        key = {
+            "owner": row["owner"],
+            "gateway_name": row["gateway_name"],
+            "gateway_url": row["gateway_url"],
+            "persona_id": row["task_id"],
+        }
+        if conn.execute(sa.select(personas.c.id).filter_by(**key)).first() is None:
+            conn.execute(
+                personas.insert().values(
+                    **key,
+                    key_fingerprint=row["key_fingerprint"],
+                    name=str(request.get("name") or "")[:200],
+                    description=str(request.get("description") or "")[:4000],
+                    root_clip_id=str(request.get("root_clip_id") or "")[:128],
+                    created_at=row["submitted_at"],
+                )
+            )
+    conn.execute(tasks.delete().where(tasks.c.route.in_(_PERSONA_ROUTES)))
+
+
 _MIGRATIONS: dict[int, Any] = {
     2: lambda conn: personas.create(conn, checkfirst=True),
     3: _add_owners,
     4: lambda conn: published.create(conn, checkfirst=True),
+    5: _personas_out_of_tasks,
 }
 
 

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
+from lib.sandbox.engine import FEATURES, PROVIDERS, SandboxConfig, SandboxEngine
 from lib.sandbox.faults import Fault
 from lib.sandbox.server import SandboxServer
 
-__all__ = ["FEATURES", "Fault", "ManualClock", "SandboxConfig", "SandboxGateway"]
+__all__ = ["FEATURES", "PROVIDERS", "Fault", "ManualClock", "SandboxConfig", "SandboxGateway"]
 
 
 class ManualClock:
@@ -75,6 +75,7 @@ class SandboxGateway:
         return self
 
     def stop(self) -> None:
+        self._server.stopping.set()
         if self._thread is not None:
             self._server.shutdown()
             self._thread.join(timeout=5)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lib.sandbox import cover, media, video
-from lib.sandbox.engine import SandboxEngine
+from lib.sandbox.engine import Clip, SandboxEngine
 
 # /media/<clip id>[-large|-hq].<ext>: the URLs shapes.media_urls hands out.
 _MEDIA = re.compile(r"^/media/([0-9a-f-]{36})(-large|-hq)?\.(wav|png|mp4)$")
@@ -39,7 +39,8 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
             raise NoSuchAsset("no such clip")
         # While the task runs, the stream holds only the part "generated" so far.
         fraction = engine.stream_fraction(task) if task else 1.0
-        return Asset(media.wav_prefix(_song(clip.seed, clip.duration), fraction), "audio/wav", cache=False)
+        song = _song(clip.seed, clip.duration, *sung(engine, clip))
+        return Asset(media.wav_prefix(song, fraction), "audio/wav", cache=False)
     match = _MEDIA.match(path)
     clip = engine.clip(match.group(1)) if match else None
     if clip is None:
@@ -51,8 +52,23 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
     if ext == "mp4":
         if variant or not video.available():  # without PyAV there is no video to serve
             raise NoSuchAsset("no such file")
-        return Asset(_video(clip.seed, clip.title, clip.model, clip.duration, clip.stem), "video/mp4")
-    return Asset(_audio(clip.seed, clip.duration, clip.stem, variant == "-hq"), "audio/wav")
+        return Asset(_video(clip, *sung(engine, clip)), "video/mp4")
+    return Asset(audio(clip, *sung(engine, clip), hq=variant == "-hq"), "audio/wav")
+
+
+def sung(engine: SandboxEngine, clip: Clip) -> tuple[str, str]:
+    """What the clip's voice sings and in what style: its lyrics and tags. An instrumental stem
+    has no lyrics of its own but is the backing of its source's song, which had them."""
+    lyrics = clip.lyrics
+    if clip.stem == "instrumental" and clip.parent:
+        source = engine.clip(clip.parent)
+        lyrics = source.lyrics if source else lyrics
+    return lyrics, ", ".join(clip.tags)
+
+
+def waveform(engine: SandboxEngine, clip: Clip) -> list[float]:
+    """The envelope of the audio the clip's ``audio_url`` serves (what a timing answer draws)."""
+    return media.envelope(audio(clip, *sung(engine, clip)))
 
 
 # One synthesis at a time: a song needs ~47 MB of numpy temporaries and a cover ~30 MB, so twenty
@@ -61,46 +77,49 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
 _synthesis_lock = threading.RLock()
 
 
-def _song(seed: str, duration: float, sample_rate: int = 22050) -> bytes:
+def _song(seed: str, duration: float, lyrics: str, style: str, sample_rate: int = 22050) -> bytes:
     with _synthesis_lock:
-        return _synthesized_song(seed, duration, sample_rate)
+        return _synthesized_song(seed, duration, sample_rate, lyrics, style)
 
 
 @lru_cache(maxsize=48)
-def _synthesized_song(seed: str, duration: float, sample_rate: int) -> bytes:
-    return media.synthesize_song(seed, duration, sample_rate=sample_rate)
+def _synthesized_song(seed: str, duration: float, sample_rate: int, lyrics: str, style: str) -> bytes:
+    return media.synthesize_song(seed, duration, sample_rate, lyrics=lyrics, style=style)
 
 
-def _stems(seed: str, duration: float) -> dict[str, bytes]:
+def _stems(seed: str, duration: float, lyrics: str, style: str) -> dict[str, bytes]:
     with _synthesis_lock:
-        return _synthesized_stems(seed, duration)
+        return _synthesized_stems(seed, duration, lyrics, style)
 
 
 @lru_cache(maxsize=16)
-def _synthesized_stems(seed: str, duration: float) -> dict[str, bytes]:
-    return media.synthesize_stems(seed, duration)
+def _synthesized_stems(seed: str, duration: float, lyrics: str, style: str) -> dict[str, bytes]:
+    return media.synthesize_stems(seed, duration, lyrics=lyrics, style=style)
 
 
-def _audio(seed: str, duration: float, stem: str | None, hq: bool = False) -> bytes:
+def audio(clip: Clip, lyrics: str, style: str, hq: bool = False) -> bytes:
     """The clip's WAV as its audio_url serves it (a stem clip sounds like its part)."""
-    if stem:
-        return _stems(seed, duration)[stem]
-    return _song(seed, duration, 44100) if hq else _song(seed, duration)
+    if clip.stem:
+        return _stems(clip.seed, clip.duration, lyrics, style)[clip.stem]
+    return _song(clip.seed, clip.duration, lyrics, style, 44100 if hq else 22050)
 
 
 _video_lock = threading.Lock()
 
 
-def _video(seed: str, title: str, model: str, duration: float, stem: str | None) -> bytes:
+def _video(clip: Clip, lyrics: str, style: str) -> bytes:
     # A browser opens a video with several overlapping range requests; rendering once under a
     # lock lets the others wait for the cached file instead of encoding it again in parallel.
     with _video_lock:
-        return _rendered_video(seed, title, model, duration, stem)
+        return _rendered_video(clip.seed, clip.title, clip.model, clip.duration, clip.stem, lyrics, style)
 
 
 @lru_cache(maxsize=8)  # ~0.5–1 MB each
-def _rendered_video(seed: str, title: str, model: str, duration: float, stem: str | None) -> bytes:
-    return video.render_music_video(_cover(seed, title, 512, model), _audio(seed, duration, stem), duration)
+def _rendered_video(
+    seed: str, title: str, model: str, duration: float, stem: str | None, lyrics: str, style: str
+) -> bytes:
+    sound = _stems(seed, duration, lyrics, style)[stem] if stem else _song(seed, duration, lyrics, style)
+    return video.render_music_video(_cover(seed, title, 512, model), sound, duration)
 
 
 def _cover(seed: str, title: str, size: int, model: str) -> bytes:

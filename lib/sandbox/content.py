@@ -1,4 +1,5 @@
-"""Deterministic text for sandbox songs: titles, style tags, lyrics and Udio-style artist names.
+"""Deterministic text for sandbox songs: lyrics and Udio-style artist names (titles and style tags
+are ``lib.sandbox.naming``'s, re-exported here for the engine).
 
 Choices come from ``random.Random`` seeded with SHA-256 of the inputs (never the salted built-in
 ``hash()``), so a task shows the same words on every run. Words from the user's description steer
@@ -10,6 +11,10 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from collections.abc import Callable
+
+from lib.sandbox.naming import make_tags as make_tags
+from lib.sandbox.naming import make_title as make_title
 
 # Description word -> theme keyword. Chinese entries match as substrings (no word breaks).
 _THEMES = {
@@ -34,6 +39,8 @@ _THEMES = {
     "sun": "sun",
     "snow": "snow",
     "river": "river",
+    "drive": "road",
+    "highway": "road",
     "雨": "rain",
     "夜": "night",
     "城市": "city",
@@ -50,6 +57,7 @@ _THEMES = {
     "阳光": "sun",
     "雪": "snow",
     "河": "river",
+    "江": "river",
 }
 _THEME_ZH = {
     "rain": "雨",
@@ -69,137 +77,6 @@ _THEME_ZH = {
     "snow": "雪",
     "river": "河流",
 }
-_NO_ARTICLE = {"love", "home", "summer", "winter"}  # "Waiting for Home", not "for the Home"
-_GENRES = {
-    "jazz": "jazz",
-    "rock": "rock",
-    "punk": "punk rock",
-    "piano": "piano ballad",
-    "pop": "pop",
-    "lofi": "lo-fi",
-    "lo-fi": "lo-fi",
-    "hip hop": "hip hop",
-    "hip-hop": "hip hop",
-    "rap": "hip hop",
-    "electronic": "electronic",
-    "edm": "edm",
-    "synth": "synthwave",
-    "folk": "folk",
-    "metal": "metal",
-    "acoustic": "acoustic",
-    "blues": "blues",
-    "country": "country",
-    "soul": "soul",
-    "r&b": "r&b",
-    "classical": "orchestral",
-    "orchestral": "orchestral",
-    "ambient": "ambient",
-    "funk": "funk",
-    "disco": "disco",
-    "reggae": "reggae",
-    "female": "female vocals",
-    "male": "male vocals",
-    "爵士": "jazz",
-    "摇滚": "rock",
-    "朋克": "punk rock",
-    "钢琴": "piano ballad",
-    "流行": "pop",
-    "电子": "electronic",
-    "民谣": "folk",
-    "说唱": "hip hop",
-    "嘻哈": "hip hop",
-    "金属": "metal",
-    "古典": "orchestral",
-    "蓝调": "blues",
-    "乡村": "country",
-    "女声": "female vocals",
-    "男声": "male vocals",
-    "中国风": "chinese traditional",
-}
-_STYLE_POOL = (
-    "dream pop",
-    "indie pop",
-    "synthwave",
-    "lo-fi",
-    "city pop",
-    "indie folk",
-    "chillwave",
-    "alt rock",
-    "neo soul",
-    "electropop",
-    "bedroom pop",
-    "trip hop",
-)
-_MOODS = (
-    "melancholic",
-    "uplifting",
-    "dreamy",
-    "nostalgic",
-    "energetic",
-    "warm",
-    "bittersweet",
-    "euphoric",
-    "intimate",
-    "moody",
-)
-_VOICES = ("female vocals", "male vocals", "airy vocals", "duet")
-_INSTRUMENTS = (
-    "analog synth",
-    "warm pads",
-    "fingerpicked guitar",
-    "rhodes",
-    "808 bass",
-    "string section",
-    "brushed drums",
-    "glassy arpeggios",
-)
-
-_ADJECTIVES = (
-    "Neon",
-    "Golden",
-    "Silver",
-    "Electric",
-    "Quiet",
-    "Paper",
-    "Velvet",
-    "Crimson",
-    "Endless",
-    "Fading",
-    "Hollow",
-    "Wild",
-    "Lonely",
-    "Burning",
-    "Distant",
-    "Midnight",
-)
-_NOUNS = (
-    "Hearts",
-    "Lights",
-    "Echoes",
-    "Satellites",
-    "Skyline",
-    "Horizon",
-    "Shadows",
-    "Streets",
-    "Memories",
-    "Waves",
-    "Fireflies",
-    "Gardens",
-    "Highways",
-    "Mirrors",
-)
-_VERBS = ("Chasing", "Dancing Through", "Waiting for", "Running from", "Dreaming of", "Holding")
-_TITLE_PATTERNS = (
-    "{A} {K}",
-    "The {A} {K}",
-    "{K} {N}",
-    "{N} of the {K}",
-    "{V} the {K}",
-    "{K} in the {N}",
-    "Under the {A} {K}",
-    "{A} {N}",
-)
-
 _EN = {
     "verse": (
         "Streetlights hum a song about the {k}",
@@ -344,32 +221,12 @@ def _theme(seed: str, hint: str, title: str = "") -> str:
     return _rng(seed, "theme").choice(sorted(set(_THEMES.values())))
 
 
-def make_title(seed: str, hint: str = "") -> str:
-    r = _rng(seed, "title", hint)
-    theme = _theme(seed, hint)
-    # A description that names a theme should see it in the title, so skip the theme-less pattern.
-    patterns = [p for p in _TITLE_PATTERNS if "{K}" in p or not _matches(hint, _THEMES)]
-    pattern = r.choice(patterns)
-    if theme in _NO_ARTICLE:
-        pattern = pattern.replace("the {A} {K}", "{A} {K}").replace("the {K}", "{K}")
-    words = {"A": r.choice(_ADJECTIVES), "N": r.choice(_NOUNS), "V": r.choice(_VERBS), "K": theme.title()}
-    return pattern.format(**words)
+def make_lyrics(seed: str, hint: str = "", title: str = "", fits: Callable[[str], bool] | None = None) -> str:
+    """Verse / Chorus / Verse 2 / Chorus (/ Bridge / Chorus) / Outro; Chinese when the hint is.
 
-
-def make_tags(seed: str, hint: str = "", count: int = 3) -> list[str]:
-    r = _rng(seed, "tags", hint)
-    wanted = _matches(hint, _GENRES)
-    has_voice = any(tag.endswith("vocals") for tag in wanted)
-    has_genre = any(not tag.endswith("vocals") for tag in wanted)
-    tags = wanted + ([] if has_genre else [r.choice(_STYLE_POOL)]) + [r.choice(_MOODS)]
-    tags += ([] if has_voice else [r.choice(_VOICES)]) + [f"{r.randint(72, 140)} bpm"]
-    spare = [t for t in _INSTRUMENTS + _MOODS + _STYLE_POOL if t not in tags]
-    r.shuffle(spare)
-    return list(dict.fromkeys(tags + spare))[: max(count, 0)]
-
-
-def make_lyrics(seed: str, hint: str = "", title: str = "") -> str:
-    """Verse / Chorus / Verse 2 / Chorus (/ Bridge / Chorus) / Outro; Chinese when the hint is."""
+    ``fits`` says whether a draft can be sung in the song's length: the longest draft that fits is
+    kept (shorter drafts drop the later sections, then halve the verse and chorus), or the
+    shortest when none does."""
     chinese = bool(_CJK.search(hint))
     pools, theme = (_ZH if chinese else _EN), _theme(seed, hint, title)
     keyword = _THEME_ZH[theme] if chinese else theme
@@ -378,14 +235,24 @@ def make_lyrics(seed: str, hint: str = "", title: str = "") -> str:
     r = _rng(seed, "lyrics", hint, title)
     verses = r.sample(pools["verse"], 8)
     chorus = [r.choice(pools["hook"])] + r.sample(pools["chorus"], 3)
-    sections = [("[Verse]", verses[:4]), ("[Chorus]", chorus), ("[Verse 2]", verses[4:]), ("[Chorus]", chorus)]
+    verse, verse2, outro = ("[Verse]", verses[:4]), ("[Verse 2]", verses[4:]), ("[Outro]", r.sample(pools["outro"], 2))
+    full = [verse, ("[Chorus]", chorus), verse2, ("[Chorus]", chorus)]
     if r.random() < 0.6:
-        sections += [("[Bridge]", list(pools["bridge"])), ("[Chorus]", chorus)]
-    sections.append(("[Outro]", r.sample(pools["outro"], 2)))
-    blocks = [
-        heading + "\n" + "\n".join(line.format(k=keyword, title=name) for line in lines) for heading, lines in sections
+        full += [("[Bridge]", list(pools["bridge"])), ("[Chorus]", chorus)]
+    drafts = [
+        full + [outro],
+        full[:4] + [outro],
+        full[:4],
+        full[:2] + [outro],
+        full[:2],
+        [("[Verse]", verses[:2]), ("[Chorus]", chorus[:2])],
+        [("[Chorus]", chorus[:2])],
     ]
-    return "\n\n".join(blocks)
+    texts = [
+        "\n\n".join(head + "\n" + "\n".join(ln.format(k=keyword, title=name) for ln in lines) for head, lines in draft)
+        for draft in drafts
+    ]
+    return next((text for text in texts if fits is None or fits(text)), texts[-1])
 
 
 def make_udio_artist(seed: str) -> str:

@@ -10,7 +10,7 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from lib.sandbox.media import _rng
+from lib.sandbox.music_plan import rng as _rng
 
 _FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",

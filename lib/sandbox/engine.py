@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lib.sandbox import content, persistence, video
-from lib.sandbox.clip_making import music_clip, stem_clip
+from lib.sandbox import content, persistence, score, video
+from lib.sandbox.clip_making import fitting, music_clip, stem_clip
 from lib.sandbox.media import song_duration_for
 
 # Clip, SandboxTask, stable_seed and the fail marker are re-exported: routes, shapes and tests import them from here.
@@ -29,6 +29,8 @@ FEATURES = ("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp
 # The music video needs PyAV; without it the sandbox answers /suno/act/mp4 like a gateway that
 # lacks the route rather than offering a video it cannot make.
 DEFAULT_OFFERED = frozenset(FEATURES) if video.available() else frozenset(FEATURES) - {"mp4"}
+# The dialects one sandbox process can speak (docs/providers.md); "newapi" is the seeds' family.
+PROVIDERS = ("newapi", "sunoapi", "acedata", "piapi", "suno-api")
 
 
 @dataclass
@@ -42,6 +44,11 @@ class SandboxConfig:
     latency: float = 0.0
     error_rate: float = 0.0
     public_url: str | None = None  # media URLs; default: the address the request came to
+    provider: str = "newapi"  # whose routes, auth header and shapes it answers in (lib.sandbox.providers)
+
+    def __post_init__(self) -> None:
+        if self.provider not in PROVIDERS:
+            raise ValueError(f"unknown provider {self.provider!r}; the sandbox speaks {', '.join(PROVIDERS)}")
 
     @classmethod
     def fast(cls, **overrides: Any) -> SandboxConfig:
@@ -74,6 +81,10 @@ class SandboxEngine:
     def clip(self, clip_id: str) -> Clip | None:
         with self._lock:
             return self._clips.get(clip_id)
+
+    def all_clips(self) -> list[Clip]:
+        with self._lock:
+            return list(self._clips.values())
 
     def task_of_clip(self, clip_id: str) -> SandboxTask | None:
         with self._lock:
@@ -190,30 +201,38 @@ class SandboxEngine:
         model = str(params.get("model_type") or "udio32-v1.5")
         length = (28.0, 36.0) if "32" in model else (30.0, 40.0)
         prompt = str(params.get("prompt", ""))
-        for index in range(2):
-            seed = stable_seed("udio", task.task_id, index, prompt, params.get("seed"))
-            title = content.make_title(seed, prompt)
-            lyrics = (
-                ""
-                if params.get("lyrics_type") == "instrumental"
-                else str(params.get("lyrics") or "")
-                if params.get("lyrics_type") == "user"
-                else content.make_lyrics(seed, prompt, title)
-            )
+        words = stable_seed("udio", task.task_id, prompt, params.get("seed"))  # one title and lyrics a task
+        takes = [stable_seed("udio", task.task_id, index, prompt, params.get("seed")) for index in range(2)]
+        title = content.make_title(words, prompt)
+        tags = content.make_tags(words, prompt, count=5)
+        style = ", ".join(tags)
+        if params.get("lyrics_type") == "instrumental":
+            lyrics = ""
+        elif params.get("lyrics_type") == "user":
+            lyrics = str(params.get("lyrics") or "")
+        else:
+            lyrics = content.make_lyrics(words, prompt, title, fits=fitting(takes, style))
+        written = params.get("lyrics_type") != "user"  # lyrics the sandbox wrote (or none)
+        for seed in takes:
             task.clips.append(
                 Clip(
                     id=str(uuid.uuid4()),
                     seed=seed,
                     title=title,
-                    tags=content.make_tags(seed, prompt, count=5),
+                    tags=list(tags),
                     lyrics=lyrics,
                     description=prompt,
-                    duration=song_duration_for(seed, *length),
+                    duration=_udio_duration(seed, lyrics, style, length, own_lyrics=written),
                     model=model,
                     created_at=task.submitted,
                 )
             )
         return self._store(task)
+
+    def submit_conversion(self, kind: str, body: dict[str, Any]) -> SandboxTask:
+        """A conversion that is a task of its own (a provider's WAV or video task): it makes no clips
+        and is done ``conversion_seconds`` after submit."""
+        return self._store(self._new_task("suno", kind, body, finish_after=max(self.config.conversion_seconds, 0.0)))
 
     def create_persona(self, body: dict[str, Any]) -> dict[str, Any]:
         root = self._clips[body["root_clip_id"]]
@@ -317,3 +336,11 @@ class SandboxEngine:
         with self._lock:
             self._counter += 1
             return 11288924 + self._counter
+
+
+def _udio_duration(seed: str, lyrics: str, style: str, length: tuple[float, float], *, own_lyrics: bool) -> float:
+    """A take's length in its model's range; only a user's own lyrics may stretch it (to be sung
+    whole). Lyrics the sandbox wrote that a short take cannot hold lose their last lines instead,
+    so a udio32 song never runs past 36 s."""
+    duration = score.duration_to_sing(seed, lyrics, style, song_duration_for(seed, *length))
+    return min(duration, length[1]) if own_lyrics else duration

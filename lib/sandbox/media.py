@@ -1,4 +1,5 @@
-"""Deterministic synthetic media for the sandbox gateway: songs, stems, covers, lyric timing.
+"""Deterministic synthetic audio for the sandbox gateway: songs, their stems, the envelope a
+timing answer draws as its waveform. The music's plan is ``music_plan``'s, the sung melody ``score``'s.
 
 Every choice derives from the seed string through SHA-256 (never Python's salted ``hash()``), so a
 sandbox task yields the same bytes on every run. Audio is built from monophonic "lines" (one event
@@ -9,102 +10,17 @@ wavetable lookup: a 40 s song costs tens of milliseconds rather than seconds.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import math
-import re
 import wave
-from dataclasses import dataclass
 
 import numpy as np
 
+from lib.sandbox.music_plan import Plan, chord, plan_for, rng, seed_int
+from lib.sandbox.score import sung_score
+
 _TABLE = 4096  # wavetable length; a power of two so phase wraps with a bit mask
 _PEAK = 0.89  # about -1 dBFS, leaves headroom after int16 rounding
-_MAJOR = (0, 2, 4, 5, 7, 9, 11)
-_MINOR = (0, 2, 3, 5, 7, 8, 10)
-# Progressions in 0-based scale degrees; every one is 4 bars so melody phrases line up with them.
-_MAJOR_PROGS = ((0, 4, 5, 3), (5, 3, 0, 4), (0, 5, 3, 4), (0, 3, 5, 4))
-_MINOR_PROGS = ((0, 5, 2, 6), (0, 3, 4, 0), (0, 6, 5, 4), (5, 6, 0, 0))
-# Harmonic amplitudes: soft saw, hollow (odd harmonics), organ-ish, bright pluck.
-_TIMBRES = (
-    (1, 0.5, 0.33, 0.25, 0.2, 0.16),
-    (1, 0, 0.33, 0, 0.2, 0, 0.14),
-    (1, 0.6, 0.1, 0.3, 0, 0.15),
-    (1, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1),
-)
-_ARP_SHAPES = ((0, 1, 2, 1), (0, 1, 2, 3), (0, 2, 1, 3), (3, 2, 1, 0))  # 3 = root an octave up
-# Bass rhythms in eighths: (start, length, chord tone index 0=root 2=fifth).
-_BASS = (
-    ((0, 4, 0), (4, 4, 0)),
-    ((0, 3, 0), (3, 1, 0), (4, 3, 2), (7, 1, 0)),
-    tuple((i, 1, 0) for i in range(8)),
-    ((0, 6, 0), (6, 2, 2)),
-)
-# Melody rhythms per bar in eighths (start, length); cadences close a 4-bar phrase.
-_RHYTHMS = (
-    ((0, 2), (2, 1), (3, 1), (4, 3)),
-    ((0, 1), (1, 1), (2, 2), (5, 1), (6, 2)),
-    ((0, 3), (3, 1), (4, 2), (6, 2)),
-    ((1, 1), (2, 1), (3, 2), (6, 1), (7, 1)),
-)
-_CADENCES = (((0, 2), (2, 2), (4, 4)), ((0, 6),), ((0, 3), (3, 5)))
-# Vowel formants (Hz) so the melody stem reads as a voice rather than a synth lead.
-_VOWELS = ((730, 1090, 2440), (570, 840, 2410), (530, 1840, 2480))
-_INTRO, _OUTRO = 0.08, 0.95  # vocals (and lyric lines) live inside this fraction of the song
-_HEADING = re.compile(r"^\[[^\]]*\]$")
-
-
-def _seed_int(seed: str, salt: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"{salt}|{seed}".encode()).digest()[:8], "big")
-
-
-def _rng(seed: str, salt: str) -> np.random.Generator:
-    return np.random.default_rng(_seed_int(seed, salt))
-
-
-@dataclass(frozen=True)
-class _Plan:
-    bpm: float
-    root: int  # MIDI tonic in octave 3
-    scale: tuple[int, ...]
-    progression: tuple[int, ...]
-    pad: tuple[float, ...]
-    arp: tuple[float, ...]
-    arp_per_beat: int
-    arp_shape: tuple[int, ...]
-    bass: tuple[tuple[int, int, int], ...]
-    four_on_floor: bool
-    vowel: tuple[int, int, int]
-
-
-def _plan(seed: str) -> _Plan:
-    r = _rng(seed, "plan")
-    minor = bool(r.random() < 0.4)
-    progs = _MINOR_PROGS if minor else _MAJOR_PROGS
-    pick = lambda seq: seq[int(r.integers(len(seq)))]  # noqa: E731
-    return _Plan(
-        bpm=float(r.integers(78, 129)),
-        root=48 + int(r.integers(12)),
-        scale=_MINOR if minor else _MAJOR,
-        progression=pick(progs),
-        pad=pick(_TIMBRES),
-        arp=pick(_TIMBRES),
-        arp_per_beat=int(r.integers(1, 3)) * 2,
-        arp_shape=pick(_ARP_SHAPES),
-        bass=pick(_BASS),
-        four_on_floor=bool(r.random() < 0.5),
-        vowel=pick(_VOWELS),
-    )
-
-
-def _midi(plan: _Plan, degree: int) -> int:
-    return plan.root + plan.scale[degree % 7] + 12 * (degree // 7)
-
-
-def _chord(plan: _Plan, bar: int, low: int) -> list[int]:
-    """The bar's triad, root first, each note folded into the octave starting at MIDI ``low``."""
-    c = plan.progression[bar % len(plan.progression)]
-    return [low + (_midi(plan, c + k) - low) % 12 for k in (0, 2, 4)]
 
 
 @functools.lru_cache(maxsize=4)
@@ -191,46 +107,10 @@ def _echo(x: np.ndarray, delay: int, feedback: float, taps: int = 3) -> np.ndarr
     return out
 
 
-def _vocal_events(plan: _Plan, seed: str, duration_s: float) -> list[tuple]:
-    bar_s, eighth = 240.0 / plan.bpm, 30.0 / plan.bpm
-    first_bar = math.ceil(_INTRO * duration_s / bar_s)
-    # Phrases repeat A A B A, like a verse, so the tune is recognisable rather than a random walk.
-    phrases = [_phrase(plan, _rng(seed, f"phrase{k}"), first_bar) for k in range(2)]
-    events, stop = [], _OUTRO * duration_s
-    for p in range(math.ceil(duration_s / (4 * bar_s))):
-        base = (first_bar + 4 * p) * bar_s
-        for start8, len8, degree in phrases[(0, 0, 1, 0)[p % 4]]:
-            onset = base + start8 * eighth
-            if onset < stop - 0.15:
-                length = min(len8 * eighth * 0.92, stop - onset)
-                events.append((onset, length, _midi(plan, degree), 0.9))
-    return events
-
-
-def _phrase(plan: _Plan, r: np.random.Generator, first_bar: int) -> list[tuple[int, int, int]]:
-    """Four bars of (start_eighth, eighths, scale_degree); strong beats land on chord tones."""
-    a, b = r.choice(len(_RHYTHMS), 2, replace=False)
-    bars = (_RHYTHMS[a], _RHYTHMS[b], _RHYTHMS[a], _CADENCES[int(r.integers(len(_CADENCES)))])
-    degree, notes = 7 + int(r.choice((0, 2, 4))), []
-    for bar, rhythm in enumerate(bars):
-        c = plan.progression[(first_bar + bar) % len(plan.progression)]
-        tones = [c + k + 7 * o for k in (0, 2, 4) for o in range(3) if 5 <= c + k + 7 * o <= 14]
-        for i, (start, length) in enumerate(rhythm):
-            if bar == 3 and i == len(rhythm) - 1:  # resolve the phrase on the chord root
-                tones = [t for t in tones if (t - c) % 7 == 0]
-            if start % 4 == 0 or bar == 3 and i == len(rhythm) - 1:
-                target = degree + int(r.integers(-2, 3))
-                degree = min(tones, key=lambda t: (abs(t - target), t))
-            else:
-                degree = int(np.clip(degree + r.choice((-2, -1, -1, 1, 1, 2)), 5, 14))
-            notes.append((bar * 8 + start, length, degree))
-    return notes
-
-
-def _instrumental(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
+def _instrumental(plan: Plan, seed: str, n: int, sr: int) -> np.ndarray:
     beat, bar_s = 60.0 / plan.bpm, 240.0 / plan.bpm
     bars = range(math.ceil(n / sr / bar_s))
-    chords = [sorted(_chord(plan, b, plan.root)) for b in bars]  # close voicing for pads
+    chords = [sorted(chord(plan, b, plan.root)) for b in bars]  # close voicing for pads
     pads = [(b * bar_s, bar_s, tuple(chords[b]), 0.2) for b in bars]
     out = _line(pads, n, sr, plan.pad, 0.3, 6.0, 0.25)
     step = beat / plan.arp_per_beat
@@ -241,7 +121,7 @@ def _instrumental(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
         for j in range(4 * plan.arp_per_beat)
     ]
     out += _echo(_line(arp, n, sr, plan.arp, 0.005, 0.25, 0.03), int(0.75 * beat * sr), 0.3)
-    roots = [_chord(plan, b, plan.root - 12)[0] for b in bars]
+    roots = [chord(plan, b, plan.root - 12)[0] for b in bars]
     bass = [
         (b * bar_s + s * beat / 2, ln * beat / 2 * 0.95, roots[b] + 7 * (k == 2), 0.5)
         for b in bars
@@ -249,7 +129,7 @@ def _instrumental(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
         for s, ln, k in plan.bass
     ]  # bass enters after the intro bar
     out += _line(bass, n, sr, (1, 0.5, 0.2), 0.01, 0.8, 0.04)
-    return out + _drums(plan, seed, n, sr)
+    return out + _drums(plan, seed, n, sr) * np.float32(plan.drums)
 
 
 def _since(times_s: np.ndarray, n: int, sr: int) -> np.ndarray:
@@ -259,12 +139,12 @@ def _since(times_s: np.ndarray, n: int, sr: int) -> np.ndarray:
     return t
 
 
-def _drums(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
+def _drums(plan: Plan, seed: str, n: int, sr: int) -> np.ndarray:
     beat = 60.0 / plan.bpm
     beats = np.arange(4, math.ceil(n / sr / beat))  # drums enter after a one-bar intro
     t = _since((beats if plan.four_on_floor else beats[beats % 2 == 0]) * beat, n, sr)
     kick = np.sin(2 * np.pi * (45 * t + 80 * 0.04 * (1 - np.exp(-t / 0.04)))) * np.exp(-t / 0.22)
-    noise = _rng(seed, "noise").random(n, dtype=np.float32) * 2 - 1
+    noise = rng(seed, "noise").random(n, dtype=np.float32) * 2 - 1
     t = _since(beats[beats % 2 == 1] * beat, n, sr)
     snare = (noise + np.sin(2 * np.pi * 185 * t)) * np.exp(-t / 0.09)
     t = _since(np.arange(8, 2 * len(beats) + 8) * beat / 2, n, sr)  # eighths from bar 2
@@ -272,10 +152,11 @@ def _drums(plan: _Plan, seed: str, n: int, sr: int) -> np.ndarray:
     return (0.65 * kick + 0.14 * snare + 0.05 * hat).astype(np.float32)
 
 
-def _stem_arrays(seed: str, duration_s: float, sr: int) -> tuple[np.ndarray, np.ndarray]:
+def _stem_arrays(seed: str, duration_s: float, sr: int, lyrics: str, style: str) -> tuple[np.ndarray, np.ndarray]:
     """Unnormalised (vocals, instrumental) with fades applied; the song is exactly their sum."""
-    plan, n = _plan(seed), max(1, int(round(duration_s * sr)))
-    sung = _line(_vocal_events(plan, seed, duration_s), n, sr, _vowel(plan.vowel), 0.04, 3.0, 0.08, vibrato=0.012)
+    plan, n = plan_for(seed, style), max(1, int(round(duration_s * sr)))
+    events = [(note.onset, note.length, note.midi, 0.9) for note in sung_score(seed, duration_s, lyrics, style).notes]
+    sung = _line(events, n, sr, _vowel(plan.vowel), 0.04, 3.0, 0.08, vibrato=0.012)
     vocals = _echo(sung * np.float32(0.85), int(0.75 * 60 / plan.bpm * sr), 0.25)
     ramp = np.ones(n, np.float32)
     fade_in, fade_out = min(int(0.05 * sr), n // 4), min(int(1.5 * sr), n // 4)
@@ -298,22 +179,27 @@ def _peak(*xs: np.ndarray) -> float:
     return max(max(float(np.abs(x).max()) for x in xs), 1e-9)
 
 
-def synthesize_song(seed: str, duration_s: float = 30.0, sample_rate: int = 22050) -> bytes:
-    """Mono 16-bit WAV of exactly ``duration_s`` seconds; same seed, same bytes."""
-    vocals, inst = _stem_arrays(seed, duration_s, sample_rate)
+def synthesize_song(
+    seed: str, duration_s: float = 30.0, sample_rate: int = 22050, *, lyrics: str = "", style: str = ""
+) -> bytes:
+    """Mono 16-bit WAV of exactly ``duration_s`` seconds; same inputs, same bytes. The voice sings
+    ``lyrics`` (``lib.sandbox.score``) in the ``style`` the clip's tags name (``music_plan``)."""
+    vocals, inst = _stem_arrays(seed, duration_s, sample_rate, lyrics, style)
     mix = vocals + inst
     return _wav(mix * (_PEAK / _peak(mix)), sample_rate)
 
 
-def synthesize_stems(seed: str, duration_s: float, sample_rate: int = 22050) -> dict[str, bytes]:
+def synthesize_stems(
+    seed: str, duration_s: float, sample_rate: int = 22050, *, lyrics: str = "", style: str = ""
+) -> dict[str, bytes]:
     """{"vocals", "instrumental"} WAVs with one shared gain, summing to the song up to scale."""
-    vocals, inst = _stem_arrays(seed, duration_s, sample_rate)
+    vocals, inst = _stem_arrays(seed, duration_s, sample_rate, lyrics, style)
     gain = _PEAK / _peak(vocals, inst, vocals + inst)
     return {"vocals": _wav(vocals * gain, sample_rate), "instrumental": _wav(inst * gain, sample_rate)}
 
 
 def song_duration_for(seed: str, low: float = 20.0, high: float = 40.0) -> float:
-    unit = _seed_int(seed, "duration") / 2.0**64
+    unit = seed_int(seed, "duration") / 2.0**64
     return round(low + (high - low) * unit, 2)
 
 
@@ -331,25 +217,14 @@ def wav_prefix(wav_bytes: bytes, fraction: float) -> bytes:
     return buf.getvalue()
 
 
-def lyric_line_times(lyrics: str, duration_s: float) -> list[tuple[str, float, float]]:
-    """(text, start_s, end_s) per non-blank line, sung lines spread over the vocal part of the song.
-
-    Section headings ("[Chorus]") become zero-length marks where their section starts, and each
-    new section costs half a line of breathing room, like an instrumental turnaround.
-    """
-    lines = [ln.strip() for ln in lyrics.splitlines() if ln.strip()]
-    heading = [bool(_HEADING.match(ln)) for ln in lines]
-    weights = [0.0 if h else 1.0 for h in heading]
-    for i in range(1, len(lines)):  # a gap only between sung sections, not before the first
-        if heading[i] and not heading[i - 1] and not all(heading[i:]):
-            weights[i] = 0.5
-    start, end = _INTRO * max(duration_s, 0.0), _OUTRO * max(duration_s, 0.0)
-    unit = (end - start) / max(sum(weights), 1.0)
-    out, clock = [], start
-    for text, is_heading, w in zip(lines, heading, weights):
-        clock += w * unit if is_heading else 0.0
-        length = 0.0 if is_heading else w * unit
-        # Sung lines end a touch early: the singer breathes before the next one.
-        out.append((text, round(clock, 3), round(clock + 0.92 * length, 3)))
-        clock += length
-    return out
+def envelope(wav_bytes: bytes, points: int = 400) -> list[float]:
+    """The audio's loudness: RMS over ``points`` equal stretches, scaled so the loudest is 1."""
+    with wave.open(io.BytesIO(wav_bytes), "rb") as r:
+        samples = np.frombuffer(r.readframes(r.getnframes()), "<i2").astype(np.float32)
+    if len(samples) < points or points <= 0:
+        return []
+    edges = np.linspace(0, len(samples), points + 1).astype(int)
+    sums = np.add.reduceat(samples.astype(np.float64) ** 2, edges[:-1])
+    rms = np.sqrt(sums / np.maximum(np.diff(edges), 1))
+    peak = float(rms.max())
+    return [round(float(v), 3) for v in (rms / peak if peak > 0 else rms)]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from lib.gateway.bodies import SUNO_TASKS
-from lib.sandbox import assets, shapes
+from lib.sandbox import assets, providers, shapes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 from lib.sandbox.responses import UNREADABLE, RespondingHandler
@@ -72,6 +72,8 @@ class SandboxHandler(RespondingHandler):
             time.sleep(self.config.latency)
         if self._inject_fault(method, path):
             return
+        if self.config.provider != "newapi":  # one of lib.sandbox.providers' dialects
+            return self._json(*providers.answer(self.config.provider, self._exchange(method, url, body)))
         if not self._authorised():
             return self._json(401, fault_lib.openai_error("未提供令牌", rid=self.rid))
         try:
@@ -177,7 +179,7 @@ class SandboxHandler(RespondingHandler):
             raise _Reply(400, fault_lib.task_error("task_not_exist", "task_not_exist"))
         urls = shapes.media_urls(self._base(), clip)
         if action == "timing":
-            return self._json(200, shapes.timing_view(clip))
+            return self._json(200, shapes.timing_view(clip, assets.waveform(self.engine, clip)))
         if action == "stems":
             stems = self.engine.add_stem_clips(clip)
             return self._json(
@@ -246,7 +248,9 @@ class SandboxHandler(RespondingHandler):
             return False
         if fault.kind == "status":
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-            self._json(fault.status, fault_lib.error_body(fault.status, fault.message, self.rid), headers)
+            provider = self.config.provider
+            body = providers.error_body(provider, fault.status, fault.message, self.rid)
+            self._json(fault.status, body, headers)
         elif fault.kind == "html":
             self._html_page()
         elif fault.kind == "timeout":
@@ -303,6 +307,12 @@ class SandboxHandler(RespondingHandler):
         token = rest.strip() if scheme.lower() == "bearer" else header
         return bool(token)
 
+    def _exchange(self, method: str, url: Any, body: Any) -> providers.Exchange:
+        base, engine = self._base(), self.engine
+        return providers.Exchange(
+            method, url.path, parse_qs(url.query), body, self.headers, engine, base, self.server.stopping
+        )
+
     def _offers(self, feature: str) -> bool:
         return feature in self.config.offered
 
@@ -347,6 +357,8 @@ def _check_music(engine: SandboxEngine, body: dict[str, Any]) -> None:
 
 def _apply_config(config: SandboxConfig, changes: dict[str, Any]) -> None:
     for key, value in changes.items():
+        if key == "provider":  # one process speaks one provider: start another sandbox for another
+            continue
         if key == "offered":
             value = frozenset(v for v in value if v in FEATURES)
         elif key == "timeline":

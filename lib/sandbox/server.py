@@ -34,6 +34,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.faults = fault_lib.FaultPlan()
         self.request_log: list[dict[str, Any]] = []
         self.log_lock = threading.Lock()
+        self.stopping = threading.Event()  # ends the waits and callback threads of provider dialects
         self.random = random.Random(0)  # seeded: error_rate faults fall the same way each run
 
     def handle_error(self, request: Any, client_address: Any) -> None:

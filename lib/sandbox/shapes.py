@@ -8,7 +8,7 @@ from typing import Any
 
 from lib.sandbox import content
 from lib.sandbox.engine import Clip, SandboxEngine, SandboxTask
-from lib.sandbox.media import lyric_line_times
+from lib.sandbox.score import sung_score
 
 
 def iso(timestamp: float, micro: bool = False) -> str:
@@ -188,35 +188,19 @@ def udio_song(engine: SandboxEngine, task: SandboxTask, clip: Clip, base: str, p
     }
 
 
-def timing_view(clip: Clip) -> dict[str, Any]:
-    """Word-level alignment on the synthesized vocals' line times (``lyric_line_times``).
+def timing_view(clip: Clip, waveform: list[float]) -> dict[str, Any]:
+    """Word-level alignment on the notes the synthesized voice sings (``lib.sandbox.score``), and
+    ``waveform``: the envelope of the clip's audio (``assets.waveform``).
 
     Like Suno, a line's last word ends in "\n" and a section heading is glued to the next word
-    ("[Verse]\nWinter "); each line's first word starts, and its last word ends, exactly at the
-    line's times. An instrumental clip has no words.
+    ("[Verse]\nWinter "); each word starts on its note. An instrumental clip has no words.
     """
-    words: list[dict[str, Any]] = []
-    pending_heading = ""
-    for text, start, end in lyric_line_times(clip.lyrics, clip.duration):
-        if end <= start:  # a section heading such as [Verse]: Suno glues it to the next word
-            pending_heading += text + "\n"
-            continue
-        tokens = text.split()
-        step = (end - start) / len(tokens)
-        bounds = [start] + [round(start + i * step, 2) for i in range(1, len(tokens))] + [end]
-        for index, token in enumerate(tokens):
-            last = index == len(tokens) - 1
-            word = (pending_heading if index == 0 else "") + token + ("\n" if last else " ")
-            words.append(
-                {"word": word, "success": True, "start_s": bounds[index], "end_s": bounds[index + 1], "p_align": 0.97}
-            )
-        pending_heading = ""
-    return {
-        "aligned_words": words,
-        "waveform_data": [round(0.2 + 0.6 * ((i * 37) % 11) / 11, 3) for i in range(200)],
-        "hoot_cer": 0.0356,
-        "is_streamed": False,
-    }
+    score = sung_score(clip.seed, clip.duration, clip.lyrics, ", ".join(clip.tags)) if clip.lyrics.strip() else None
+    words = [
+        {"word": w.word, "success": True, "start_s": w.start_s, "end_s": w.end_s, "p_align": 0.97}
+        for w in (score.words if score else ())
+    ]
+    return {"aligned_words": words, "waveform_data": waveform, "hoot_cer": 0.0356, "is_streamed": False}
 
 
 def _major(model: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lib.gateway import routes
+from lib.gateway import providers, routes
 from lib.gateway.client import GatewayClient
 from lib.gateway.errors import GatewayError
 
@@ -29,8 +29,26 @@ class ProbeResult:
     problem: GatewayError | None = None  # why the probe stopped early (bad key, gateway down)
 
 
+# A capability -> the provider's tool (or, for "udio", its Udio mode) that stands for it.
+_PROVIDER_TOOLS = {"wav": "wav", "mp4": "mp4", "timing": "timing", "stems": "stems", "full_song": "concat"}
+
+
+def provider_capabilities(provider: str) -> dict[str, str]:
+    """What a provider other than the new-api family offers, from its documentation
+    (``lib.gateway.providers``): such providers have one API, not a gateway's chosen subset."""
+    given = providers.get(provider)
+    found = {name: OFFERED if tool in given.tools else MISSING for name, tool in _PROVIDER_TOOLS.items()}
+    found["udio"] = OFFERED if given.offers("udio", "generate") else MISSING
+    found["persona"] = OFFERED if given.offers("suno", "persona_create") or "persona" in given.tools else MISSING
+    return {name: found[name] for name in ALL}
+
+
 def probe(client: GatewayClient) -> ProbeResult:
-    """One GET per free route, stopping at the first answer that says nothing about routes."""
+    """One GET per free route, stopping at the first answer that says nothing about routes. A
+    provider other than the new-api family is answered from its table, with no request (its tool
+    routes are paid POSTs, never probed)."""
+    if client.provider.name != providers.DEFAULT:
+        return ProbeResult(provider_capabilities(client.provider.name))
     found: dict[str, str] = {}
     for name, route in GET_PROBES.items():
         try:

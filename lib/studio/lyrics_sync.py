@@ -1,5 +1,6 @@
 """Synced lyrics: Suno's word timeline (``/suno/act/timing``) turned into lines with start times,
-and the ``.lrc`` file karaoke players read."""
+the song's sections and loudness along its length (what the karaoke view draws), and the ``.lrc``
+file karaoke players read."""
 
 from __future__ import annotations
 
@@ -92,6 +93,45 @@ def line_at(lines: Sequence[SyncedLine], seconds: float) -> int | None:
         else:
             break
     return current
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A stretch of the song under one heading ("[Chorus]"), from its first sung word to the next
+    heading's (or the song's end)."""
+
+    label: str
+    start_s: float
+    end_s: float
+
+
+def sections_of(lines: Sequence[SyncedLine], length_s: float | None = None) -> list[Section]:
+    """The sections in singing order. Headings with nothing sung before the next one (``[Intro]``
+    glued with ``[Verse]`` to the same word) are left out: they have no length to mark."""
+    headings = [line for line in lines if line.is_heading]
+    if not headings:
+        return []
+    end_of_song = max([length_s or 0.0, *(line.end_s for line in lines)])
+    sections = []
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].start_s if index + 1 < len(headings) else end_of_song
+        if end > heading.start_s:
+            sections.append(Section(heading.text.strip().strip("[]").strip(), heading.start_s, end))
+    return sections
+
+
+def waveform_peaks(values: Sequence[float], bars: int) -> list[float]:
+    """``values`` (the gateway's ``waveform_data``, any length) as at most ``bars`` bar heights
+    from 0 to 1: each bar the loudest value of its stretch, the loudest bar 1. Empty when there is
+    nothing to draw (no values, or only silence)."""
+    if bars <= 0 or not values:
+        return []
+    count = min(bars, len(values))
+    peaks = [max(values[i * len(values) // count : (i + 1) * len(values) // count]) for i in range(count)]
+    top = max(peaks)
+    if top <= 0:
+        return []
+    return [round(max(0.0, peak) / top, 3) for peak in peaks]
 
 
 def format_timestamp(seconds: float) -> str:

@@ -14,8 +14,10 @@ from typing import Any
 
 from lib.gateway import routes
 from lib.gateway.errors import InvalidInputError
+from lib.gateway.providers import DEFAULT
 from lib.gateway.routes import NO_TASK_ROUTES, SUBMIT_ROUTES
 from lib.gateway.transport import normalise_base_url
+from lib.studio import provider_snippets
 from lib.studio.submit import Submission
 
 KEY_VARIABLE = "GATEWAY_API_KEY"
@@ -24,7 +26,10 @@ POLL_VARIABLE = "POLL_SECONDS"  # both snippets poll every 5 s unless this says 
 
 def curl_command(base_url: str, submission: Submission) -> str:
     """A bash snippet: the submit as curl with the body in a quoted heredoc (no shell quoting of
-    lyrics), then, for task routes, polling the fetch route until SUCCESS or FAILURE."""
+    lyrics), then, for task routes, polling the fetch route until SUCCESS or FAILURE. A submission
+    built for another provider (``provider_modes.build_for``) gets ``provider_snippets``' snippet."""
+    if submission.provider != DEFAULT:
+        return provider_snippets.curl_command(base_url, submission)
     base, route, fetch, body = _parts(base_url, submission)
     payload = json.dumps(body, ensure_ascii=False, indent=2)
     submit = (
@@ -58,6 +63,8 @@ def curl_command(base_url: str, submission: Submission) -> str:
 def python_script(base_url: str, submission: Submission) -> str:
     """A standalone Python 3 script (``requests`` only) that submits the exact body, waits for
     the task and prints each song's title and audio URL (the persona ID for the persona route)."""
+    if submission.provider != DEFAULT:
+        return provider_snippets.python_script(base_url, submission)
     base, route, fetch, body = _parts(base_url, submission)
     literal = _py_literal(body)
     if ast.literal_eval(literal) != body:  # a guard: the script must send exactly this body

@@ -137,9 +137,11 @@ class ToolFailure(_Settled):
 
 @dataclass(frozen=True)
 class TimingFetched(_Settled):
-    """The synced-lyrics tool's words, as the gateway sent them (the export pack reuses them)."""
+    """A song's timeline as the gateway sent it: the words (the export pack reuses them) and the
+    waveform (the karaoke view draws it)."""
 
     words: list[AlignedWord]
+    waveform: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """A paid submit with its record: written to the library before the POST goes out, completed
-with the gateway's answer, so no attempt is ever lost (not even one whose answer never came)."""
+with the gateway's answer, so no attempt is ever lost (not even one whose answer never came).
+
+A submit answered with its result rather than a task (a persona: a provider's ``no_task_routes``) gets no
+task row: there is nothing to follow, and a row for it would wait *Not started* forever. The caller
+keeps what it made (a persona goes to the library's personas, ``session.remember_persona``)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lib.gateway import providers
 from lib.gateway.errors import GatewayError, OutcomeUnknownError
 from lib.gateway.profiles import GatewayProfile
 from lib.library.entries import utc_now
@@ -20,6 +25,12 @@ class Submission:
     action: str  # what the user chose: "inspiration", "custom", "extend", "udio-generate"…
     route: str  # a paid route's path from lib.gateway.routes, e.g. routes.SUNO_MUSIC.path
     body: Mapping[str, Any] = field(default_factory=dict)
+    provider: str = providers.DEFAULT  # whose route and body these are (lib.gateway.providers)
+
+    @property
+    def makes_task(self) -> bool:
+        """False for a submit answered with its result (a persona), which has no task to follow."""
+        return self.route not in providers.get(self.provider).no_task_routes
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ def submit_recorded(
     Another visitor may delete the row while the POST is out: an answer (or an unknown outcome,
     which may have cost money too) then re-creates it, with the request, so no paid task goes
     unrecorded. A refusal cost nothing, so a deleted row stays deleted."""
+    if not submission.makes_task:
+        return SubmitResult(send(), None)  # not a task: see the module's docstring
     row_id, history_error, began = None, "", utc_now()  # ``began`` tells this row from a reused id
     if store is not None:
         try:

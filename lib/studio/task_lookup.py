@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from lib.gateway import errors
 from lib.gateway.ids import split_ids, validate_id
 from lib.gateway.models import PLATFORMS, Task, TaskStatus
-from lib.gateway.parser import parse_task
+from lib.gateway.parser import is_known_status_word, parse_task
 from lib.studio.file_names import extension, safe_stem
 
 # Typical generation time once a task is IN_PROGRESS (reference §5.3): Suno ~2 min, Udio ~5 min.
@@ -106,21 +106,34 @@ def lyrics_sections(text: str) -> list[tuple[str, list[str]]]:
     return cleaned
 
 
-# The words lib.gateway.parser knows for a running task. Any other word is read as "running" too
-# (reference §5.1: new words and numeric codes mean "not done yet"); that guess is said out loud.
-_RUNNING_WORDS = frozenset({"in_progress", "processing", "running", "streaming", "generating"})
-
-
 def unknown_status_word(task: Task) -> str | None:
-    """The gateway's status word when no known word matched and "running" is only a guess."""
+    """The gateway's status word when no known word matched and "running" is only a guess (any
+    provider's documented words, such as sunoapi.org's FIRST_SUCCESS, are known; an unknown word
+    naming a failure already ended the task as failed). Reference §5.1: new words and numeric
+    codes mean "not done yet", and that guess is said out loud."""
     word = (task.status_text or "").strip()
     if not word or task.status is not TaskStatus.IN_PROGRESS:
         return None
-    return None if word.lower().replace("-", "_").replace(" ", "_") in _RUNNING_WORDS else word[:80]
+    return None if is_known_status_word(word) else word[:80]
 
 
 _FAILURE_KINDS = (
-    ("moderation", ("moderat", "flagged", "sensitive", "违规", "敏感", "审核", "not allowed", "policy")),
+    (
+        "moderation",
+        (
+            "moderat",
+            "flagged",
+            "sensitive",
+            "违规",
+            "敏感",
+            "审核",
+            "not allowed",
+            "policy",
+            "prohibited",
+            "inappropriate",
+            "copyrighted",
+        ),
+    ),
     ("quota", ("quota", "credit", "额度", "余额", "insufficient", "balance")),
     ("timeout", ("time out", "timeout", "timed out", "超时")),
 )

@@ -43,7 +43,8 @@ _HINT = {
 }
 
 
-def show_error(error: GatewayError, lang: str) -> None:
+def error_facts(error: GatewayError, lang: str) -> list[str]:
+    """The HTTP facts of a failure (status, code, request id, Retry-After), for support."""
     facts = []
     if error.status is not None:
         facts.append(f"HTTP {error.status}")
@@ -54,6 +55,11 @@ def show_error(error: GatewayError, lang: str) -> None:
     retry_after = getattr(error, "retry_after", None)  # a 429's Retry-After: when to try again
     if retry_after is not None:
         facts.append(t("error.retry_after", lang, seconds=f"{retry_after:g}"))
+    return facts
+
+
+def show_error(error: GatewayError, lang: str) -> None:
+    facts = error_facts(error, lang)
     lines = [f"**{escape_markdown(t(_TITLE.get(error.kind, 'error.gateway'), lang))}**"]
     if error.gateway_message:
         lines.append(escape_markdown(error.gateway_message))

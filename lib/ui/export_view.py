@@ -73,7 +73,7 @@ def _timings(task: Task, say, lang: str) -> dict[str, list[AlignedWord]]:
         if not song.lyrics.strip() or not song.id:
             continue
         cached = session.tool_jobs().get((session.profile_key(), "timing", song.id))
-        if isinstance(cached, TimingFetched):  # the synced-lyrics tool already fetched these words
+        if isinstance(cached, TimingFetched):  # Sing along already fetched these words
             found[song.id] = cached.words
             continue
         say(t("export.timing", lang, index=index))

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
 
 import streamlit as st
 
-from lib.gateway.errors import GatewayConnectionError, GatewayError, ProtocolError, RateLimitError, ServerError
+from lib.gateway.errors import (
+    GatewayConnectionError,
+    GatewayError,
+    NotFoundError,
+    ProtocolError,
+    RateLimitError,
+    ServerError,
+)
 from lib.i18n import t
 from lib.studio.task_lookup import FOLLOW_LIMIT_S, lookup_task, poll_interval
+from lib.text import escape_markdown
 from lib.ui import session
-from lib.ui.errors import show_error
+from lib.ui.errors import error_facts, show_error
 from lib.ui.publish_panel import publish_panel
 from lib.ui.task_detail import render_task
 
@@ -18,15 +28,26 @@ from lib.ui.task_detail import render_task
 # (cut off, oversized, ``data: null`` before the upstream knows the task) is usually a passing
 # glitch of the gateway or a proxy, and reads are free, so it is waited out too.
 _TRANSIENT = (GatewayConnectionError, RateLimitError, ServerError, ProtocolError)
+# Reserved while a task is fetched for the first time: about a summary line and a song card.
+_LOADING_HEIGHT = 320
 
 
-def show_task(task_id: str, platform: str | None, lang: str) -> None:
+def show_task(task_id: str, platform: str | None, lang: str, share: Callable[[], None] | None = None) -> None:
+    """``share``: draws the share-link button, on the task's summary line."""
     finished = session.finished_tasks().get(task_id)
     if finished is not None:
-        publish_panel(finished, lang)
-        render_task(finished, lang)
+
+        def toolbar() -> None:
+            if share is not None:
+                share()
+            publish_panel(finished, lang)
+
+        render_task(finished, lang, toolbar)
         return
     stopped = session.stopped_errors().get(task_id)
+    if isinstance(stopped, NotFoundError):
+        not_found(stopped, lang)  # nothing to retry: the form above opens it again, changed
+        return
     if stopped is not None:
         show_error(stopped, lang)
         if st.button(t("error.retry", lang), key=f"retry-{task_id}", icon=":material/refresh:"):
@@ -36,7 +57,7 @@ def show_task(task_id: str, platform: str | None, lang: str) -> None:
         return
     elapsed = time.time() - session.follow_started(task_id)
     if elapsed > FOLLOW_LIMIT_S:
-        _paused(task_id, lang)
+        _paused(task_id, lang, share)
         return
     platform = platform or session.platform_of(task_id)
     interval = poll_interval(elapsed)
@@ -44,28 +65,30 @@ def show_task(task_id: str, platform: str | None, lang: str) -> None:
     @st.fragment(run_every=interval)
     def follow() -> None:
         now = time.time()
+        seen = session.last_seen(task_id)
         try:
-            task = lookup_task(session.get_client(), task_id, platform)
+            # The first look shows a placeholder if it takes a while; later ones keep the last answer.
+            with st.skeleton(height=_LOADING_HEIGHT) if seen is None else nullcontext():
+                task = lookup_task(session.get_client(), task_id, platform)
         except GatewayError as error:
             if not isinstance(error, _TRANSIENT):
                 session.stopped_errors()[task_id] = error
                 st.rerun()
             show_error(error, lang)
-            seen = session.last_seen(task_id)
             if seen:
                 st.caption(t("task.updated", lang, seconds=int(now - seen[1]), next=int(interval)))
-                render_task(seen[0], lang)
+                render_task(seen[0], lang, share)
             return
         session.remember_seen(task, task_id)
         if task.is_terminal or poll_interval(now - session.follow_started(task_id)) != interval:
             st.rerun()  # a full run renders the finished task without a timer, or re-arms it slower
         st.caption(t("task.updated", lang, seconds=0, next=int(interval)))
-        render_task(task, lang)
+        render_task(task, lang, share)
 
     follow()
 
 
-def _paused(task_id: str, lang: str) -> None:
+def _paused(task_id: str, lang: str, share: Callable[[], None] | None) -> None:
     minutes = FOLLOW_LIMIT_S // 60
     st.warning(t("task.paused", lang, minutes=minutes), icon=":material/pause_circle:")
     if st.button(t("task.check_again", lang), key=f"again-{task_id}", icon=":material/refresh:"):
@@ -73,4 +96,18 @@ def _paused(task_id: str, lang: str) -> None:
         st.rerun()
     seen = session.last_seen(task_id)
     if seen:
-        render_task(seen[0], lang)
+        render_task(seen[0], lang, share)
+
+
+def not_found(error: GatewayError, lang: str) -> None:
+    """A task the gateway does not know: what to check, in plain words; the gateway's code and
+    the HTTP facts folded below for whoever asks support."""
+    st.warning(
+        f"**{t('card.not_found.title', lang)}**\n\n{t('card.not_found.check', lang)}", icon=":material/search_off:"
+    )
+    with st.expander(t("card.not_found.details", lang), icon=":material/info:"):
+        if error.gateway_message:
+            st.markdown(escape_markdown(error.gateway_message))
+        facts = error_facts(error, lang)
+        if facts:
+            st.caption(escape_markdown(" · ".join(facts)))

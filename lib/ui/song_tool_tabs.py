@@ -1,6 +1,6 @@
-"""What each song tool's tab draws: WAV and music video conversions, synced lyrics with their
-LRC file, the paid stems and full-song tasks followed to their result, and a persona made from the
-song. Each renderer reads and replaces its own job in lib.ui.song_tool_jobs; the panel in
+"""What each song tool's tab draws: WAV and music video conversions, the paid stems and full-song
+tasks followed to their result, and a persona made from the song (synced lyrics are the card's
+sing-along, lib.ui.karaoke). Each renderer reads and replaces its own job in lib.ui.song_tool_jobs; the panel in
 lib.ui.song_tools_panel picks the renderer for a tab from RENDERERS."""
 
 from __future__ import annotations
@@ -14,18 +14,8 @@ from lib.gateway.models import Song, Task
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
 from lib.studio import song_jobs
-from lib.studio.lyrics_sync import format_timestamp, synced_lines, to_lrc
-from lib.studio.song_jobs import (
-    Conversion,
-    FollowedTask,
-    PersonaCreated,
-    TimingFetched,
-    ToolFailure,
-    not_offered,
-    start_conversion,
-)
+from lib.studio.song_jobs import Conversion, FollowedTask, PersonaCreated, ToolFailure, not_offered, start_conversion
 from lib.studio.submit import Submission, submit_recorded
-from lib.studio.task_lookup import download_name
 from lib.text import escape_markdown
 from lib.ui import paid_confirm, resources, session
 from lib.ui.errors import show_error
@@ -36,7 +26,6 @@ from lib.ui.song_tool_jobs import current_job, drop_job, set_job
 _ICONS = {
     "wav": ":material/graphic_eq:",
     "mp4": ":material/movie:",
-    "timing": ":material/lyrics:",
     "stems": ":material/call_split:",
     "full_song": ":material/merge:",
     "persona": ":material/person:",
@@ -53,11 +42,6 @@ _START = {
     "stems": "tools.stems.start",
     "full_song": "tools.full_song.start",
 }
-
-
-# A button per line: megabytes of lyrics would be tens of thousands of widgets (minutes to draw).
-# The .lrc download holds every line.
-_LINES_DRAWN = 500
 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
@@ -122,67 +106,6 @@ def _video(url: str, song: Song, lang: str, key: str) -> None:
         key=f"tool-dl-mp4-{key}",
         icon=":material/download:",
         default_mime="video/mp4",
-    )
-
-
-# --- synced lyrics ----------------------------------------------------------------------------
-
-
-def _timing(tool: str, song: Song, task: Task, client, lang: str, key: str) -> None:
-    job = current_job(tool, song)
-    if job is None:
-        st.caption(t("tools.timing.help", lang))
-        if not st.button(t("tools.timing.start", lang), key=f"tool-start-timing-{key}", icon=_ICONS[tool]):
-            return
-        try:
-            job = TimingFetched(client.timing(song.id))  # the words as sent: the export pack reuses them
-        except GatewayError as error:
-            if not_offered(error):
-                session.learn_capability(tool, False)
-                st.rerun()
-            job = ToolFailure(error)
-        else:
-            session.learn_capability(tool, True)
-        set_job(tool, song, job)
-    if isinstance(job, ToolFailure):
-        _failure(tool, song, job.error, lang, key, paid=False)
-        return
-    if not isinstance(job, TimingFetched):
-        return
-    lines = synced_lines(job.words, song.lyrics)
-    if not lines:
-        st.info(t("tools.timing.empty", lang), icon=":material/music_off:")
-        return
-    at_key = f"tool-timing-at-{key}"
-    start = session.widget_state(at_key)
-    audio = load_media(song.audio_url, "audio")
-    if audio.source is not None:
-        st.audio(audio.source, format=audio.mime or "audio/mpeg", start_time=start or 0, autoplay=start is not None)
-    st.caption(t("tools.timing.click", lang))
-    with st.container(height=320, border=False):
-        for index, line in enumerate(lines[:_LINES_DRAWN]):
-            if line.is_heading:
-                st.caption(escape_markdown(line.text))
-                continue
-            playing = start is not None and abs(line.start_s - start) < 1e-6
-            st.button(
-                f"`{format_timestamp(line.start_s)}` {escape_markdown(line.text)}",
-                key=f"tool-line-{key}-{index}",
-                type="tertiary",
-                icon=":material/play_arrow:" if playing else None,
-                on_click=session.set_widget_state,
-                args=(at_key, line.start_s),
-            )
-    if len(lines) > _LINES_DRAWN:
-        st.caption(t("tools.timing.more_lines", lang, shown=_LINES_DRAWN, total=len(lines)))
-    st.download_button(
-        t("tools.timing.download", lang),
-        to_lrc(lines, title=song.title, length_s=song.duration),
-        file_name=download_name(song.title, song.id, "lrc"),
-        mime="text/plain",
-        key=f"tool-dl-lrc-{key}",
-        icon=":material/download:",
-        on_click="ignore",
     )
 
 
@@ -329,11 +252,4 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
     st.rerun()
 
 
-RENDERERS = {
-    "wav": _conversion,
-    "mp4": _conversion,
-    "timing": _timing,
-    "stems": _followed,
-    "full_song": _followed,
-    "persona": _persona,
-}
+RENDERERS = {"wav": _conversion, "mp4": _conversion, "stems": _followed, "full_song": _followed, "persona": _persona}

@@ -16,13 +16,15 @@ from lib.ui import session
 from lib.ui.errors import show_error
 
 REFRESH_S = 5.0
+_LOADING_HEIGHT = 240
 
 
 def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | None:
     """Renders the table; returns the selected task's ID."""
     finished = session.finished_tasks()
     if not any(i in finished or session.last_seen(i) for i in ids):
-        _refresh(ids, platform, lang)  # first look: fetch before drawing anything
+        with st.skeleton(height=_LOADING_HEIGHT):  # a placeholder table if the first look is slow
+            _refresh(ids, platform, lang)  # first look: fetch before drawing anything
     # Not-found IDs are not asked about again on every tick: only a retry (re-open) does that.
     unfinished = [i for i in ids if i not in finished and i not in session.missing_tasks()]
 

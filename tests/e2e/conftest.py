@@ -279,12 +279,22 @@ def app_server(chromium_path):
 
 
 @pytest.fixture(scope="module")
-def studio(chromium_path):
+def studio(browser):
     """The app with its in-process sandbox on a known port (``studio.sandbox_url``), tasks finishing
-    in about a second: for tests that submit to the app's own sandbox from the test process."""
+    in about a second: for tests that submit to the app's own sandbox from the test process. The
+    app's first run starts that sandbox in the background: a visit is made, and the sandbox waited
+    for, before any test talks to it (a test that raced it met a refused connection)."""
     port = free_port()
     server = StreamlitServer({"SANDBOX_PORT": str(port)})
     server.sandbox_url = f"http://127.0.0.1:{port}"
+    context = browser.new_context()
+    try:
+        first = context.new_page()
+        first.goto(server.url)
+        wait_for_app(first)
+        wait_for_http(f"{server.sandbox_url}/_sandbox/health")
+    finally:
+        context.close()
     yield server
     server.stop()
     assert "Traceback" not in server.log(), server.log()[-4000:]
@@ -380,6 +390,28 @@ def confirm_paid(page, lang: str = "en", *, send: bool = True):
     label = PAID_BUTTONS[lang][0 if send else 1]
     dialog.get_by_role("button", name=label, exact=False).click()
     expect(dialog).to_have_count(0, timeout=30_000)
+
+
+def open_tools_menu(page, index: int = 0):
+    """Opens the *Song tools* menu of a song card's action row (the ``index``-th card's); returns
+    the open menu, where the tools' tabs are."""
+    page.locator("[class*='st-key-tools-'] button:visible").nth(index).click()
+    tools = page.get_by_test_id("stPopoverBody")
+    expect(tools).to_be_visible()
+    return tools
+
+
+def open_download_menu(page, index: int = 0):
+    """Opens the Download menu (audio, cover image, lyrics) of the ``index``-th song card."""
+    page.locator("[class*='st-key-card-download-'] button:visible").nth(index).click()
+    menu = page.get_by_test_id("stPopoverBody")
+    expect(menu).to_be_visible()
+    return menu
+
+
+def open_lyrics(root, index: int = 0) -> None:
+    """Unfolds the lyrics of the ``index``-th song card under ``root`` (folded by default)."""
+    root.locator("[class*='st-key-card-lyrics-'] summary").nth(index).click()
 
 
 def open_finished_task(page, app_url: str, task_id: str, platform: str = "suno"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, confirm_paid, use_custom_gateway, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, confirm_paid, open_lyrics, use_custom_gateway, wait_for_app
 from tests.e2e.test_history import click_row_checkbox
 
 TYPED_KEY = "sk-e2e-kept-across-pages-5d1e"
@@ -39,14 +39,12 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     no_refusal(page)
 
-    # The song tools on that page (a fragment of their own) ask the gateway with the key.
+    # Sing along on that page asks the gateway for the song's timeline with the key.
     wait_for_app(page)
-    tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
-    tools.get_by_text("Song tools").click()
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    open_lyrics(main)  # the first card's lyrics fold, where Sing along is
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    expect(tools.locator("[class*='st-key-tool-line-']").first).to_be_visible(timeout=15_000)
+    expect(main.locator(".karaoke button.line").first).to_be_visible(timeout=15_000)
     no_refusal(page)
 
     # History: its refresh, then its Open (another switch by the app) and the Task page again.

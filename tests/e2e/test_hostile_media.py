@@ -11,7 +11,14 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.i18n import t
-from tests.e2e.conftest import StreamlitServer, free_port, open_finished_task, wait_for_app
+from tests.e2e.conftest import (
+    StreamlitServer,
+    free_port,
+    open_download_menu,
+    open_finished_task,
+    open_tools_menu,
+    wait_for_app,
+)
 from tests.hostile_gateway import HTML_PAGE, SVG, HostileGateway, bomb_png, png, wav
 
 NOTE = "Not shown"
@@ -68,10 +75,17 @@ def test_html_and_svg_media_become_placeholders_not_an_exception(page, studio, g
         expect(main.get_by_test_id("stImage")).to_have_count(0)
         expect(main.locator("audio")).to_have_count(0)
         expect(main.locator("video")).to_have_count(0)
-        # Both covers, both songs and both videos: a note each, in place of the media (and the
-        # videos once more in the song tools' music-video tabs).
-        expect(main.get_by_text(NOTE)).to_have_count(8)
+        # Both covers and both songs: a note each, in place of the media; both videos: a note in
+        # the song tools' music-video tab (where a Suno song's video is shown).
+        expect(main.get_by_text(NOTE)).to_have_count(4)
         expect(main.get_by_text("too many pixels")).to_have_count(1)
+        for index in range(2):
+            tools = open_tools_menu(page, index)
+            tools.get_by_role("tab", name="Video").click()
+            expect(tools.get_by_text(NOTE)).to_be_visible()
+            expect(tools.locator("video")).to_have_count(0)
+            page.keyboard.press("Escape")
+            expect(tools).to_have_count(0)
         page.get_by_test_id("stSidebar").get_by_text("Load media through this server").click()
         wait_for_app(page)
     assert page.js_errors == []
@@ -84,8 +98,11 @@ def test_real_files_behind_hostile_urls_download_under_their_real_type(page, stu
     expect(main.locator("audio")).to_have_count(1)
     names = {}
     for label in (t("song.download_audio", "en"), t("song.download_cover", "en")):
+        menu = page.get_by_test_id("stPopoverBody")
+        if not menu.count():
+            menu = open_download_menu(page)
         with page.expect_download() as download:
-            main.get_by_test_id("stDownloadButton").get_by_role("button", name=label, exact=True).click()
+            menu.get_by_test_id("stDownloadButton").get_by_role("button", name=label, exact=True).click()
         names[label] = download.value.suggested_filename
         data = download.value.path().read_bytes()
         assert data[:4] in (b"RIFF", b"\x89PNG"), data[:16]

@@ -21,7 +21,15 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import SandboxConfig, SandboxGateway
-from tests.e2e.conftest import StreamlitServer, confirm_paid, free_port, open_finished_task, wait_for_app
+from tests.e2e.conftest import (
+    StreamlitServer,
+    confirm_paid,
+    free_port,
+    open_finished_task,
+    open_lyrics,
+    open_tools_menu,
+    wait_for_app,
+)
 
 CANARY = "sk-CANARY-e2e-4b9d1f7a2c"
 TYPED_CANARY = "sk-CANARY-typed-9e2a61"
@@ -136,9 +144,7 @@ def assert_inert(page) -> None:
 
 
 def open_tools(main):
-    tools = main.get_by_test_id("stExpander").filter(has_text="Song tools").first
-    tools.get_by_text("Song tools").click()
-    return tools
+    return open_tools_menu(main.page)
 
 
 def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gateway):
@@ -164,11 +170,10 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
     expect(main.locator("audio")).to_have_count(2)
     watch.snapshot(page)
 
-    tools = open_tools(main)
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    open_lyrics(main)  # the first card's lyrics fold, where Sing along is
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    lrc = watch.download(page, tools.get_by_role("button", name="Download .lrc"))
+    lrc = watch.download(page, main.get_by_role("button", name="Download synced lyrics (.lrc)"))
     assert lrc.startswith(b"[ti:")
     main.get_by_role("button", name="Build export pack").click()
     wait_for_app(page)
@@ -254,20 +259,21 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     expect(main.get_by_text(HOSTILE_TITLE).first).to_be_visible()
     expect(main.get_by_text("[tag](javascript:window.__pwned=4)", exact=False).first).to_be_visible()
     expect(main.get_by_text("<svg onload=window.__pwned=3>", exact=False).first).to_be_visible()
+    open_lyrics(main)
     expect(main.get_by_text(HOSTILE_LINK, exact=False).first).to_be_visible()
     expect(main.get_by_text(HOSTILE_LINE, exact=False).first).to_be_visible()
     assert main.locator("strong", has_text="loud").count() == 0  # **loud** stays asterisks
     assert_inert(page)
 
-    # The song tools: synced-lyrics lines and the stems' titles.
-    tools = open_tools(main)
-    tools.get_by_role("tab", name="Synced lyrics").click()
-    tools.get_by_role("button", name="Load synced lyrics").click()
+    # The karaoke view (a custom component: lines put in as text), then the stems' titles.
+    main.get_by_role("button", name="Sing along").first.click()
     wait_for_app(page)
-    lines = tools.locator("[class*='st-key-tool-line-']")
+    lines = main.locator(".karaoke button.line")
     expect(lines.first).to_be_visible()
     expect(lines.filter(has_text="<script>window.__pwned=5</script>").first).to_be_visible()
+    assert main.locator(".karaoke script, .karaoke img, .karaoke svg, .karaoke iframe, .karaoke a").count() == 0
     assert_inert(page)
+    tools = open_tools(main)
     tools.get_by_role("tab", name="Stems").click()
     tools.get_by_role("button", name="Separate stems — spends credits").click()
     dialog = page.get_by_test_id("stDialog")
@@ -275,6 +281,9 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     expect(dialog.get_by_test_id("stCode")).to_contain_text("Harbour<script>window.__pwned=11</script>", timeout=30_000)
     assert_inert(page)
     confirm_paid(page)
+    # The tools menu stepped aside for the dialog (it would take its clicks) and is back on the stems.
+    tools = page.get_by_test_id("stPopoverBody")
+    expect(tools.get_by_role("tab", name="Stems")).to_have_attribute("aria-selected", "true", timeout=30_000)
     expect(tools.get_by_text(f"{HOSTILE_TITLE} - Vocals").first).to_be_visible(timeout=30_000)
     wait_for_app(page)
     assert_inert(page)

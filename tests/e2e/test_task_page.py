@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, wait_for_app, wait_for_covers
+from tests.e2e.conftest import ARTIFACTS, open_lyrics, wait_for_app, wait_for_covers
 
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_LYRICS = "[Verse]\n[click me](javascript:window.__pwned=2) ![pic](http://127.0.0.1:9/x.png)\n<b>bold?</b>"
@@ -25,6 +25,7 @@ def test_running_task_becomes_songs_that_play(page, studio):
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     expect(main.locator("audio")).to_have_count(2)
     expect(main.get_by_test_id("stImage")).to_have_count(2)
+    open_lyrics(main)
     expect(main.get_by_role("heading", name="Verse").first).to_be_visible()
     wait_for_covers(page)
     audio = main.locator("audio").first
@@ -49,6 +50,7 @@ def test_hostile_text_stays_inert(page, studio):
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     expect(main.get_by_text(HOSTILE_TITLE).first).to_be_visible()  # shown literally
+    open_lyrics(main)
     expect(main.get_by_text("[click me](javascript:window.__pwned=2)", exact=False).first).to_be_visible()
     assert main.locator("img[src='x']").count() == 0
     assert main.locator("a[href^='javascript']").count() == 0
@@ -60,5 +62,5 @@ def test_hostile_text_stays_inert(page, studio):
 def test_unknown_task_gives_a_clear_message(page, studio):
     page.goto(f"{studio.url}/task?id=does-not-exist")
     wait_for_app(page)
-    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("Task not found", timeout=15_000)
+    expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text("does not know this task", timeout=15_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
