@@ -86,7 +86,7 @@ def _current_filters() -> HistoryFilter:
 
 
 def _summary(filters: HistoryFilter, total: int, everything: int, lang: str) -> str:
-    """One line for the folded filters: "All tasks · 12 · filters", or how many they leave."""
+    """One line for the folded filters: "Filters", or "Filters · 2 active · 5 of 12 tasks"."""
     active = sum(
         bool(part)
         for part in (filters.platforms, filters.statuses, filters.gateways, filters.since, filters.starred_only)
