@@ -51,14 +51,14 @@ def show_library(store: HistoryStore, lang: str) -> None:
     total = store.count(filters)
     everything = store.count()
     filters_bar(store, keys, _summary(filters, total, everything, lang), lang)
-    toolbar(store, filters, total, lang)
+    toolbar(store, filters, total, everything, lang)
     if not total:
         st.info(t("history.no_match" if everything else "history.empty", lang), icon=":material/library_music:")
     else:
         chosen = library_table(store, filters, total, lang)
         if chosen:
             selection_panel(store, chosen, lang)
-    about_library(store, everything, lang)
+    about_library(store, lang)
 
 
 def _filter_keys(store: HistoryStore) -> dict[str, str]:
@@ -150,8 +150,8 @@ def _clear_filters() -> None:
             session.set_value(name, default)
 
 
-def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
-    """One row that wraps on a phone: refresh, export, import."""
+def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, everything: int, lang: str) -> None:
+    """One row that wraps on a phone: refresh, export, import, and the library's size."""
     unfinished = store.count_unfinished(filters)  # the rows themselves only when asked for
     with st.container(horizontal=True, vertical_alignment="center", key="history_toolbar"):
         if st.button(
@@ -165,6 +165,7 @@ def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) 
             _export_buttons(store, filters, total, lang)
         with st.popover(t("history.import", lang), icon=":material/upload_file:"):
             _import_form(lang)
+        library_size(everything, lang)
 
 
 def _export_buttons(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
@@ -193,16 +194,23 @@ def _export_buttons(store: HistoryStore, filters: HistoryFilter, total: int, lan
     )
 
 
-def about_library(store: HistoryStore, everything: int, lang: str) -> None:
-    """Folded at the page's end: the library's size, who shares it, and (for operators only)
-    where it is kept: a file's path or a server's name is never in the page's main view."""
+def library_size(everything: int, lang: str) -> None:
+    """The library's size, in the toolbar's row: everyone's for an operator, one's own otherwise."""
+    key = "ui.history.count" if access.visitor().is_operator else "history.count.yours"
+    st.caption(t(key, lang, count=everything))
+
+
+def about_library(store: HistoryStore, lang: str) -> None:
+    """Folded at the page's end, for who shares the library and (operators only) where it is
+    kept: a file's path or a server's name is never in the page's main view."""
     where = access.operator_detail(store.display_url)
+    single_user = not resources.settings().sign_in
+    if not where and not single_user:
+        return
     with st.expander(t("ui.history.about", lang), icon=":material/info:", key="history_about"):
         if where:
-            st.caption(escape_markdown(t("history.count", lang, count=everything, where=where)))
-        else:
-            st.caption(t("history.count.yours", lang, count=everything))
-        if not resources.settings().sign_in:
+            st.caption(escape_markdown(t("ui.history.where", lang, where=where)))
+        if single_user:
             st.caption(t("signin.single_user", lang))
 
 
