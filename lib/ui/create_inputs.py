@@ -14,7 +14,7 @@ from lib.library.store import Persona
 from lib.studio.create_modes import VOCAL_GENDERS, FieldError, defaults, fields_of, required_of
 from lib.text import escape_markdown
 from lib.ui import session
-from lib.ui.model_table import model_label, models_table, udio_label
+from lib.ui.model_table import model_label, models_columns, models_table, udio_label
 
 PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
 OTHER_MODEL = "__other__"
@@ -166,7 +166,7 @@ def model_picker(platform: str, mode: str, lang: str) -> str:
         facts += " " + t("create.model.unknown", lang)
     (right if picked != OTHER_MODEL else st).caption(escape_markdown(facts))
     with st.expander(t("create.model.table", lang), icon=":material/table:"):
-        st.dataframe(models_table(lang), hide_index=True, width="stretch")
+        st.dataframe(models_table(lang), hide_index=True, width="stretch", column_config=models_columns(lang))
     return model
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import streamlit as st
 
 from lib.gateway.catalog import SUNO_MODELS, SunoModel, suno_model
 from lib.i18n import t
@@ -92,3 +93,8 @@ def models_table(lang: str) -> pd.DataFrame:
     """One row per Suno model, its columns named in ``lang``."""
     frame = pd.DataFrame([_row(model, lang) for model in SUNO_MODELS.values()], columns=list(_COLUMNS))
     return frame.rename(columns={name: t(key, lang) for name, key in _COLUMNS.items()})
+
+
+def models_columns(lang: str) -> dict[str, st.column_config.Column]:
+    """Room for the columns of sentences ("2 min (4 min with Extend)"), so they are not cut."""
+    return {t(_COLUMNS[name], lang): st.column_config.TextColumn(width="medium") for name in ("length", "purpose")}
