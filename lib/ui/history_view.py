@@ -140,8 +140,9 @@ def filters_bar(store: HistoryStore, keys: dict[str, str], summary: str, lang: s
 
 
 def gateway_label(name: str, lang: str) -> str:
-    """A gateway's name as a person reads it: the sandbox by what it is, others by their name."""
-    return t("sidebar.option.sandbox", lang) if name == SANDBOX else name
+    """A gateway's name as a person reads it: the sandbox by what it is (one short word, so the
+    table's later columns stay in view), others by their name."""
+    return t("ui.history.sandbox", lang) if name == SANDBOX else name
 
 
 def _clear_filters() -> None:
