@@ -28,6 +28,7 @@ except SettingsError as error:  # checked before anything uses a setting, with t
         icon=":material/settings_alert:",
     )
     st.stop()
+resources.webhook_receiver()  # started with the app when WEBHOOK_PORT is set (docs/deploying.md)
 create = st.Page(
     "app_pages/create.py",
     title=t("nav.create", lang),
@@ -56,6 +57,15 @@ pages = [
         help=t("nav.history.help", lang),
     ),
 ]
+pages.append(
+    st.Page(
+        "app_pages/batch.py",
+        title=t("batch.nav", lang),
+        icon=":material/playlist_add:",
+        url_path="batch",
+        help=t("batch.nav.help", lang),
+    )
+)
 pages.append(
     st.Page(
         "app_pages/published.py",

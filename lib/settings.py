@@ -13,9 +13,15 @@ of failing later deep inside a cached resource.
 | ``MEDIA_STORE_URL`` | ``file://<data_dir>/media`` | published media: ``file:///folder``, ``s3://bucket/prefix?…`` |
 | ``SANDBOX_PORT`` | 8599 | the built-in sandbox gateway's loopback port (fixed: stored media URLs stay valid) |
 | ``SANDBOX_FAST`` | off | sandbox tasks finish in about a second (demos, tests) |
+| ``SANDBOX_PROVIDER`` | newapi | the dialect the built-in sandbox speaks first (the sidebar offers the others) |
 | ``ALLOW_PRIVATE_CUSTOM_GATEWAYS`` | off | a typed-in custom gateway may be private (single-user machines) |
 | ``MUSIC_TASK_STUDIO_LOG_LEVEL`` | WARNING | the app's log level (DEBUG shows every retry decision) |
 | ``MEDIA_CACHE_MB`` | 64 | megabytes of downloaded media the server keeps for every session (0: none kept) |
+| ``BATCH_INTERVAL_S`` | 2 | seconds between two paid POSTs of a batch (the Batch page) |
+| ``WEBHOOK_PORT`` | off | turns the webhook receiver on, on this port (docs/deploying.md) |
+| ``WEBHOOK_SECRET`` | none | the receiver's secret token, in its URL (required with the port; 16+ of A–Z a–z 0–9 _ -) |
+| ``WEBHOOK_PUBLIC_URL`` | ``http://127.0.0.1:<port>`` | where gateways reach the receiver (a reverse proxy's address) |
+| ``WEBHOOK_HOST`` | 127.0.0.1 | the address the receiver listens on (0.0.0.0: every interface) |
 
 Root-level values of ``.streamlit/secrets.toml`` count as environment variables (Streamlit sets
 them), and its ``[gateways.<name>]`` sections add gateways. Its ``[auth]`` section turns on
@@ -68,6 +74,7 @@ class Settings:
     sandbox_port: int = SANDBOX_DEFAULT_PORT
     sandbox_port_chosen: bool = False  # an explicit port must be used, not worked around
     sandbox_fast: bool = False
+    sandbox_provider: str = "newapi"  # the dialect the app's own sandbox speaks unless a visitor picks another
     # Off: "Custom gateway…" reaches public addresses only, so a visitor cannot make the server
     # request its own neighbourhood (loopback, the LAN, cloud metadata) and show the answer.
     allow_private_custom_gateways: bool = False
@@ -81,6 +88,23 @@ class Settings:
     sign_in: bool = False
     sign_in_provider: str = ""
     access: AccessPolicy = field(default_factory=AccessPolicy)
+    batch_interval_s: float = 2.0
+    webhook: WebhookSettings | None = None  # None: the receiver is off (the default)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """The webhook receiver (``lib.studio.webhook``): where it listens, and the URL gateways POST to."""
+
+    port: int
+    secret: str = field(repr=False)
+    public_url: str = ""  # without a trailing slash
+    host: str = "127.0.0.1"
+
+    @property
+    def callback_url(self) -> str:
+        """What goes into a submit's ``notify_hook`` / callback URL field."""
+        return f"{self.public_url}/callback/{self.secret}"
 
 
 def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str, Any] | None = None) -> Settings:
@@ -111,12 +135,15 @@ def load_settings(environ: Mapping[str, str] = os.environ, secrets: Mapping[str,
         sandbox_port=_port(port_text) if port_text else SANDBOX_DEFAULT_PORT,
         sandbox_port_chosen=bool(port_text),
         sandbox_fast=_flag(environ, "SANDBOX_FAST"),
+        sandbox_provider=_sandbox_provider(environ),
         allow_private_custom_gateways=_flag(environ, "ALLOW_PRIVATE_CUSTOM_GATEWAYS"),
         log_level=_log_level(environ),
         media_cache_mb=_megabytes(environ, "MEDIA_CACHE_MB", 64.0),
         sign_in=sign_in,
         sign_in_provider=provider,
         access=access,
+        batch_interval_s=_batch_interval(environ),
+        webhook=_webhook(environ),
     )
 
 
@@ -262,6 +289,46 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     raise SettingsError(name, f"{text!r} is neither on (1, true, yes) nor off (0, false, no)")
 
 
+def _batch_interval(environ: Mapping[str, str]) -> float:
+    text = _env(environ, "BATCH_INTERVAL_S")
+    if not text:
+        return 2.0
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise SettingsError("BATCH_INTERVAL_S", f"{text!r} is not a number of seconds") from None
+    if not 0 <= seconds <= 600:
+        raise SettingsError("BATCH_INTERVAL_S", f"{text} is out of range (0 to 600 seconds)")
+    return seconds
+
+
+_SECRET_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _webhook(environ: Mapping[str, str]) -> WebhookSettings | None:
+    """The receiver's settings, or None when ``WEBHOOK_PORT`` is not set. The secret is never
+    repeated in a problem: it is the only thing that keeps forged callbacks out."""
+    port_text = _env(environ, "WEBHOOK_PORT")
+    if not port_text or port_text.lower() in _FALSE:
+        return None
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise SettingsError("WEBHOOK_PORT", f"{port_text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise SettingsError("WEBHOOK_PORT", f"{port} is not between 1 and 65535")
+    secret = _env(environ, "WEBHOOK_SECRET")
+    if not secret:
+        raise SettingsError("WEBHOOK_SECRET", "is missing: the receiver needs one (see docs/deploying.md)")
+    if len(secret) < 16 or not set(secret) <= _SECRET_CHARS:
+        raise SettingsError("WEBHOOK_SECRET", "must be at least 16 characters of A-Z, a-z, 0-9, _ and -")
+    public_url = _env(environ, "WEBHOOK_PUBLIC_URL", f"http://127.0.0.1:{port}").rstrip("/")
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingsError("WEBHOOK_PUBLIC_URL", f"{public_url!r} is not an http(s) address without a query")
+    return WebhookSettings(port, secret, public_url, _env(environ, "WEBHOOK_HOST", "127.0.0.1"))
+
+
 def _log_level(environ: Mapping[str, str]) -> str | None:
     level = _env(environ, "MUSIC_TASK_STUDIO_LOG_LEVEL").upper()
     if not level:
@@ -269,6 +336,12 @@ def _log_level(environ: Mapping[str, str]) -> str | None:
     if level not in LOG_LEVELS:
         raise SettingsError("MUSIC_TASK_STUDIO_LOG_LEVEL", f"{level!r} is not one of {', '.join(LOG_LEVELS)}")
     return level
+
+
+def _sandbox_provider(environ: Mapping[str, str]) -> str:
+    provider = (_env(environ, "SANDBOX_PROVIDER") or providers.DEFAULT).lower()
+    _check_provider(provider, "SANDBOX_PROVIDER")
+    return provider
 
 
 def _check_provider(provider: str, name: str) -> None:

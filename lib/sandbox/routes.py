@@ -22,6 +22,7 @@ from lib.gateway.bodies import SUNO_TASKS
 from lib.sandbox import assets, providers, shapes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
+from lib.sandbox.notify import notify_when_done
 from lib.sandbox.responses import UNREADABLE, RespondingHandler
 
 if TYPE_CHECKING:  # server.py imports this module to build the server
@@ -127,6 +128,7 @@ class SandboxHandler(RespondingHandler):
             task = engine.submit_concat(body)
         else:
             raise _Reply(400, fault_lib.task_error("invalid_request", "invalid_action"))
+        notify_when_done(engine, task, self._base(), self.server.stopping)
         self._json(200, {"code": "success", "message": "", "data": task.task_id})
 
     def _submit_udio(self, body: dict[str, Any]) -> None:
@@ -139,6 +141,7 @@ class SandboxHandler(RespondingHandler):
             if not self.engine.clip(str(song_id or "")):
                 raise _Reply(400, fault_lib.task_error("invalid_request", "source song not found"))
         task = self.engine.submit_udio(body)
+        notify_when_done(self.engine, task, self._base(), self.server.stopping, self.config.udio_dialect)
         self._json(200, {"code": "success", "message": "", "data": task.task_id})
 
     def _fetch(self, task_id: str, platform: str) -> None:

@@ -7,6 +7,7 @@ Reads ``st.user`` (Streamlit's sign-in); the decisions themselves live in ``lib.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -74,14 +75,24 @@ def take_paid_call(profile: GatewayProfile, action: str) -> str:
     """Counts one paid call against today's limit (UTC) when the operator pays for it, just
     before it goes out. Anything but ``PAID_OK``: the call must not go out. A library that is
     down cannot count, so a limited user is refused then too, rather than spending uncounted."""
+    return paid_gate(profile)(action)
+
+
+def paid_gate(profile: GatewayProfile) -> Callable[[str], str]:
+    """``take_paid_call`` for calls made later, outside this run (a batch's sending thread): who
+    is here, their limit and who pays are read now; each call is counted when it is made."""
     limit = paid_limit()
     if limit <= 0 or not operator_pays(profile):
-        return PAID_OK
+        return lambda action: PAID_OK
     store = resources.history()
-    if store is None:
-        return UNCOUNTED
-    taken = store.take_paid_call(limit, action=action, day=datetime.now(UTC).date())
-    return PAID_OK if taken else OVER_LIMIT
+
+    def take(action: str) -> str:
+        if store is None:
+            return UNCOUNTED
+        taken = store.take_paid_call(limit, action=action, day=datetime.now(UTC).date())
+        return PAID_OK if taken else OVER_LIMIT
+
+    return take
 
 
 def withheld_tasks(task_ids: list[str], profile: GatewayProfile) -> set[str]:

@@ -11,13 +11,14 @@ from typing import Any
 
 import streamlit as st
 
-from lib.gateway import routes
-from lib.gateway.errors import GatewayError, OutcomeUnknownError
+from lib.gateway import providers
+from lib.gateway.errors import GatewayError, InvalidInputError, OutcomeUnknownError
 from lib.gateway.models import PLATFORMS
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL
 from lib.library.store import HistoryUnavailable
-from lib.studio.create_modes import MODES, FormInvalid, build, defaults, fields_of
+from lib.studio import provider_modes, provider_snippets
+from lib.studio.create_modes import MODES, FormInvalid, defaults, fields_of
 from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
@@ -34,6 +35,7 @@ from lib.ui.create_inputs import _TEXT_AREAS as _TEXT_AREAS
 from lib.ui.create_inputs import _VOCAL_LABEL as _VOCAL_LABEL
 from lib.ui.create_inputs import draw_fields, field_key, model_picker, persona_picker, seed_defaults
 from lib.ui.errors import show_error
+from lib.ui.provider_select import provider_label
 from lib.ui.session import CreateOutcome
 
 DOUBLE_CLICK_S = 15.0
@@ -77,21 +79,31 @@ def render_create(lang: str) -> None:
     # Runs are sequential: nothing else is in flight now. A confirmed request is sent in this run.
     state.in_flight = state.submit_requested or paid_confirm.is_confirmed(paid_confirm.CREATE)
     _apply_prefill()
+    provider = session.current_profile().provider
+    offered = provider_modes.offered_modes(provider)  # only what this gateway's dialect has
+    platforms = [p for p in PLATFORMS if p in offered]
     left, right = st.columns([1, 3], vertical_alignment="bottom")
+    platform_key = session.widget_key("cf_platform", platforms[0])
+    if session.value("cf_platform") not in platforms:
+        session.correct_value("cf_platform", platforms[0])
     platform = left.segmented_control(
         t("create.platform", lang),
-        PLATFORMS,
+        platforms,
         required=True,
-        key=session.widget_key("cf_platform", "suno"),
+        key=platform_key,
         format_func=lambda p: t(PLATFORM_LABEL[p], lang),
     )
+    modes = offered[platform]
+    mode_key = session.widget_key(f"cf_mode_{platform}", modes[0])
+    if session.value(f"cf_mode_{platform}") not in modes:
+        session.correct_value(f"cf_mode_{platform}", modes[0])
     mode = right.selectbox(
-        t("create.mode", lang),
-        MODES[platform],
-        key=session.widget_key(f"cf_mode_{platform}", MODES[platform][0]),
-        format_func=lambda m: t(_MODE_LABEL[platform, m], lang),
+        t("create.mode", lang), modes, key=mode_key, format_func=lambda m: t(_MODE_LABEL[platform, m], lang)
     )
+    if len(modes) < len(MODES[platform]):
+        st.caption(t("provider.fewer_modes", lang, provider=provider_label(provider)))
     st.caption(t(_MODE_HELP[platform, mode], lang))
+    _seed_callback(platform, mode)
     seed_defaults(platform, mode)
     model = model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
@@ -121,7 +133,7 @@ def render_create(lang: str) -> None:
     clicked = None
     if preview or wants_submit:
         state.outcome = None
-        submission = _validated(platform, mode, model)
+        submission = _validated(provider, platform, mode, model)
         if submission is None:
             st.rerun()  # draw each problem next to its field
         state.preview = submission
@@ -131,6 +143,14 @@ def render_create(lang: str) -> None:
         _send(confirmed, lang)
     _outcome(lang)
     _preview(lang)
+
+
+def _seed_callback(platform: str, mode: str) -> None:
+    """With the webhook receiver on, a mode's webhook field starts as its URL (the user may clear
+    it): the task then finishes in the library without polling (lib.studio.webhook)."""
+    hook = resources.callback_url()
+    if hook and "webhook" in fields_of(platform, mode):
+        session.seed_value(field_key(platform, mode, "webhook"), hook)
 
 
 def _request_submit() -> None:
@@ -159,12 +179,17 @@ def _values(platform: str, mode: str, model: str) -> dict[str, Any]:
     return values
 
 
-def _validated(platform: str, mode: str, model: str) -> Submission | None:
+def _validated(provider: str, platform: str, mode: str, model: str) -> Submission | None:
     try:
-        submission = build(platform, mode, _values(platform, mode, model))
+        submission = provider_modes.build_for(provider, platform, mode, _values(platform, mode, model))
     except FormInvalid as invalid:
         state = session.create_state()
         state.errors, state.in_flight, state.preview = list(invalid.errors), False, None
+        return None
+    except InvalidInputError as lacking:  # a variant of the mode this dialect lacks
+        state = session.create_state()
+        state.errors, state.in_flight, state.preview = [], False, None
+        state.outcome = CreateOutcome("error", lacking)
         return None
     session.create_state().errors = []
     return submission
@@ -204,7 +229,7 @@ def _send(submission: Submission, lang: str) -> None:
         _finish(CreateOutcome("error", error))
     if result.history_error:
         resources.history_failed(HistoryUnavailable(result.history_error))
-    if submission.route == routes.SUNO_PERSONA.path:  # answered with the persona itself
+    if not submission.makes_task:  # answered with the persona itself
         body = submission.body
         persona = session.new_persona(
             result.task_id,
@@ -262,12 +287,19 @@ def _preview(lang: str) -> None:
         return
     profile = session.current_profile()
     st.subheader(t("create.preview.title", lang), divider="gray")
-    st.markdown(f":violet-badge[POST] `{submission.route}`")
+    base_url = profile.base_url or "https://your-gateway.example"
+    native = submission.provider == providers.DEFAULT
+    method = "POST" if native else provider_snippets.request_parts(base_url, submission)["method"]
+    st.markdown(f":violet-badge[{method}] `{submission.route}`")
+    if not native:
+        st.caption(t("provider.speaks", lang, provider=provider_label(submission.provider)))
     request, curl, python = st.tabs([t("create.preview.body", lang), "curl", "Python"])
     with request:
         st.json(dict(submission.body), expanded=True)
     with curl:
-        st.code(curl_command(profile.base_url or "https://your-gateway.example", submission), language="bash")
+        code = curl_command if native else provider_snippets.curl_command
+        st.code(code(base_url, submission), language="bash")
     with python:
-        st.code(python_script(profile.base_url or "https://your-gateway.example", submission), language="python")
+        code = python_script if native else provider_snippets.python_script
+        st.code(code(base_url, submission), language="python")
     st.caption(t("create.preview.key_note", lang))

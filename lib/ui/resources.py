@@ -23,6 +23,7 @@ from lib.sandbox import SandboxConfig, SandboxGateway
 from lib.settings import Settings, load_settings
 from lib.studio.media_cache import MediaCache
 from lib.studio.media_fetch import fetch_media
+from lib.studio.webhook import WebhookReceiver
 
 SANDBOX_KEY = "sandbox-demo-key"
 
@@ -34,10 +35,18 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def sandbox_gateway() -> SandboxGateway:
+def sandbox_gateway(provider: str = "") -> SandboxGateway:
+    """The app's own sandbox, one per dialect (``provider``; blank: ``SANDBOX_PROVIDER``'s). The
+    first dialect has the fixed port, so the media URLs in the library stay valid; another dialect,
+    picked in the sidebar for a demo, runs beside it on a free port."""
     current = settings()
-    config = SandboxConfig.fast() if current.sandbox_fast else SandboxConfig()
-    port = current.sandbox_port  # fixed: the sandbox's media URLs in the library stay valid
+    provider = provider or current.sandbox_provider
+    config = SandboxConfig.fast(provider=provider) if current.sandbox_fast else SandboxConfig(provider=provider)
+    if provider != current.sandbox_provider:
+        gateway = SandboxGateway(config, state_path=current.data_dir / f"sandbox-{provider}.json").start()
+        _SANDBOX_DIALECTS[gateway.url] = provider
+        return gateway
+    port = current.sandbox_port
     try:
         return SandboxGateway(config, port=port, state_path=current.data_dir / f"sandbox-{port}.json").start()
     except OSError:
@@ -47,13 +56,23 @@ def sandbox_gateway() -> SandboxGateway:
         return SandboxGateway(config).start()
 
 
-def sandbox_profile() -> GatewayProfile:
-    return GatewayProfile("sandbox", sandbox_gateway().url, SANDBOX_KEY, is_sandbox=True)
+# The URL of each sandbox started in another dialect: a library row made there names its URL only.
+_SANDBOX_DIALECTS: dict[str, str] = {}
+
+
+def sandbox_dialect(url: str) -> str:
+    """The dialect of the app's sandbox at ``url`` ("": the first one's, or not one of them)."""
+    return _SANDBOX_DIALECTS.get(url, "")
+
+
+def sandbox_profile(provider: str = "") -> GatewayProfile:
+    provider = provider or settings().sandbox_provider
+    return GatewayProfile("sandbox", sandbox_gateway(provider).url, SANDBOX_KEY, is_sandbox=True, provider=provider)
 
 
 @st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
-def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayClient:
-    """One client per browser session and gateway: keys and connections never mix.
+def client(base_url: str, api_key: str, public_only: bool = False, provider: str = "newapi") -> GatewayClient:
+    """One client per browser session, gateway and dialect: keys and connections never mix.
     ``public_only``: a gateway typed in the browser, which may reach public addresses only."""
     current = settings()
     return GatewayClient(
@@ -62,6 +81,7 @@ def client(base_url: str, api_key: str, public_only: bool = False) -> GatewayCli
         timeout=(5.0, current.read_timeout_s),
         submit_timeout=current.submit_timeout_s,
         public_only=public_only,
+        provider=provider,
     )
 
 
@@ -167,6 +187,35 @@ def history_problem() -> str | None:
     with _history_failure_lock:
         failed = _history_failure.get(settings().database_url)
     return failed[1] if failed else None
+
+
+# --- The webhook receiver --------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, on_release=lambda receiver: receiver.stop())
+def _webhook_receiver(host: str, port: int, secret: str, database_url: str) -> WebhookReceiver:
+    return WebhookReceiver(_history_store(database_url), secret, host=host, port=port).start()
+
+
+def webhook_receiver() -> WebhookReceiver | None:
+    """The receiver of gateways' callbacks (``lib.studio.webhook``), started on the app's first
+    run when ``WEBHOOK_PORT`` is set; None when it is off or cannot start (its port is taken, the
+    library is down: said in the log, tried again on the next run)."""
+    current = settings()
+    hook = current.webhook
+    if hook is None:
+        return None
+    try:
+        return _webhook_receiver(hook.host, hook.port, hook.secret, current.database_url)
+    except (OSError, HistoryUnavailable) as error:
+        logging.getLogger(__name__).warning("webhook receiver not started on port %s: %s", hook.port, error)
+        return None
+
+
+def callback_url() -> str:
+    """What a submit's ``notify_hook`` / callback URL gets while the receiver runs; "" otherwise."""
+    hook = settings().webhook
+    return hook.callback_url if hook is not None and webhook_receiver() is not None else ""
 
 
 # --- Media -----------------------------------------------------------------------------------

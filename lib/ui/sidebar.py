@@ -17,6 +17,7 @@ from lib.studio.capabilities import MISSING, OFFERED, UNKNOWN
 from lib.text import escape_markdown
 from lib.ui import access, resources, session, sign_in
 from lib.ui.language_switch import language_switch
+from lib.ui.provider_select import render_provider_choice
 
 
 def render_sidebar(lang: str) -> None:
@@ -45,6 +46,7 @@ def render_sidebar(lang: str) -> None:
                 # A query or fragment is an address all the same: say what to drop, not "not http(s)".
                 problem = "sidebar.bad_url_parts" if base_url_extras(url.strip()) else "sidebar.bad_url"
                 st.warning(t(problem, lang), icon=":material/link_off:")
+        render_provider_choice(session.current_gateway_name(), lang)
         profile = session.current_profile()
         session.forget_other_typed_keys(profile.name, profile.base_url)
         if not profile.is_sandbox:

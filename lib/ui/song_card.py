@@ -9,10 +9,11 @@ import streamlit as st
 from lib.gateway.catalog import suno_model
 from lib.gateway.models import Lyrics, Song, Task
 from lib.i18n import t
+from lib.studio import provider_modes
 from lib.studio.song_jobs import tools_for
 from lib.studio.task_lookup import TEXT_LIMIT, clip_text, download_name, format_duration, lyrics_sections
 from lib.text import escape_markdown
-from lib.ui import karaoke
+from lib.ui import karaoke, session
 from lib.ui.media import Media, load_media, play, refusal_note
 from lib.ui.song_actions import (
     MENU_ACTIONS,
@@ -120,6 +121,9 @@ def _action_row(song: Song, task: Task | None, audio: Media, image: Media, lang:
     fits a phone's width, each named in its tooltip."""
     finished = task is not None and task.is_success and not song.is_streaming and bool(song.id)
     actions = song_prefills(song, task) if finished else {}
+    if actions:  # only what the gateway's provider can make (a Cover version on sunoapi.org is not)
+        provider = session.current_profile().provider
+        actions = {name: given for name, given in actions.items() if provider_modes.offers(provider, *given[:2])}
     tools = tools_for(song, task) if finished else ()
     # Stems are a tool of their own (one click, followed here); the Create page's form only when not.
     menu = {

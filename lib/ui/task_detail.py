@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from lib.gateway.models import Task, TaskStatus
+from lib.gateway.status_words import is_known_status_word
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
 from lib.studio.task_lookup import (
@@ -37,8 +38,9 @@ STATUS_COLOURS = {
 
 def status_badge(task: Task, lang: str) -> str:
     label = t(STATUS_LABEL[task.status.value], lang)
-    if task.status_text and task.status_text.upper() != task.status.value:
-        label += f" ({task.status_text})"
+    word = (task.status_text or "").strip()
+    if word and word.upper() != task.status.value and not is_known_status_word(word):
+        label += f" ({word[:40]})"  # a word only this gateway uses: said, since its meaning is a guess
     return f":{STATUS_COLOURS[task.status]}-badge[{escape_markdown(label)}]"
 
 
@@ -119,6 +121,8 @@ def _details(task: Task, lang: str) -> None:
         column.markdown(escape_markdown(value))
     if task.provider in PROVIDER_NAMES:  # which provider's answer this was read as
         st.caption(t("task.read_as", lang, provider=PROVIDER_NAMES[task.provider]))
+    if task.status_text:  # the gateway's own word, for whoever compares with its raw JSON
+        st.caption(escape_markdown(t("task.status_word", lang, word=task.status_text[:80])))
 
 
 # Task.provider -> the provider as its users know it (docs/providers.md).

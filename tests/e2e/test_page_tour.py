@@ -44,6 +44,7 @@ def _pages(task_id: str) -> dict[str, str]:
         "create": "/create",
         "task": f"/task?id={task_id}&platform=suno",
         "history": "/history",
+        "batch": "/batch",
         "published": "/published",
     }
 

@@ -21,6 +21,8 @@ SONGS = {
     "acedata/tasks_retrieve_success.json": ("Holiday Wishes", 2, "AceDataCloud"),
     "piapi/task_completed_udio.json": ("Night Breeze", 2, "PiAPI / GoAPI"),
     "suno-api/get_complete.json": ("Silent Battlegrounds", 2, "suno-api (self-hosted)"),
+    # A vocal-removal record has files, not songs: each stem plays under its name.
+    "sunoapi/vocal_removal_record_info.json": ("Vocals", 2, "sunoapi.org / kie.ai"),
 }
 
 

@@ -71,6 +71,8 @@ def _record(record: Mapping) -> Reading:
     status = status_from_word(status_word)
     response = mapping(record.get("response"))
     items = mappings(response.get("sunoData")) or mappings(response.get("data"))
+    if not items and status is TaskStatus.SUCCESS:
+        items = _files(record, response)  # a WAV, stems or video record: its files are its songs
     lyrics = _lyrics(items)
     reason = word(record.get("errorMessage"))
     if status is TaskStatus.FAILURE:
@@ -109,6 +111,48 @@ def _callback(body: Mapping, data: Mapping) -> Reading:
         songs=() if lyrics else tuple(_song(item, status) for item in items),
         lyrics=lyrics,
     )
+
+
+# The files a conversion record's ``response`` holds (WAV, vocal removal or split stems, MP4),
+# with what a listener calls each; read as clips so a pasted record plays instead of "no songs".
+_FILE_FIELDS = (
+    ("audioWavUrl", "WAV", ""),
+    ("vocalUrl", "Vocals", "stem"),
+    ("instrumentalUrl", "Instrumental", "stem"),
+    ("backingVocalsUrl", "Backing vocals", "stem"),
+    ("drumsUrl", "Drums", "stem"),
+    ("bassUrl", "Bass", "stem"),
+    ("guitarUrl", "Guitar", "stem"),
+    ("keyboardUrl", "Keyboard", "stem"),
+    ("pianoUrl", "Piano", "stem"),
+    ("percussionUrl", "Percussion", "stem"),
+    ("stringsUrl", "Strings", "stem"),
+    ("synthUrl", "Synth", "stem"),
+    ("fxUrl", "FX", "stem"),
+    ("brassUrl", "Brass", "stem"),
+    ("woodwindsUrl", "Woodwinds", "stem"),
+)
+
+
+def _files(record: Mapping, response: Mapping) -> tuple[Mapping, ...]:
+    clip = word(first_present(record, "musicId", "audioId"))
+    found: list[Mapping] = []
+    for field, title, kind in _FILE_FIELDS:
+        url = as_url(response.get(field))
+        if url:
+            found.append(
+                {
+                    "id": f"{clip}-{field}" if clip else field,
+                    "title": title,
+                    "audioUrl": url,
+                    "status": "complete",
+                    "metadata": {"type": kind},
+                }
+            )
+    video = as_url(first_present(response, "videoUrl", "video_url"))
+    if video:
+        found.append({"id": clip or "video", "title": "Video", "videoUrl": video, "status": "complete"})
+    return tuple(found)
 
 
 def _failure_reason(message: str, status_word: str) -> str:

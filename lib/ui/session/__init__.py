@@ -3,15 +3,19 @@ typed accessors of this package, and no other module touches session state.
 
 - ``values``: the language, and the values widgets show, kept across pages and languages;
 - ``gateway``: the gateway this session talks to, its key, what it offers, its media URLs;
-- ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas.
+- ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas;
+- ``batch``: the Batch page's record.
 """
 
+from lib.ui.session.batch import BatchState, batch_state
 from lib.ui.session.gateway import (
     CUSTOM_BASE_URL,
+    CUSTOM_PROVIDER,
     GATEWAY,
     GATEWAY_MEDIA_LIMIT,
     MEDIA_PROXY,
     OPERATOR_GATEWAY,
+    SANDBOX_PROVIDER,
     TYPED_GATEWAY,
     api_key_name,
     capabilities,
@@ -82,11 +86,15 @@ from lib.ui.session.values import (
 )
 
 __all__ = [
+    "BatchState",
+    "batch_state",
     "CUSTOM_BASE_URL",
+    "CUSTOM_PROVIDER",
     "GATEWAY",
     "GATEWAY_MEDIA_LIMIT",
     "MEDIA_PROXY",
     "OPERATOR_GATEWAY",
+    "SANDBOX_PROVIDER",
     "TYPED_GATEWAY",
     "api_key_name",
     "capabilities",

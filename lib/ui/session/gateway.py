@@ -4,9 +4,11 @@ and which media URLs its gateways handed out (the only ones the server may downl
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
 import streamlit as st
 
+from lib.gateway import providers
 from lib.gateway.addresses import origin
 from lib.gateway.client import GatewayClient, normalise_base_url
 from lib.gateway.errors import GatewayError, InvalidInputError
@@ -17,6 +19,8 @@ from lib.ui.session.values import value
 
 GATEWAY = "gateway"
 CUSTOM_BASE_URL = "custom_base_url"
+CUSTOM_PROVIDER = "custom_provider"  # the dialect of a custom gateway (lib.gateway.providers.NAMES)
+SANDBOX_PROVIDER = "sandbox_provider"  # the dialect the app's own sandbox speaks to this session
 MEDIA_PROXY = "media_proxy"
 _CAPABILITIES = "capabilities"
 _GATEWAY_MEDIA = "gateway_media"
@@ -77,18 +81,23 @@ def current_profile() -> GatewayProfile:
     """The gateway this session talks to, with the key typed for it applied."""
     name = current_gateway_name()
     if name == SANDBOX:
-        return resources.sandbox_profile()
+        return resources.sandbox_profile(_dialect(SANDBOX_PROVIDER, resources.settings().sandbox_provider))
     if name == CUSTOM:
         base_url = str(value(CUSTOM_BASE_URL) or "").strip()
-        return GatewayProfile(CUSTOM, base_url, typed_key(CUSTOM, base_url))
+        return GatewayProfile(CUSTOM, base_url, typed_key(CUSTOM, base_url), provider=_dialect(CUSTOM_PROVIDER))
     profile = next(p for p in resources.configured_profiles() if p.name == name)
-    return GatewayProfile(profile.name, profile.base_url, typed_key(profile.name, profile.base_url) or profile.api_key)
+    return replace(profile, api_key=typed_key(profile.name, profile.base_url) or profile.api_key)
+
+
+def _dialect(widget: str, default: str = providers.DEFAULT) -> str:
+    chosen = value(widget)
+    return chosen if chosen in providers.NAMES else default
 
 
 def get_client() -> GatewayClient:
     """May raise ``InvalidInputError`` when the custom base URL is not an http(s) address."""
     profile = current_profile()
-    return resources.client(profile.base_url, profile.api_key, public_only(profile))
+    return resources.client(profile.base_url, profile.api_key, public_only(profile), profile.provider)
 
 
 def public_only(profile: GatewayProfile) -> bool:
@@ -107,7 +116,8 @@ def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, Gate
     """A client for the gateway a library row came from, if this session can reach it."""
     current = current_profile()
     if gateway_name == SANDBOX:
-        profile = current if current.is_sandbox else resources.sandbox_profile()
+        same = current.is_sandbox and current.base_url == gateway_url
+        profile = current if same else resources.sandbox_profile(resources.sandbox_dialect(gateway_url))
     elif gateway_name == current.name and (gateway_name != CUSTOM or gateway_url == current.base_url):
         profile = current
     else:
@@ -115,7 +125,7 @@ def client_for(gateway_name: str, gateway_url: str) -> tuple[GatewayClient, Gate
     if profile is None or not profile.base_url or not profile.api_key:
         return None
     try:
-        return resources.client(profile.base_url, profile.api_key, public_only(profile)), profile
+        return resources.client(profile.base_url, profile.api_key, public_only(profile), profile.provider), profile
     except GatewayError:
         return None
 
