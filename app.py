@@ -2,6 +2,7 @@
 selected page."""
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,11 +12,13 @@ from lib.text import escape_markdown
 from lib.ui import resources, session, sign_in
 from lib.ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="Music Task Studio", page_icon=":material/music_note:", layout="wide")
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="Music Task Studio", page_icon=FAVICON, layout="wide")
 
 configure_allocator()  # once per server, before its sessions allocate (lib/settings.py says why)
 session.capture_widgets()  # first: what the browser sent survives a page or language switch
 lang = session.language()
+st.set_page_config(page_title=t("signin.app_name", lang))
 try:
     configure_logging(resources.settings().log_level)
 except SettingsError as error:  # checked before anything uses a setting, with the setting named
@@ -84,6 +87,7 @@ pages.append(
 # A published song page: read-only, for stakeholders, with nothing else of the app around it.
 listen = st.Page("app_pages/listen.py", title=t("publish.page_title", lang), url_path="listen", visibility="hidden")
 if st.navigation([*pages, listen], position="hidden") is listen:  # which page the link asked for
+    st.set_page_config(page_title=t("ui.page_title", lang, page=listen.title))
     current = resources.settings()
     if current.sign_in and not current.access.public_links:
         sign_in.gate([*pages, listen], lang)  # the operator keeps published pages to signed-in users
@@ -94,6 +98,8 @@ sign_in.gate([*pages, listen], lang)
 page = st.navigation([*pages, listen])
 if page is home:
     st.switch_page(create, query_params=st.query_params.to_dict())
+# The browser tab names the page first, as "Create · Music Task Studio", for a row of tabs.
+st.set_page_config(page_title=t("ui.page_title", lang, page=page.title))
 render_sidebar(lang)
 session.show_flash()
 page.run()

@@ -26,17 +26,28 @@ def test_every_page_starts_without_exception(unconfigured, page):
     assert at.sidebar.selectbox(key="gateway::en").value == "sandbox"
 
 
+def sandbox_notice(at: AppTest) -> tuple[str, str]:
+    """The sidebar's sandbox badge, and what its *More* popover explains."""
+    badge = " ".join(m.value for m in at.sidebar.markdown if "-badge[" in m.value)
+    more = " ".join(m.value for popover in at.sidebar.get("popover") for m in popover.markdown)
+    return badge, more
+
+
 def test_sandbox_is_announced_as_an_offline_demo(unconfigured):
     at = run_app()
-    banner = " ".join(info.body for info in at.sidebar.info)
-    assert "Sandbox — offline demo, synthesized placeholder music" in banner
+    badge, more = sandbox_notice(at)
+    assert "Offline demo" in badge
+    assert "Sandbox — offline demo, synthesized placeholder music" in more
+    assert "free" in more and "GATEWAY_BASE_URL" in more  # what it is, and how to leave it
+    assert not at.sidebar.info  # a badge, not a block on every page
     assert not has_api_key_field(at)  # no key needed
 
 
 def test_language_follows_locale_and_switches(unconfigured):
     at = run_app(locale="zh-CN")
     assert at.title[0].value == "创作"
-    assert "沙盒 — 离线演示" in at.sidebar.info[0].body
+    badge, more = sandbox_notice(at)
+    assert "离线演示" in badge and "沙盒 — 离线演示" in more
     at.sidebar.segmented_control(key="lang").set_value("en").run()
     assert at.title[0].value == "Create"
     assert not at.exception
@@ -50,6 +61,7 @@ def test_configured_gateway_is_default_and_key_stays_out_of_the_page(monkeypatch
     assert picker.value == "env" and picker.options == ["env", "Sandbox (offline demo)", "Custom gateway…"]
     assert "api.example.com" in at.sidebar.caption[0].value.replace("\\", "")
     assert not at.sidebar.info  # no sandbox banner on a real gateway
+    assert sandbox_notice(at)[0] == ""  # nor its badge
     key_field = api_key_field(at)
     assert key_field.value == ""  # the configured key is never echoed into a widget
     rendered = repr([e for e in at.main]) + repr([e for e in at.sidebar])

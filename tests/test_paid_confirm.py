@@ -78,7 +78,7 @@ def test_create_shows_the_request_and_sends_nothing_until_send(on_sandbox, libra
 
 def test_cancel_sends_nothing_and_keeps_the_form(on_sandbox, library):
     at = fill(open_create("zh-CN"), "suno", description="一首关于海的歌")
-    button(at, "提交（会扣费）").click().run()
+    button(at, "提交 — 会扣费").click().run()
     [dialog] = dialogs(at)
     assert dialog.proto.dialog.title == "发送这个付费请求？"
     assert "网关不会在发送前告知请求的费用" in dialog_text(at)
@@ -88,16 +88,18 @@ def test_cancel_sends_nothing_and_keeps_the_form(on_sandbox, library):
     assert posts(on_sandbox) == [] and library.search() == []
     assert at.title[0].value == "创作"
     assert at.text_area(key="cf_suno_description::zh").value == "一首关于海的歌"
-    assert button(at, "提交（会扣费）").disabled is False
+    assert button(at, "提交 — 会扣费").disabled is False
     at.run()
     assert not dialogs(at)  # cancelled stays cancelled
-    button(at, "提交（会扣费）").click().run()  # and asking again asks again
+    button(at, "提交 — 会扣费").click().run()  # and asking again asks again
     assert len(dialogs(at)) == 1 and posts(on_sandbox) == []
 
 
 def test_the_sandbox_sends_at_once(unconfigured, library):
     at = fill(open_create(), "suno", description="a free demo song")
-    button(at, SUBMIT).click().run()
+    # Free, so the button says nothing of credits (issue 15): plain "Submit".
+    assert not any("credits" in b.label for b in at.button)
+    button(at, "Submit").click().run()
     assert not at.exception and not dialogs(at)
     assert at.title[0].value == "Task"
     [entry] = library.search()
@@ -189,11 +191,11 @@ def test_an_uncountable_call_is_not_sent(on_sandbox, tmp_path, monkeypatch):
 )
 def test_over_the_daily_limit_nothing_is_sent_and_it_says_why(on_sandbox, library):
     at = fill(limited(limit=1, locale="zh-CN"), "suno", description="第一首")
-    confirm_paid(button(at, "提交（会扣费）").click().run())
+    confirm_paid(button(at, "提交 — 会扣费").click().run())
     assert at.title[0].value == "任务" and len(posts(on_sandbox)) == 1
     at.switch_page("app_pages/create.py").run()
     fill(at, "suno", description="第二首").run()
-    confirm_paid(button(at, "提交（会扣费）").click().run())
+    confirm_paid(button(at, "提交 — 会扣费").click().run())
     assert len(posts(on_sandbox)) == 1  # refused before the POST
     assert at.title[0].value == "创作"
     assert any("每天 1 次" in e.value and "UTC 00:00" in e.value for e in at.error)

@@ -117,8 +117,10 @@ def render_create(lang: str) -> None:
         preview = preview_col.button(
             t("create.preview", lang), icon=":material/data_object:", width="stretch", key="cf_preview_button"
         )
+        # It says what it spends only when it spends something: the sandbox is free.
+        free = session.current_profile().is_sandbox
         submit_col.button(
-            t("create.submit", lang),
+            t("ui.submit.free" if free else "create.submit", lang),
             type="primary",
             icon=":material/send:",
             width="stretch",
@@ -126,7 +128,7 @@ def render_create(lang: str) -> None:
             key="cf_submit_button",
             disabled=state.in_flight,
         )
-        st.caption(t("create.submit.help", lang))
+        st.caption(t("ui.submit.free.help" if free else "create.submit.help", lang))
     wants_submit, state.submit_requested = state.submit_requested, False
     clicked = None
     if preview or wants_submit:

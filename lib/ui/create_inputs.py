@@ -5,17 +5,17 @@ keys the drawn values are kept under, which the form reads back to build the req
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lib.gateway.bodies import LYRICS_TYPES
-from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, models_frame, suno_limits
+from lib.gateway.catalog import TITLE_LIMIT, UDIO_MODELS, suno_limits
 from lib.i18n import t
 from lib.library.store import Persona
 from lib.studio.create_modes import VOCAL_GENDERS, FieldError, defaults, fields_of, required_of
 from lib.text import escape_markdown
 from lib.ui import session
 from lib.ui.gateway_models import suno_choices
+from lib.ui.model_table import model_label, models_columns, models_table, udio_label
 
 PREFIX = "cf_"  # every field's widget key; the frame keeps them while other pages are shown
 OTHER_MODEL = "__other__"
@@ -148,7 +148,7 @@ def model_picker(platform: str, mode: str, lang: str) -> str:
         t("create.field.model", lang),
         [*choices, OTHER_MODEL],
         key=session.widget_key(picker),
-        format_func=lambda m: t("create.model.other", lang) if m == OTHER_MODEL else m,
+        format_func=lambda m: t("create.model.other", lang) if m == OTHER_MODEL else model_label(m, lang),
         help=t("create.model.help", lang),
     )
     if picked == OTHER_MODEL:
@@ -162,12 +162,12 @@ def model_picker(platform: str, mode: str, lang: str) -> str:
         model = picked
     session.set_value(key, model)  # never a widget: the picker above decides it
     prompt_limit, tags_limit, known = suno_limits(model)
-    facts = t("create.model.limits", lang, prompt=prompt_limit, tags=tags_limit, title=TITLE_LIMIT)
+    facts = t("create.model.limits", lang, prompt=f"{prompt_limit:,}", tags=f"{tags_limit:,}", title=TITLE_LIMIT)
     if not known:
         facts += " " + t("create.model.unknown", lang)
     (right if picked != OTHER_MODEL else st).caption(escape_markdown(facts))
     with st.expander(t("create.model.table", lang), icon=":material/table:"):
-        st.dataframe(pd.DataFrame(models_frame()), hide_index=True, width="stretch")
+        st.dataframe(models_table(lang), hide_index=True, width="stretch", column_config=models_columns(lang))
     return model
 
 
@@ -269,7 +269,9 @@ def _field(
             format_func=lambda v: t(_LYRICS_TYPE_LABEL[v], lang),
         )
     elif name == "udio_model":
-        st.segmented_control(label, tuple(UDIO_MODELS), key=key, required=True, help=help_text)
+        st.segmented_control(
+            label, tuple(UDIO_MODELS), key=key, required=True, help=help_text, format_func=lambda m: udio_label(m, lang)
+        )
     elif name in _TEXT_AREAS:
         st.text_area(
             label,

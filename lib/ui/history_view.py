@@ -14,15 +14,17 @@ import streamlit as st
 
 from lib.gateway.errors import GatewayError
 from lib.gateway.models import PLATFORMS
+from lib.gateway.profiles import SANDBOX
 from lib.i18n import t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
 from lib.library.import_export import MAX_IMPORT_BYTES, NOT_TEXT, TOO_DEEP, export_csv, export_json, parse_import
 from lib.library.store import ALL_STATUSES, OUTCOME_UNKNOWN, REJECTED, HistoryEntry, HistoryFilter, HistoryStore
 from lib.studio.task_lookup import MAX_TASK_IDS
 from lib.text import escape_markdown
-from lib.ui import access, session
+from lib.ui import access, resources, session
 from lib.ui.history_selection import _ORIGIN as _ORIGIN  # re-exported: tests/test_i18n.py checks it here
 from lib.ui.history_selection import refresh_and_rerun, refresh_report, selection_panel
+from lib.ui.model_table import short_model_name
 
 PAGE_SIZES = (50, 100, 250, 500)
 _FAILED = {"FAILURE", "UNKNOWN", OUTCOME_UNKNOWN, REJECTED}
@@ -44,40 +46,69 @@ _FILTER_DEFAULTS = {
 
 def show_library(store: HistoryStore, lang: str) -> None:
     refresh_report(lang)
-    filters = filters_bar(store, lang)
+    keys = _filter_keys(store)
+    filters = _current_filters()
     total = store.count(filters)
     everything = store.count()
-    where = access.operator_detail(store.display_url)  # where the database lives: operators only
-    if where:
-        st.caption(escape_markdown(t("history.count", lang, count=everything, where=where)))
-    else:
-        st.caption(t("history.count.yours", lang, count=everything))
-    toolbar(store, filters, total, lang)
+    filters_bar(store, keys, _summary(filters, total, everything, lang), lang)
+    toolbar(store, filters, total, everything, lang)
     if not total:
         st.info(t("history.no_match" if everything else "history.empty", lang), icon=":material/library_music:")
-        return
-    chosen = library_table(store, filters, total, lang)
-    if chosen:
-        selection_panel(store, chosen, lang)
+    else:
+        chosen = library_table(store, filters, total, lang)
+        if chosen:
+            selection_panel(store, chosen, lang)
+    about_library(store, lang)
 
 
-def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
+def _filter_keys(store: HistoryStore) -> dict[str, str]:
     keys = {name: session.widget_key(name, default) for name, default in _FILTER_DEFAULTS.items()}
     gateways = store.gateway_names()
     kept_gateways = [g for g in session.value("hf_gateways") or () if g in gateways]
     if kept_gateways != list(session.value("hf_gateways") or ()):
         session.correct_value("hf_gateways", kept_gateways)  # drawn below: still allowed here
-    with st.container(border=True):
-        top = st.columns([5, 1], vertical_alignment="bottom")
-        top[0].text_input(
-            t("history.search", lang),
-            key=keys["hf_text"],
-            icon=":material/search:",
-            placeholder=t("history.search.placeholder", lang),
-        )
-        top[1].button(
-            t("history.filter.clear", lang), on_click=_clear_filters, width="stretch", icon=":material/filter_alt_off:"
-        )
+    return keys
+
+
+def _current_filters() -> HistoryFilter:
+    """The filters as the browser last set them (read before they are drawn: their summary
+    line, with the number of tasks they leave, goes above them)."""
+    dates = tuple(session.value("hf_dates") or ())
+    return HistoryFilter(
+        platforms=tuple(session.value("hf_platforms") or ()),
+        statuses=tuple(session.value("hf_statuses") or ()),
+        gateways=tuple(session.value("hf_gateways") or ()),
+        since=dates[0] if dates else None,
+        until=dates[1] if len(dates) > 1 else None,
+        text=str(session.value("hf_text") or ""),
+        starred_only=bool(session.value("hf_starred")),
+    )
+
+
+def _summary(filters: HistoryFilter, total: int, everything: int, lang: str) -> str:
+    """One line for the folded filters: "Filters", or "Filters · 2 active · 5 of 12 tasks"."""
+    active = sum(
+        bool(part)
+        for part in (filters.platforms, filters.statuses, filters.gateways, filters.since, filters.starred_only)
+    )
+    if active:
+        return t("ui.history.filters.some", lang, shown=total, total=everything, count=active)
+    if filters.text.strip():
+        return t("ui.history.filters.search", lang, shown=total, total=everything)
+    return t("ui.history.filters.none", lang, total=everything)
+
+
+def filters_bar(store: HistoryStore, keys: dict[str, str], summary: str, lang: str) -> None:
+    """The search field, then the other filters folded under one summary line (on a phone the
+    first screen shows the table, not five filters); the fold keeps its state as its line changes."""
+    st.text_input(
+        t("history.search", lang),
+        key=keys["hf_text"],
+        icon=":material/search:",
+        placeholder=t("history.search.placeholder", lang),
+        label_visibility="collapsed",
+    )
+    with st.expander(summary, icon=":material/filter_list:", key="history_filters"):
         row = st.columns([2, 3, 3, 3.5], vertical_alignment="bottom")
         row[0].pills(
             t("history.filter.platform", lang),
@@ -95,22 +126,23 @@ def filters_bar(store: HistoryStore, lang: str) -> HistoryFilter:
         )
         row[2].multiselect(
             t("history.filter.gateway", lang),
-            gateways,
+            store.gateway_names(),
             key=keys["hf_gateways"],
+            format_func=lambda name: gateway_label(name, lang),
             placeholder=t("history.filter.any", lang),
         )
         row[3].date_input(t("history.filter.dates", lang), key=keys["hf_dates"], format="YYYY-MM-DD")
-        st.toggle(t("history.filter.starred", lang), key=keys["hf_starred"])
-    dates = tuple(session.value("hf_dates") or ())
-    return HistoryFilter(
-        platforms=tuple(session.value("hf_platforms") or ()),
-        statuses=tuple(session.value("hf_statuses") or ()),
-        gateways=tuple(session.value("hf_gateways") or ()),
-        since=dates[0] if dates else None,
-        until=dates[1] if len(dates) > 1 else None,
-        text=str(session.value("hf_text") or ""),
-        starred_only=bool(session.value("hf_starred")),
-    )
+        bottom = st.columns([3, 1], vertical_alignment="center")
+        bottom[0].toggle(t("history.filter.starred", lang), key=keys["hf_starred"])
+        bottom[1].button(
+            t("history.filter.clear", lang), on_click=_clear_filters, width="stretch", icon=":material/filter_alt_off:"
+        )
+
+
+def gateway_label(name: str, lang: str) -> str:
+    """A gateway's name as a person reads it: the sandbox by what it is (one short word, so the
+    table's later columns stay in view), others by their name."""
+    return t("ui.history.sandbox", lang) if name == SANDBOX else name
 
 
 def _clear_filters() -> None:
@@ -119,31 +151,39 @@ def _clear_filters() -> None:
             session.set_value(name, default)
 
 
-def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
+def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, everything: int, lang: str) -> None:
+    """One row that wraps on a phone: refresh, export, import, and the library's size."""
     unfinished = store.count_unfinished(filters)  # the rows themselves only when asked for
-    left, csv_col, json_col, import_col = st.columns([3, 1.2, 1.2, 1.6], vertical_alignment="center")
-    if left.button(
-        t("history.refresh_unfinished", lang, count=unfinished),
-        disabled=not unfinished,
-        icon=":material/sync:",
-        help=t("history.refresh_unfinished.help", lang),
-    ):
-        refresh_and_rerun(store, store.unfinished(filters))
+    with st.container(horizontal=True, vertical_alignment="center", key="history_toolbar"):
+        if st.button(
+            t("history.refresh_unfinished", lang, count=unfinished),
+            disabled=not unfinished,
+            icon=":material/sync:",
+            help=t("history.refresh_unfinished.help", lang),
+        ):
+            refresh_and_rerun(store, store.unfinished(filters))
+        with st.popover(t("ui.history.export", lang), icon=":material/download:", disabled=not total):
+            _export_buttons(store, filters, total, lang)
+        with st.popover(t("history.import", lang), icon=":material/upload_file:"):
+            _import_form(lang)
+        library_size(everything, lang)
+
+
+def _export_buttons(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    help_text = t("history.export.help", lang, count=total, limit=EXPORT_LIMIT)
+    st.caption(t("history.export.help", lang, count=total, limit=EXPORT_LIMIT))
     # Built only when clicked (on Streamlit's own thread), not on every rerun.
-    csv_col.download_button(
+    st.download_button(
         t("history.export_csv", lang),
         lambda: export_csv(_all(store, filters)),
         file_name=f"music-tasks-{stamp}.csv",
         mime="text/csv",
         on_click="ignore",
-        icon=":material/download:",
+        icon=":material/table_view:",
         disabled=not total,
-        help=help_text,
         width="stretch",
     )
-    json_col.download_button(
+    st.download_button(
         t("history.export_json", lang),
         lambda: export_json(_all(store, filters)),
         file_name=f"music-tasks-{stamp}.json",
@@ -151,11 +191,28 @@ def toolbar(store: HistoryStore, filters: HistoryFilter, total: int, lang: str) 
         on_click="ignore",
         icon=":material/data_object:",
         disabled=not total,
-        help=help_text,
         width="stretch",
     )
-    with import_col.popover(t("history.import", lang), icon=":material/upload_file:", width="stretch"):
-        _import_form(lang)
+
+
+def library_size(everything: int, lang: str) -> None:
+    """The library's size, in the toolbar's row: everyone's for an operator, one's own otherwise."""
+    key = "ui.history.count" if access.visitor().is_operator else "history.count.yours"
+    st.caption(t(key, lang, count=everything))
+
+
+def about_library(store: HistoryStore, lang: str) -> None:
+    """Folded at the page's end, for who shares the library and (operators only) where it is
+    kept: a file's path or a server's name is never in the page's main view."""
+    where = access.operator_detail(store.display_url)
+    single_user = not resources.settings().sign_in
+    if not where and not single_user:
+        return
+    with st.expander(t("ui.history.about", lang), icon=":material/info:", key="history_about"):
+        if where:
+            st.caption(escape_markdown(t("ui.history.where", lang, where=where)))
+        if single_user:
+            st.caption(t("signin.single_user", lang))
 
 
 def _all(store: HistoryStore, filters: HistoryFilter) -> list[HistoryEntry]:
@@ -291,10 +348,10 @@ def _frame(entries: list[HistoryEntry], lang: str) -> pd.DataFrame:
             # A failed task is not "100 %" done: leave its bar empty.
             "progress": [None if e.status in _FAILED else e.progress for e in entries],
             "platform": ["Suno" if e.platform == "suno" else "Udio" for e in entries],
-            "model": [e.model for e in entries],
+            "model": [short_model_name(e.model) for e in entries],
             "duration": [e.duration for e in entries],
             "submitted": submitted,
-            "gateway": [e.gateway_name for e in entries],
+            "gateway": [gateway_label(e.gateway_name, lang) for e in entries],
             "task_id": [e.task_id or "" for e in entries],
             "note": [e.note for e in entries],
             # Whose row it is, for an operator looking at everyone's library: the subject only.

@@ -66,10 +66,7 @@ def render_sidebar(lang: str) -> None:
             if profile.base_url and not profile.api_key:
                 st.warning(t("sidebar.no_key", lang), icon=":material/key_off:")
         if profile.is_sandbox:
-            st.info(
-                f"**{t('sidebar.sandbox_banner', lang)}**  \n{t('sidebar.sandbox_detail', lang)}",
-                icon=":material/science:",
-            )
+            _sandbox_badge(lang)
         elif profile.base_url and _valid(profile.base_url):
             host = urlsplit(normalise_base_url(profile.base_url)).netloc
             st.caption(escape_markdown(t("sidebar.using", lang, name=profile.name, host=host)))
@@ -83,6 +80,15 @@ def render_sidebar(lang: str) -> None:
             help=t("sidebar.media_proxy.help", lang),
         )
         language_switch(lang)
+
+
+def _sandbox_badge(lang: str) -> None:
+    """One line on every page: a badge, and *More* for what the sandbox is and how to leave it."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="sandbox_notice"):
+        st.badge(t("ui.sandbox.badge", lang), icon=":material/science:", color="violet")
+        with st.popover(t("ui.sandbox.more", lang), type="tertiary", icon=":material/info:"):
+            st.markdown(f"**{t('sidebar.sandbox_banner', lang)}**")
+            st.markdown(t("sidebar.sandbox_detail", lang))
 
 
 _STATUS_ICONS = {"SUCCESS": ":material/check_circle:", "FAILURE": ":material/error:", "UNKNOWN": ":material/help:"}

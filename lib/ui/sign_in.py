@@ -87,9 +87,3 @@ def show_account(visitor: Visitor, lang: str) -> None:
         if st.button(t("signin.sign_out", lang), key="signin-sidebar-logout", icon=":material/logout:"):
             st.logout()
     st.divider()
-
-
-def single_user_note(lang: str) -> None:
-    """Without sign-in, whoever can open the address shares one library: said where it shows."""
-    if not resources.settings().sign_in:
-        st.caption(t("signin.single_user", lang))

@@ -422,3 +422,11 @@ def open_finished_task(page, app_url: str, task_id: str, platform: str = "suno")
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
     wait_for_app(page)
     return main
+
+
+def export_button(page, label: str):
+    """A download button of the History page's *Export* menu (CSV or JSON), the menu opened first."""
+    page.locator(".st-key-history_toolbar").get_by_role("button").filter(has_text="Export").first.click()
+    menu = page.get_by_test_id("stPopoverBody")
+    expect(menu).to_be_visible()
+    return menu.get_by_role("button", name=label)

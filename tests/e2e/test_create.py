@@ -18,7 +18,7 @@ def test_describe_submit_and_hear_two_songs(page, app_server):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "create-preview.png"), full_page=True)
 
-    main.get_by_role("button", name="Submit — spends credits").click()
+    main.get_by_role("button", name="Submit", exact=True).click()  # the free sandbox: plain Submit
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     assert "platform=suno" in page.url

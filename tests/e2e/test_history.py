@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, free_port, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, StreamlitServer, export_button, free_port, wait_for_app
 
 
 def table_cells(page) -> list[str]:
@@ -103,7 +103,7 @@ def test_export_downloads_the_filtered_rows_as_csv(page, restartable, tmp_path):
     page.goto(f"{server.url}/history")
     wait_for_app(page)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Export CSV").click()
+        export_button(page, "Export CSV").click()
     path = tmp_path / "export.csv"
     download.value.save_as(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

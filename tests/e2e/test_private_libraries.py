@@ -25,7 +25,7 @@ def submit_on_sandbox(page, prompt: str) -> str:
     """Submits a description on the (free) sandbox and returns the new task's ID."""
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_label("Song description *").fill(prompt)
-    main.get_by_role("button", name="Submit — spends credits").click()
+    main.get_by_role("button", name="Submit", exact=True).click()  # the free sandbox: plain Submit
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
@@ -65,7 +65,10 @@ def test_one_users_tasks_never_reach_another(browser, server):
     ops = signed_in_page(browser, server, "ops", "ops@example.com", "Ops")
     ops.goto(f"{server.url}/history")
     # Everyone's library (Ana's one task; Bo has none), and where it lives.
-    expect(ops.get_by_text("1 tasks in the library · SQLite")).to_be_visible(timeout=15_000)
+    expect(ops.get_by_text("1 tasks in the library")).to_be_visible(timeout=15_000)
+    expect(ops.get_by_text("Kept in SQLite")).not_to_be_visible()  # the path is folded away
+    ops.locator(".st-key-history_about summary").click()
+    expect(ops.get_by_text("Kept in SQLite")).to_be_visible()
     expect(ops.get_by_test_id("stDataFrame")).to_contain_text(task_id, timeout=15_000)
     for page in (ana, bo, ops):
         assert page.js_errors == []

@@ -24,6 +24,7 @@ from lib.sandbox import SandboxConfig, SandboxGateway
 from tests.e2e.conftest import (
     StreamlitServer,
     confirm_paid,
+    export_button,
     free_port,
     open_finished_task,
     open_lyrics,
@@ -183,7 +184,7 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
 
     page.goto(f"{studio.url}/history")
     wait_for_app(page)
-    csv = watch.download(page, page.get_by_role("button", name="Export CSV"))
+    csv = watch.download(page, export_button(page, "Export CSV"))
     assert task_id.encode() in csv
     watch.snapshot(page)
 

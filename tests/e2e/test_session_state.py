@@ -81,8 +81,7 @@ def test_custom_gateway_url_and_key_survive_languages_and_pages(page, app_server
         no_error(page)
         # Still the custom gateway (not quietly the sandbox), with its URL and its key.
         expect(sidebar.get_by_role("combobox", name=GATEWAY_LABEL[lang])).to_have_value(CUSTOM_OPTION[lang])
-        expect(sidebar.get_by_text("Sandbox — offline demo")).to_have_count(0)
-        expect(sidebar.get_by_text("沙盒 — 离线演示")).to_have_count(0)
+        expect(sidebar.locator(".st-key-sandbox_notice")).to_have_count(0)  # no "Offline demo" badge
         expect(sidebar.get_by_role("textbox", name="Base URL")).to_have_value(CUSTOM_URL)
         expect(sidebar.locator(f"input[aria-label='{API_KEY_LABEL[lang]}']")).to_have_value(SESSION_KEY)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -116,9 +115,9 @@ def test_a_task_opened_on_one_gateway_is_asked_again_after_a_switch(page, studio
     showing the sandbox's answer as if the new one had given it."""
     page.goto(studio.url)
     wait_for_app(page)
-    # The first run starts the sandbox; its banner shows once it is up (wait_for_app alone can
+    # The first run starts the sandbox; its badge shows once it is up (wait_for_app alone can
     # return before a fresh server's first run has begun).
-    expect(page.get_by_test_id("stSidebar").get_by_text("Sandbox — offline demo").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stSidebar").locator(".st-key-sandbox_notice")).to_be_visible(timeout=30_000)
     task_id = GatewayClient(studio.sandbox_url, "e2e-key").generate("harbour lights, slow piano")
     main = open_finished_task(page, studio.url, task_id)
 
