@@ -11,9 +11,11 @@ import uuid
 import zipfile
 
 import pytest
+import requests
 
 from lib.gateway.client import GatewayClient
 from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.studio.audio_tags import read_tags
 from lib.studio.export_pack import SIZE_CAP_REACHED, build_pack
 
 PAST_DONE = 40.0
@@ -71,6 +73,10 @@ def test_suno_pack_holds_every_song_file_task_json_and_readme(gateway, clock):
     for song, stem in zip(task.songs, song_stems(task)):
         assert files[f"{stem}.mp3"][:3] == b"ID3"
         assert files[f"{stem} - cover.png"][:8] == b"\x89PNG\r\n\x1a\n"
+        tags = read_tags(files[f"{stem}.mp3"], "mp3")  # what a music player shows
+        assert tags["title"] == song.title and tags["album"].endswith(f" · {task.task_id}")
+        assert tags["lyrics"] == song.lyrics.strip() and tags["cover"] == files[f"{stem} - cover.png"]
+        assert len(tags["synced"]) > 3
         assert files[f"{stem}.txt"].decode() == song.lyrics.rstrip("\n") + "\n"
         lrc = files[f"{stem}.lrc"].decode().splitlines()
         assert lrc[0] == f"[ti:{song.title}]" and lrc[1].startswith("[length:")
@@ -111,21 +117,19 @@ def test_progress_is_monotonic_labelled_and_ends_at_one(gateway, clock):
 
 def test_a_file_over_the_per_file_cap_is_skipped_and_others_kept(gateway, clock):
     task, _ = suno_task(gateway, clock)
-    whole = unzip(build_pack(task))
     stems = song_stems(task)
-    media = {
-        f"Song {i} {kind}": f"{stem}{suffix}"
-        for i, stem in enumerate(stems, start=1)
-        for kind, suffix in (("audio", ".mp3"), ("cover", " - cover.png"))
-    }
+    media = {}  # label -> (name in the pack, size as served)
+    for i, (song, stem) in enumerate(zip(task.songs, stems), start=1):
+        media[f"Song {i} audio"] = (f"{stem}.mp3", len(requests.get(song.audio_url, timeout=30).content))
+        media[f"Song {i} cover"] = (f"{stem} - cover.png", len(requests.get(song.image_url, timeout=30).content))
     # The cap sits between the smallest and the largest file (MP3s and covers are both ~200-400 kB).
-    cap = sorted(len(whole[name]) for name in media.values())[1]
+    cap = sorted(size for _, size in media.values())[1]
     pack = build_pack(task, max_file_bytes=cap)
     files = unzip(pack)
-    too_big = [label for label, name in media.items() if len(whole[name]) > cap]
+    too_big = [label for label, (_, size) in media.items() if size > cap]
     assert too_big and len(too_big) < len(media)
     assert [what for what, _ in pack.skipped] == too_big
-    assert all(name in files for label, name in media.items() if label not in too_big)
+    assert all(name in files for label, (name, _) in media.items() if label not in too_big)
     cap_text = f"{cap:,} bytes"
     assert all(reason == f"larger than the {cap_text} per-file limit" for _, reason in pack.skipped)
     assert f"{too_big[0]}: larger than the {cap_text} per-file limit" in files["README.txt"].decode()
@@ -133,7 +137,7 @@ def test_a_file_over_the_per_file_cap_is_skipped_and_others_kept(gateway, clock)
 
 def test_total_cap_skips_remaining_media_but_keeps_texts(gateway, clock):
     task, timings = suno_task(gateway, clock)
-    audio_size = len(unzip(build_pack(task))[f"{song_stems(task)[0]}.mp3"])
+    audio_size = len(requests.get(task.songs[0].audio_url, timeout=30).content)  # as served, before tags
     pack = build_pack(task, timings=timings, max_total_bytes=audio_size + 10)
     files = unzip(pack)
     stems = song_stems(task)
