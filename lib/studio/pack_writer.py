@@ -114,9 +114,10 @@ class PackWriter:
         platform: str,
         words: Sequence[AlignedWord] = (),
         progress: Callable[[Media], None] | None = None,
-    ) -> None:
+    ) -> set[str]:
         """One song: its media downloaded one at a time (only this song's files are in memory),
-        the audio tagged with the cover that came with it, then its lyrics as ``.txt`` and ``.lrc``."""
+        the audio tagged with the cover that came with it, then its lyrics as ``.txt`` and ``.lrc``.
+        Returns the kinds of media that went in ("audio", "cover", "video")."""
         got: dict[str, Fetched] = {}
         for item in media:
             if progress:
@@ -150,6 +151,7 @@ class PackWriter:
             self.add_text(
                 stem, "lrc", to_lrc(synced_lines(words, song.lyrics), title=song.title, length_s=song.duration)
             )
+        return set(got)
 
 
 def plan_media(song: Song, stem: str, label: str) -> list[Media]:
