@@ -31,6 +31,7 @@ from lib.studio.audio_tags import album_name
 from lib.studio.file_names import safe_name
 from lib.studio.media_fetch import fetch_media
 from lib.studio.pack_writer import Fetch, PackWriter, plan_media
+from lib.text import is_http_url
 
 MiB = 1024 * 1024
 MAX_SONGS = 1000
@@ -78,6 +79,28 @@ def items_from_entries(entries: Iterable[Any]) -> tuple[list[BulkItem], list[tup
             album = entry.prompt  # the prompt says what the task was; a title names one song
         items.append(BulkItem(task, album, (entry.gateway_name, entry.gateway_url)))
     return items, skipped
+
+
+@dataclass(frozen=True)
+class QueueSong:
+    """One song of the queue player: what it plays and shows."""
+
+    title: str
+    album: str
+    audio_url: str
+    image_url: str | None
+    lyrics: str
+    song_id: str
+
+
+def queue_songs(items: Iterable[BulkItem]) -> list[QueueSong]:
+    """The finished songs with audio of the items, in order: what the queue player plays."""
+    return [
+        QueueSong(song.title or song.id, item.album, song.audio_url, song.image_url, song.lyrics, song.id)
+        for item in items
+        for song in item.task.songs
+        if is_http_url(song.audio_url) and not song.is_streaming
+    ]
 
 
 def song_count(items: Sequence[BulkItem]) -> int:
@@ -161,6 +184,18 @@ def build_bulk(
         path.unlink(missing_ok=True)
         raise
     return BulkPack(path, _pack_name(len(items)), size, packed, len(writer.sizes), tuple(writer.skipped))
+
+
+def sweep(directory: str | Path, max_age_s: float = 86_400.0) -> None:
+    """Delete bulk exports older than ``max_age_s`` left in ``directory`` (sessions that ended
+    without a newer export replacing theirs)."""
+    cutoff = time.time() - max_age_s
+    for old in Path(directory).glob("bulk-export-*.zip"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:  # another session's sweep got there first
+            continue
 
 
 def _stored_task(entry: Any) -> Task | None:
