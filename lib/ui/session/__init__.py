@@ -4,7 +4,7 @@ typed accessors of this package, and no other module touches session state.
 - ``values``: the language, and the values widgets show, kept across pages and languages;
 - ``gateway``: the gateway this session talks to, its key, what it offers, its media URLs;
 - ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas;
-- ``batch``: the Batch page's record.
+- ``batch``: the Batch page's record;
 - ``library_tools``: the History's bulk export and queue player.
 """
 
