@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from lib.gateway.models import AlignedWord, Song
+from lib.gateway.profiles import SANDBOX
 from lib.i18n import t
 from lib.library.store import HistoryEntry
 from lib.studio.bulk_export import (
@@ -58,7 +59,7 @@ def library_tools(chosen: list[HistoryEntry], lang: str) -> None:
             disabled=not playable,
             width="stretch",
             on_click=start_queue,
-            args=(playable, _trusted_origins()),
+            args=(playable, _trusted_origins(items)),
         )
         if build:
             _build(items, skipped, lang)
@@ -66,10 +67,13 @@ def library_tools(chosen: list[HistoryEntry], lang: str) -> None:
     render_queue(lang)
 
 
-def _trusted_origins() -> set[str]:
+def _trusted_origins(items: list[BulkItem]) -> set[str]:
     """Origins of the gateways the operator runs: their media may live on loopback or a private
-    network (the sandbox does)."""
-    profiles = [resources.sandbox_profile(), *resources.configured_profiles()]
+    network (the sandbox does). The sandbox counts only when a row came from it: asking for its
+    address starts it."""
+    profiles = list(resources.configured_profiles())
+    if any(item.gateway[0] == SANDBOX for item in items):
+        profiles.append(resources.sandbox_profile())
     return {origin_of(p.base_url) for p in profiles if p.base_url}
 
 
@@ -83,7 +87,7 @@ def _build(items: list[BulkItem], skipped: list[tuple[str, str]], lang: str) -> 
     bar = st.progress(0.0, text=t("bulk.preparing", lang))
     state.pack = build_bulk(
         items,
-        fetch=media_fetcher(_trusted_origins()),
+        fetch=media_fetcher(_trusted_origins(items)),
         timings=_timings,
         skipped=skipped,
         directory=EXPORT_DIR,

@@ -41,7 +41,9 @@ def start_queue(songs: list[QueueSong], trusted_origins: Collection[str]) -> Non
     this server like a song card's (the sandbox's loopback files need it); the rest go to the
     browser as they are."""
     vouched = [u for s in songs for u in (s.audio_url, s.image_url) if u and origin_of(u) in trusted_origins]
-    session.remember_media_urls(vouched, resources.sandbox_profile())
+    if vouched:  # an operator's gateway named them: any operator profile vouches the same way
+        profiles = resources.configured_profiles()
+        session.remember_media_urls(vouched, profiles[0] if profiles else resources.sandbox_profile())
     queue = session.queue_state()
     queue.songs, queue.index, queue.autoplay = list(songs), 0, True
 
