@@ -26,6 +26,7 @@ MODULES = {
     "task_page": "benchmarks.task_page",
     "history_page": "benchmarks.history_page",
     "insights_page": "benchmarks.insights_page",
+    "bulk_export": "benchmarks.bulk_export",
     "startup": "benchmarks.startup",
     "load": "benchmarks.load",
     "capacity": "benchmarks.capacity",

@@ -241,7 +241,7 @@ def test_fetch_task_follows_the_suno_lifecycle(client, sandbox, clock):
     for song in task.songs:
         assert song.is_complete
         assert UUID.fullmatch(song.id)
-        assert song.audio_url == f"{sandbox.url}/media/{song.id}.wav"
+        assert song.audio_url == f"{sandbox.url}/media/{song.id}.mp3"
         assert song.image_url == f"{sandbox.url}/media/{song.id}-large.png"
         assert 20.0 <= song.duration <= 40.0
         assert song.title and song.lyrics and song.tags
@@ -275,7 +275,7 @@ def test_fetch_udio_task_in_both_dialects(client, sandbox, clock, dialect):
     assert [s.id for s in task.songs] == [s["id"] for s in songs]
     for song in task.songs:
         assert song.is_complete and song.title
-        assert song.audio_url == f"{sandbox.url}/media/{song.id}.wav"
+        assert song.audio_url == f"{sandbox.url}/media/{song.id}.mp3"
         assert song.image_url == f"{sandbox.url}/media/{song.id}.png"
         assert 28.0 <= song.duration <= 36.0  # udio32 clips
         assert song.description == "萨克斯, 抒情, 夜晚, 城镇"
@@ -1008,7 +1008,7 @@ def test_request_stems_then_fetch_clips(client, sandbox, clock):
     assert [s.id for s in done] == ids
     for song in done:
         assert song.is_complete and song.duration == clip.duration
-        assert song.audio_url == f"{sandbox.url}/media/{song.id}.wav"
+        assert song.audio_url == f"{sandbox.url}/media/{song.id}.mp3"
 
 
 def test_midi_is_none_then_a_dict(client, sandbox, clock):

@@ -11,9 +11,11 @@ import uuid
 import zipfile
 
 import pytest
+import requests
 
 from lib.gateway.client import GatewayClient
 from lib.gateway.models import Lyrics, Song, Task, TaskStatus
+from lib.studio.audio_tags import read_tags
 from lib.studio.export_pack import SIZE_CAP_REACHED, build_pack
 
 PAST_DONE = 40.0
@@ -64,13 +66,17 @@ def test_suno_pack_holds_every_song_file_task_json_and_readme(gateway, clock):
 
     expected = {"task.json", "README.txt"}
     for stem in song_stems(task):
-        expected |= {f"{stem}.wav", f"{stem} - cover.png", f"{stem}.txt", f"{stem}.lrc"}
+        expected |= {f"{stem}.mp3", f"{stem} - cover.png", f"{stem}.txt", f"{stem}.lrc"}
     assert set(files) == expected and pack.skipped == ()
     assert pack.file_name == f"{task.songs[0].title}-{task.task_id[:8]}.zip"
 
     for song, stem in zip(task.songs, song_stems(task)):
-        assert files[f"{stem}.wav"][:4] == b"RIFF" and files[f"{stem}.wav"][8:12] == b"WAVE"
+        assert files[f"{stem}.mp3"][:3] == b"ID3"
         assert files[f"{stem} - cover.png"][:8] == b"\x89PNG\r\n\x1a\n"
+        tags = read_tags(files[f"{stem}.mp3"], "mp3")  # what a music player shows
+        assert tags["title"] == song.title and tags["album"].endswith(f" · {task.task_id}")
+        assert tags["lyrics"] == song.lyrics.strip() and tags["cover"] == files[f"{stem} - cover.png"]
+        assert len(tags["synced"]) > 3
         assert files[f"{stem}.txt"].decode() == song.lyrics.rstrip("\n") + "\n"
         lrc = files[f"{stem}.lrc"].decode().splitlines()
         assert lrc[0] == f"[ti:{song.title}]" and lrc[1].startswith("[length:")
@@ -88,7 +94,7 @@ def test_suno_pack_holds_every_song_file_task_json_and_readme(gateway, clock):
 
     with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:
         kinds = {info.filename.rsplit(".", 1)[1]: info.compress_type for info in archive.infolist()}
-    assert kinds["wav"] == kinds["png"] == zipfile.ZIP_STORED
+    assert kinds["mp3"] == kinds["png"] == zipfile.ZIP_STORED
     assert kinds["txt"] == kinds["json"] == kinds["lrc"] == zipfile.ZIP_DEFLATED
 
 
@@ -111,24 +117,31 @@ def test_progress_is_monotonic_labelled_and_ends_at_one(gateway, clock):
 
 def test_a_file_over_the_per_file_cap_is_skipped_and_others_kept(gateway, clock):
     task, _ = suno_task(gateway, clock)
-    pack = build_pack(task, max_file_bytes=600_000)  # covers (~350 kB) fit, WAVs (MBs) do not
-    files = unzip(pack)
     stems = song_stems(task)
-    assert not any(name.endswith(".wav") for name in files)
-    assert all(f"{stem} - cover.png" in files for stem in stems)
-    assert [what for what, _ in pack.skipped] == ["Song 1 audio", "Song 2 audio"]
-    assert all(reason == "larger than the 600,000 bytes per-file limit" for _, reason in pack.skipped)
-    readme = files["README.txt"].decode()
-    assert "Song 1 audio: larger than the 600,000 bytes per-file limit" in readme
+    media = {}  # label -> (name in the pack, size as served)
+    for i, (song, stem) in enumerate(zip(task.songs, stems), start=1):
+        media[f"Song {i} audio"] = (f"{stem}.mp3", len(requests.get(song.audio_url, timeout=30).content))
+        media[f"Song {i} cover"] = (f"{stem} - cover.png", len(requests.get(song.image_url, timeout=30).content))
+    # The cap sits between the smallest and the largest file (MP3s and covers are both ~200-400 kB).
+    cap = sorted(size for _, size in media.values())[1]
+    pack = build_pack(task, max_file_bytes=cap)
+    files = unzip(pack)
+    too_big = [label for label, (_, size) in media.items() if size > cap]
+    assert too_big and len(too_big) < len(media)
+    assert [what for what, _ in pack.skipped] == too_big
+    assert all(name in files for label, (name, _) in media.items() if label not in too_big)
+    cap_text = f"{cap:,} bytes"
+    assert all(reason == f"larger than the {cap_text} per-file limit" for _, reason in pack.skipped)
+    assert f"{too_big[0]}: larger than the {cap_text} per-file limit" in files["README.txt"].decode()
 
 
 def test_total_cap_skips_remaining_media_but_keeps_texts(gateway, clock):
     task, timings = suno_task(gateway, clock)
-    audio_size = len(unzip(build_pack(task))[f"{song_stems(task)[0]}.wav"])
+    audio_size = len(requests.get(task.songs[0].audio_url, timeout=30).content)  # as served, before tags
     pack = build_pack(task, timings=timings, max_total_bytes=audio_size + 10)
     files = unzip(pack)
     stems = song_stems(task)
-    assert f"{stems[0]}.wav" in files
+    assert f"{stems[0]}.mp3" in files
     assert pack.skipped == (
         ("Song 1 cover", SIZE_CAP_REACHED),
         ("Song 2 audio", SIZE_CAP_REACHED),
@@ -173,7 +186,7 @@ def test_a_streaming_song_keeps_its_cover_but_not_its_partial_audio(gateway, clo
     assert task.songs and all(s.is_streaming for s in task.songs)
     pack = build_pack(task)
     files = unzip(pack)
-    assert not any(name.endswith(".wav") for name in files)
+    assert not any(name.endswith(".mp3") for name in files)
     audio = [reason for what, reason in pack.skipped if what.endswith("audio")]
     assert len(audio) == 2 and all("streaming" in reason for reason in audio)
 
@@ -206,14 +219,14 @@ def test_hostile_titles_give_safe_unique_names(gateway, clock):
         assert ".." not in name.split("/") and not name.startswith(".")
         assert not FORBIDDEN & set(name) and all(ord(c) >= 32 for c in name)
         assert "\u202e" not in name and len(name.encode()) <= 200 and name == name.strip()
-    assert "01 - etc passwd.wav" in names
-    assert "02 - a b.wav" in names
-    assert "03 - id2.wav" in names  # a blank title falls back to the song id
-    assert f"04 - {'x' * 80}.wav" in names
-    assert "05 - 雨夜的城市 · 第一首.wav" in names and "05 - 雨夜的城市 · 第一首.lrc" in names
-    assert "06 - id5.wav" in names and "07 - CON.wav" in names
-    assert "09 - tab and newline.wav" in names
-    assert {"10 - Rain.wav", "11 - rain.wav", "12 - Rain.wav"} <= set(names)
+    assert "01 - etc passwd.mp3" in names
+    assert "02 - a b.mp3" in names
+    assert "03 - id2.mp3" in names  # a blank title falls back to the song id
+    assert f"04 - {'x' * 80}.mp3" in names
+    assert "05 - 雨夜的城市 · 第一首.mp3" in names and "05 - 雨夜的城市 · 第一首.lrc" in names
+    assert "06 - id5.mp3" in names and "07 - CON.mp3" in names
+    assert "09 - tab and newline.mp3" in names
+    assert {"10 - Rain.mp3", "11 - rain.mp3", "12 - Rain.mp3"} <= set(names)
     assert not any(n.endswith(".lrc") and n.startswith("01") for n in names)  # empty timeline
     assert pack.skipped == ()
     with zipfile.ZipFile(io.BytesIO(pack.data)) as archive:  # Chinese names are flagged UTF-8
@@ -236,7 +249,7 @@ def test_udio_pack(gateway, clock):
     files = unzip(pack)
     assert pack.skipped == ()
     for stem, song in zip(song_stems(task), task.songs):
-        assert files[f"{stem}.wav"][:4] == b"RIFF"
+        assert files[f"{stem}.mp3"][:3] == b"ID3"
         assert files[f"{stem} - cover.png"][:4] == b"\x89PNG"
         assert (f"{stem}.txt" in files) == bool(song.lyrics.strip())
     assert json.loads(files["task.json"]) == task.raw

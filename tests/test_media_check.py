@@ -132,7 +132,7 @@ def test_real_media_from_the_sandbox_is_accepted(client, clock):
     assert verify(fetch_media(streaming.audio_url)[0], "audio").ext == "wav"
     clock.advance(PAST_DONE)
     for song in client.fetch_task(task_id).songs:
-        assert verify(fetch_media(song.audio_url)[0], "audio") == media_check.Verdict("wav", "audio/wav")
+        assert verify(fetch_media(song.audio_url)[0], "audio") == media_check.Verdict("mp3", "audio/mpeg")
         assert verify(fetch_media(song.image_url)[0], "image") == media_check.Verdict("png", "image/png")
 
 

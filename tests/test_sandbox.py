@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from mutagen.mp3 import MP3
 from PIL import Image
 
 from lib.sandbox import SandboxConfig, control
@@ -54,6 +55,12 @@ def fetch(http, sandbox, task_id: str, platform: str = "suno") -> dict:
     body = response.json()
     assert body["code"] == "success"
     return body["data"]
+
+
+def mp3_info(data: bytes) -> tuple[float, int, int]:
+    """(duration in seconds, sample rate, channels) of an MP3, read by mutagen."""
+    info = MP3(io.BytesIO(data)).info
+    return info.length, info.sample_rate, info.channels
 
 
 def wav_info(data: bytes) -> tuple[float, int, int]:
@@ -100,7 +107,7 @@ def test_lifecycle_phases_follow_the_manual_clock(http, sandbox, clock):
     assert task["start_time"] - task["submit_time"] in (int(started), int(started) + 1)
     assert task["finish_time"] >= task["start_time"] >= task["submit_time"] > 1_600_000_000
     for clip in task["data"]:
-        assert clip["audio_url"] == f"{sandbox.url}/media/{clip['id']}.wav"
+        assert clip["audio_url"] == f"{sandbox.url}/media/{clip['id']}.mp3"
         assert 20.0 <= clip["metadata"]["duration"] <= 40.0
         assert clip["created_at"].endswith("Z")
 
@@ -172,7 +179,7 @@ def test_udio_dialects(http, sandbox, clock, dialect):
     songs = task["songs"] if dialect == "flat" else task["data"]["songs"]
     assert ("data" in task) is (dialect == "nested") and ("notify_hook" in task) is (dialect == "nested")
     assert len(songs) == 2 and all(s["finished"] and s["generation_id"] == task_id for s in songs)
-    assert all(s["song_path"] == f"{sandbox.url}/media/{s['id']}.wav" for s in songs)
+    assert all(s["song_path"] == f"{sandbox.url}/media/{s['id']}.mp3" for s in songs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,15 +187,15 @@ def test_udio_dialects(http, sandbox, clock, dialect):
 # --------------------------------------------------------------------------------------------
 
 
-def test_final_audio_is_a_wav_of_the_clips_duration(http, sandbox, clock):
+def test_final_audio_is_an_mp3_of_the_clips_duration(http, sandbox, clock):
     task_id = submit(http, sandbox)
     clock.advance(PAST_DONE)
     clip = fetch(http, sandbox, task_id)["data"][0]
     response = requests.get(clip["audio_url"])  # media needs no key, like a CDN
     assert response.status_code == 200
-    assert response.headers["Content-Type"] == "audio/wav"
-    duration, rate, channels = wav_info(response.content)
-    assert duration == pytest.approx(clip["metadata"]["duration"], abs=0.1)
+    assert response.headers["Content-Type"] == "audio/mpeg"  # as real Suno serves it
+    duration, rate, channels = mp3_info(response.content)
+    assert duration == pytest.approx(clip["metadata"]["duration"], abs=0.15)  # LAME pads a frame
     assert rate == 22050 and channels == 1
     assert int(response.headers["Content-Length"]) == len(response.content)
 
@@ -253,6 +260,7 @@ def test_head_range_and_unknown_media(http, sandbox, clock):
 
     for path in (
         f"/media/{uuid.uuid4()}.wav",
+        f"/media/{uuid.uuid4()}.mp3",
         f"/media/{uuid.uuid4()}-large.png",
         "/media/x.mp3",
         f"/audiopipe/?item_id={uuid.uuid4()}",
@@ -397,8 +405,8 @@ def test_act_routes_and_feed(http, sandbox, clock):
     clock.advance(sandbox.config.conversion_seconds)
     feed = http.get(f"{sandbox.url}/suno/feed/{stems[0]['id']},{stems[1]['id']}").json()
     assert [c["status"] for c in feed] == ["complete", "complete"]
-    vocals, _, _ = wav_info(requests.get(feed[0]["audio_url"]).content)
-    assert vocals == pytest.approx(sandbox.engine.clip(clip_id).duration, abs=0.1)
+    vocals, _, _ = mp3_info(requests.get(feed[0]["audio_url"]).content)
+    assert vocals == pytest.approx(sandbox.engine.clip(clip_id).duration, abs=0.15)
 
     sandbox.config.offered = sandbox.config.offered | {"mp4"}
     assert http.get(f"{sandbox.url}/suno/act/mp4/{clip_id}").json()["data"] == {}

@@ -80,8 +80,8 @@ def test_tasks_and_media_survive_a_restart(tmp_path, clock):
             after = media_of(client.fetch_task(*key))
             assert after == media_before[key]
             for path, (content_type, data) in after.items():
-                assert content_type == ("image/png" if path.endswith(".png") else "audio/wav")
-                assert data[:4] == (b"\x89PNG" if path.endswith(".png") else b"RIFF")
+                assert content_type == ("image/png" if path.endswith(".png") else "audio/mpeg")
+                assert data[:4] == (b"\x89PNG" if path.endswith(".png") else b"ID3\x04")
         song = before[(suno_id, "suno")].songs[0]
         for suffix, content_type in (("-large.png", "image/png"), ("-hq.wav", "audio/wav")):
             assert media(f"{gateway.url}/media/{song.id}{suffix}")[0] == content_type
@@ -99,7 +99,7 @@ def test_stem_clips_without_a_task_survive_a_restart(tmp_path, clock):
     with running(clock, state) as (gateway, client):
         clips = client.fetch_clips([s.id for s in stems])
         assert [(c.id, c.title) for c in clips] == [(s.id, s.title) for s in stems]
-        assert media(f"{gateway.url}/media/{stems[0].id}.wav")[0] == "audio/wav"
+        assert media(f"{gateway.url}/media/{stems[0].id}.mp3")[0] == "audio/mpeg"
 
 
 def test_a_running_task_continues_its_timeline_after_a_restart(tmp_path, clock):

@@ -177,7 +177,7 @@ def test_stems_become_two_playable_tracks(sandbox, client, clock, finished, tmp_
     job = follow(client, clock, result.task_id)
     assert job.task.is_success and [s.title.rsplit(" - ", 1)[1] for s in job.task.songs] == ["Vocals", "Instrumental"]
     for song in job.task.songs:
-        assert song.kind == "stem" and requests.get(song.audio_url, timeout=10).content[:4] == b"RIFF"
+        assert song.kind == "stem" and requests.get(song.audio_url, timeout=10).content[:3] == b"ID3"
     assert store.find(result.task_id).action == "stems"
 
 

@@ -183,7 +183,7 @@ def test_export_pack_is_built_with_every_file(finished):
     pack = at.session_state["export_packs"][finished.task_id]
     names = zipfile.ZipFile(io.BytesIO(pack.data)).namelist()
     assert "task.json" in names and "README.txt" in names
-    assert sum(n.endswith(".wav") for n in names) == 2 and sum(n.endswith(".lrc") for n in names) == 2
+    assert sum(n.endswith(".mp3") for n in names) == 2 and sum(n.endswith(".lrc") for n in names) == 2
     assert not pack.skipped
 
 

@@ -49,9 +49,9 @@ def test_generate_then_the_feed_gives_two_playable_songs(v1, v1_sandbox, clock):
     clock.advance(PAST_DONE)
     task = v1.fetch_task(handle)
     assert task.is_success and len(task.songs) == 2
-    assert all(song.audio_url and song.audio_url.endswith(".wav") for song in task.songs)
+    assert all(song.audio_url and song.audio_url.endswith(".mp3") for song in task.songs)
     audio = requests.get(task.songs[0].audio_url, timeout=10)
-    assert audio.ok and audio.content[:4] == b"RIFF"  # a real file that plays
+    assert audio.ok and audio.content[:3] == b"ID3"  # a real MP3 that plays
     assert v1_sandbox.requests[-1]["path"] == f"/suno/feed/{first},{second}"
     assert all(not r["path"].startswith(("/suno/submit", "/suno/fetch")) for r in v1_sandbox.requests)
 

@@ -1,5 +1,6 @@
 """The sandbox's media files: which clip and variant a ``/media/…`` or ``/audiopipe`` URL names,
-and the synthesized WAV, PNG cover and MP4 behind it, cached so a page full of players does not
+and the synthesized MP3 (a song's audio_url, as real Suno serves it), WAV (the lossless
+"wav" conversion and the growing stream), PNG cover and MP4 behind it, cached so a page full of players does not
 synthesize the same song twice.
 
 No HTTP here: ``asset_for`` answers with bytes and a content type (or ``NoSuchAsset``), and the
@@ -17,7 +18,7 @@ from lib.sandbox import cover, media, video
 from lib.sandbox.engine import Clip, SandboxEngine
 
 # /media/<clip id>[-large|-hq].<ext>: the URLs shapes.media_urls hands out.
-_MEDIA = re.compile(r"^/media/([0-9a-f-]{36})(-large|-hq)?\.(wav|png|mp4)$")
+_MEDIA = re.compile(r"^/media/([0-9a-f-]{36})(-large|-hq)?\.(mp3|wav|png|mp4)$")
 
 
 class NoSuchAsset(Exception):
@@ -53,6 +54,10 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
         if variant or not video.available():  # without PyAV there is no video to serve
             raise NoSuchAsset("no such file")
         return Asset(_video(clip, *sung(engine, clip)), "video/mp4")
+    if ext == "mp3":
+        if variant or not video.available():  # the encoder is PyAV's, like the video's
+            raise NoSuchAsset("no such file")
+        return Asset(_mp3(clip, *sung(engine, clip)), "audio/mpeg")
     return Asset(audio(clip, *sung(engine, clip), hq=variant == "-hq"), "audio/wav")
 
 
@@ -102,6 +107,21 @@ def audio(clip: Clip, lyrics: str, style: str, hq: bool = False) -> bytes:
     if clip.stem:
         return _stems(clip.seed, clip.duration, lyrics, style)[clip.stem]
     return _song(clip.seed, clip.duration, lyrics, style, 44100 if hq else 22050)
+
+
+_mp3_lock = threading.Lock()
+
+
+def _mp3(clip: Clip, lyrics: str, style: str) -> bytes:
+    # A player asks with overlapping range requests too: encode once, let the others find it cached.
+    with _mp3_lock:
+        return _encoded_mp3(clip.seed, clip.duration, clip.stem, lyrics, style)
+
+
+@lru_cache(maxsize=64)  # ~0.2–0.3 MB each at 64 kbit/s
+def _encoded_mp3(seed: str, duration: float, stem: str | None, lyrics: str, style: str) -> bytes:
+    sound = _stems(seed, duration, lyrics, style)[stem] if stem else _song(seed, duration, lyrics, style)
+    return media.to_mp3(sound)
 
 
 _video_lock = threading.Lock()

@@ -20,7 +20,7 @@ def iso(timestamp: float, micro: bool = False) -> str:
 
 def media_urls(base: str, clip: Clip) -> dict[str, str]:
     return {
-        "audio": f"{base}/media/{clip.id}.wav",
+        "audio": f"{base}/media/{clip.id}.mp3",  # what real Suno serves
         "stream": f"{base}/audiopipe/?item_id={clip.id}",
         "image": f"{base}/media/{clip.id}.png",
         "image_large": f"{base}/media/{clip.id}-large.png",

@@ -24,6 +24,7 @@ from lib.text import escape_markdown
 from lib.ui import access, resources, session
 from lib.ui.history_selection import _ORIGIN as _ORIGIN  # re-exported: tests/test_i18n.py checks it here
 from lib.ui.history_selection import refresh_and_rerun, refresh_report, selection_panel
+from lib.ui.library_tools import library_tools
 from lib.ui.model_table import short_model_name
 
 PAGE_SIZES = (50, 100, 250, 500)
@@ -58,6 +59,7 @@ def show_library(store: HistoryStore, lang: str) -> None:
         chosen = library_table(store, filters, total, lang)
         if chosen:
             selection_panel(store, chosen, lang)
+            library_tools(chosen, lang)  # bulk export and queue player of the selected rows' songs
     about_library(store, lang)
 
 

@@ -25,6 +25,7 @@ from lib.text import is_http_url
 from lib.ui import resources, session
 
 log = logging.getLogger(__name__)
+Finish = Callable[[bytes, str], bytes]  # (checked bytes, their extension) -> the file handed over
 
 
 def through_server(url: str | None) -> bool:
@@ -91,11 +92,12 @@ def server_downloads(url: str | None) -> bool:
     return is_http_url(url) and session.gateway_media(url) is not None
 
 
-def download_data(url: str | None, kind: str) -> Callable[[], bytes]:
+def download_data(url: str | None, kind: str, finish: Finish | None = None) -> Callable[[], bytes]:
     """A zero-argument callable for ``st.download_button``: fetched only when clicked, and empty
     for a URL no gateway named or for a file that is not the ``kind`` of media it claims to be
     (an HTML page is not handed over as a song). Decided now, while the script runs: the click is
-    served on another thread, without this session's session."""
+    served on another thread, without this session's session. ``finish(data, ext)``: what the
+    checked file becomes on its way out (a song's audio gets its tags)."""
     allowed = server_downloads(url)
     public_only = allowed and _public_only(url)
 
@@ -106,7 +108,10 @@ def download_data(url: str | None, kind: str) -> Callable[[], bytes]:
             data = resources.media_bytes(url, public_only)[0]
         except GatewayError:
             return b""
-        return data if verify(data, kind).ok else b""
+        verdict = verify(data, kind)
+        if not verdict.ok:
+            return b""
+        return finish(data, verdict.ext) if finish else data
 
     return fetch
 
@@ -128,7 +133,15 @@ def _public_only(url: str) -> bool:
 
 
 def download_button(
-    label: str, url: str | None, *, kind: str, key: str, file_name: str, icon: str, mime: str | None = None
+    label: str,
+    url: str | None,
+    *,
+    kind: str,
+    key: str,
+    file_name: str,
+    icon: str,
+    mime: str | None = None,
+    finish: Finish | None = None,
 ) -> None:
     """A download of a gateway's file through the server, or — for a URL no gateway named, such
     as a pasted response's — a plain link the browser opens itself (never an empty file).
@@ -137,7 +150,13 @@ def download_button(
         return
     if server_downloads(url):
         st.download_button(
-            label, download_data(url, kind), key=key, file_name=file_name, mime=mime, icon=icon, on_click="ignore"
+            label,
+            download_data(url, kind, finish),
+            key=key,
+            file_name=file_name,
+            mime=mime,
+            icon=icon,
+            on_click="ignore",
         )
     else:
         st.link_button(label, url, icon=icon)
@@ -155,6 +174,7 @@ def offer_download(
     key: str,
     icon: str,
     default_mime: str | None = None,
+    finish: Finish | None = None,
 ) -> None:
     """``download_button`` for a file the page checked: none when the server refused it (an HTML
     page is no song to hand over), and named by the file's real type when the server holds it
@@ -163,7 +183,7 @@ def offer_download(
         return
     file_name = download_name(title, fallback, name_kind, sniffed=media.ext, url=url)
     mime = media.mime or default_mime
-    download_button(label, url, kind=kind, key=key, file_name=file_name, icon=icon, mime=mime)
+    download_button(label, url, kind=kind, key=key, file_name=file_name, icon=icon, mime=mime, finish=finish)
 
 
 def play(url: str | None, kind: str, lang: str, default_mime: str = "audio/mpeg") -> Media:

@@ -11,6 +11,7 @@ from lib.i18n import t
 from lib.studio.task_lookup import download_name
 from lib.ui import session
 from lib.ui.media import Media, offer_download
+from lib.ui.tagged_download import audio_tagger
 
 
 def song_prefills(song: Song, task: Task) -> dict[str, tuple[str, str, dict]]:
@@ -112,7 +113,7 @@ def more_menu(actions: dict[str, tuple[str, str, dict]], lang: str, key: str) ->
                 go_create(*prefill)
 
 
-def download_menu(song: Song, audio: Media, image: Media, lang: str, key: str) -> None:
+def download_menu(song: Song, audio: Media, image: Media, lang: str, key: str, task: Task | None = None) -> None:
     """One menu for the files: the audio, the cover *image* and the lyrics, each named for what it is."""
     with st.popover("", icon=":material/download:", help=t("card.download", lang), key=f"card-download-{key}"):
         # A file the server already refused (an HTML page, say) is not offered.
@@ -126,6 +127,7 @@ def download_menu(song: Song, audio: Media, image: Media, lang: str, key: str) -
             fallback=song.id,
             key=f"dl-audio-{key}",
             icon=":material/music_note:",
+            finish=audio_tagger(song, task),  # title, cover and lyrics in the file's tags
         )
         offer_download(
             t("song.download_cover", lang),

@@ -136,7 +136,7 @@ def _action_row(song: Song, task: Task | None, audio: Media, image: Media, lang:
         return
     with st.container(horizontal=True, gap="xsmall", vertical_alignment="center", key=f"card-actions-{key}"):
         if downloads:
-            download_menu(song, audio, image, lang, key)
+            download_menu(song, audio, image, lang, key, task)
         for name in ROW_ACTIONS:
             if name in actions:
                 action_button(name, actions[name], lang, key)

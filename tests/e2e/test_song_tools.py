@@ -58,7 +58,7 @@ def test_music_video_plays_and_export_pack_opens(page, studio):
     assert download.value.suggested_filename.endswith(".zip")
     names = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())).namelist()
     assert "task.json" in names and "README.txt" in names
-    for suffix in (".wav", ".png", ".txt", ".lrc"):
+    for suffix in (".mp3", ".png", ".txt", ".lrc"):
         assert sum(name.endswith(suffix) for name in names) >= 2, (suffix, names)
     assert page.js_errors == []
 

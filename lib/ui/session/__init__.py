@@ -4,7 +4,8 @@ typed accessors of this package, and no other module touches session state.
 - ``values``: the language, and the values widgets show, kept across pages and languages;
 - ``gateway``: the gateway this session talks to, its key, what it offers, its media URLs;
 - ``records``: the pages' typed records (Create, History, Task), song-tool jobs, personas;
-- ``batch``: the Batch page's record.
+- ``batch``: the Batch page's record;
+- ``library_tools``: the History's bulk export and queue player.
 """
 
 from lib.ui.session.batch import BatchState, batch_state
@@ -35,6 +36,7 @@ from lib.ui.session.gateway import (
     remember_typed_key,
     typed_key,
 )
+from lib.ui.session.library_tools import BulkExportState, QueueState, bulk_export_state, queue_state
 from lib.ui.session.records import (
     CreateOutcome,
     CreateState,
@@ -88,6 +90,10 @@ from lib.ui.session.values import (
 __all__ = [
     "BatchState",
     "batch_state",
+    "BulkExportState",
+    "QueueState",
+    "bulk_export_state",
+    "queue_state",
     "CUSTOM_BASE_URL",
     "CUSTOM_PROVIDER",
     "GATEWAY",
