@@ -100,11 +100,18 @@ class AudioUploads:
                     if ticket.fields:
                         files = {"file": (filename, data, content_type)}
                         response = session.post(
-                            url, data=ticket.fields, files=files, timeout=(10.0, seconds), allow_redirects=False
+                            url,
+                            data=ticket.fields,
+                            files=files,
+                            timeout=(10.0, seconds),
+                            allow_redirects=False,
+                            stream=True,
                         )
                     else:
                         headers = {"Content-Type": content_type}
-                        response = session.put(url, data=data, headers=headers, timeout=(10.0, seconds))
+                        response = session.put(
+                            url, data=data, headers=headers, timeout=(10.0, seconds), allow_redirects=False, stream=True
+                        )
                     try:
                         text = read_body(response, deadline, STORAGE_ANSWER_CAP, lambda: _storage_error(response, ""))
                     finally:
