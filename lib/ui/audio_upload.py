@@ -17,7 +17,7 @@ from lib.studio import audio_upload as flow
 from lib.text import escape_markdown
 from lib.ui import session
 from lib.ui.create_inputs import field_key
-from lib.ui.errors import show_error
+from lib.ui.errors import error_facts, show_error
 
 MODES = frozenset({("suno", "extend"), ("suno", "cover")})
 SOURCES = ("file", "record")
@@ -90,7 +90,7 @@ def render_audio_upload(platform: str, mode: str, lang: str) -> None:
         data = picked.getvalue()
         digest = hashlib.sha256(data).hexdigest()
         if digest != state.digest:  # another file: what came of the last one is not about this one
-            state.digest, state.result, state.failure, state.done_steps = digest, None, None, 0
+            state.digest, state.result, state.failure = digest, None, None
         try:
             audio = flow.check_file(picked.name, data)
         except flow.FileRefused as refused:
@@ -119,12 +119,11 @@ def _run(audio: flow.AudioFile, mode: str, lang: str) -> None:
     """The five steps under a live progress bar (the panel is an expander: no ``st.status`` inside
     it); then a rerun draws the outcome kept in the session."""
     state = session.audio_upload_state()
-    state.result, state.failure, state.done_steps = None, None, 0
+    state.result, state.failure = None, None
     bar = st.progress(0.0, text=t("upload.running", lang))
 
     def on_step(step: str, detail: str) -> None:
         index = flow.STEPS.index(step)
-        state.done_steps = index
         label = t("upload.step_line", lang, number=index + 1, total=len(flow.STEPS), step=t(_STEP_LABEL[step], lang))
         bar.progress(index / len(flow.STEPS), text=label + (f" · {escape_markdown(detail)}" if detail else ""))
 
@@ -136,7 +135,7 @@ def _run(audio: flow.AudioFile, mode: str, lang: str) -> None:
     except GatewayError as error:  # no client (a bad custom address) or a dialect without uploads
         state.failure = flow.UploadFailed("request", error)
     else:
-        state.result, state.done_steps = result, len(flow.STEPS)
+        state.result = result
         _fill(mode, result)
     st.rerun()
 
@@ -152,7 +151,13 @@ def _failed(state: session.AudioUploadState, lang: str) -> None:
     step = t(_STEP_LABEL[failure.step], lang)
     st.markdown(f"**{t('upload.failed_at', lang, number=failed_at + 1, total=len(flow.STEPS), step=step)}**")
     st.markdown("  \n".join(lines))
-    show_error(failure.error, lang)
+    if failure.step == "send":
+        # Storage, not the gateway, answered: its words and status without the gateway's hint.
+        error = failure.error
+        lines = [escape_markdown(error.gateway_message or str(error)), *map(escape_markdown, error_facts(error, lang))]
+        st.error("\n\n".join(lines), icon=":material/error:")
+    else:
+        show_error(failure.error, lang)
     st.caption(t(_STEP_HINT[failure.step], lang))
 
 
@@ -191,5 +196,5 @@ def _switch(mode: str, result: flow.Uploaded) -> None:
 
 def _forget() -> None:
     state = session.audio_upload_state()
-    state.result, state.failure, state.done_steps, state.digest = None, None, 0, ""
+    state.result, state.failure, state.digest = None, None, ""
     state.generation += 1  # new pickers: a file picker's value cannot be set from code

@@ -17,7 +17,6 @@ class AudioUploadState:
     digest: str = ""  # the file's SHA-256: a result belongs to the file it came from
     result: Uploaded | None = None
     failure: UploadFailed | None = None
-    done_steps: int = 0  # steps that succeeded before the failure (for the step list)
     generation: int = 0  # part of the pickers' keys: a new one starts them empty
 
 
