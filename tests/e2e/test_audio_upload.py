@@ -1,6 +1,7 @@
 """Your own audio, in Chromium against the app's sandbox: a WAV made here is uploaded on the Create
 page's Extend mode (request → storage → finish → processing → clip), extended into two playable
-songs; and a storage failure names its step, keeps the file chosen, and a second try succeeds."""
+songs; and a storage failure names its step, keeps the file chosen, a second try succeeds, and the
+clip is offered for Cover too."""
 
 from __future__ import annotations
 
@@ -129,4 +130,14 @@ def test_a_failed_step_is_named_and_the_file_stays_chosen(page, studio, wav_file
     expect(main.get_by_test_id("stFileUploader")).to_contain_text("my tune.wav")
     main.get_by_role("button", name="Try the upload again").click()
     expect(main.get_by_text("Uploaded: clip")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    # The same clip is offered for Cover: one click switches the mode with the clip filled in.
+    clip_id = main.locator("code").filter(has_text="-").first.inner_text().strip()
+    main.get_by_role("button", name="Cover it instead").click()
+    wait_for_app(page)
+    expect(main.get_by_role("combobox", name="What to make")).to_have_value("Cover — restyle a song")
+    expect(main.get_by_role("textbox", name="Clip ID *")).to_have_value(clip_id)
+    main.get_by_role("button", name="Preview request").click()
+    wait_for_app(page)
+    expect(main.get_by_test_id("stJson")).to_contain_text("cover_clip_id")
     assert page.js_errors == []
