@@ -10,6 +10,7 @@ import hashlib
 
 import streamlit as st
 
+from lib.gateway import providers
 from lib.gateway.audio_upload import AudioUploads
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
@@ -51,8 +52,9 @@ _USE_LABEL = {"extend": "upload.use.extend", "cover": "upload.use.cover"}
 
 
 def render_audio_upload(platform: str, mode: str, lang: str) -> None:
-    """The panel above the form, on the modes that take an uploaded clip; nothing elsewhere."""
-    if (platform, mode) not in MODES:
+    """The panel above the form, on the modes that take an uploaded clip, for the dialect that has
+    the upload routes (the new-api family's); nothing elsewhere."""
+    if (platform, mode) not in MODES or session.current_profile().provider != providers.DEFAULT:
         return
     state = session.audio_upload_state()
     opened = state.result is not None or state.failure is not None
