@@ -241,3 +241,18 @@ def test_a_typed_gateway_may_send_the_file_only_to_a_public_address(sandbox):
     with pytest.raises(errors.AddressRefusedError):
         AudioUploads(client).send_file(loopback, "a.wav", b"RIFF", "audio/wav")
     assert sandbox.requests == []
+
+
+def test_an_uploaded_clip_still_plays_its_own_audio_after_the_sandbox_restarts(tmp_path, clock):
+    state = tmp_path / "sandbox.json"
+    with SandboxGateway(SandboxConfig(), clock=clock, state_path=state) as sandbox:
+        with GatewayClient(sandbox.url, "k", backoff=0) as client:
+            result, _ = run(client, clock, flow.check_file("kept.wav", tone_wav(9.0)))
+    with SandboxGateway(SandboxConfig(), clock=clock, state_path=state) as restarted:
+        with urllib.request.urlopen(f"{restarted.url}/media/{result.clip_id}.wav", timeout=10) as answer:
+            with wave.open(io.BytesIO(answer.read()), "rb") as served:
+                assert served.getnframes() / served.getframerate() == pytest.approx(9.0, abs=0.05)
+        with GatewayClient(restarted.url, "k", backoff=0) as client:
+            task_id = client.upload_extend(clip_id=result.clip_id, continue_at=9.0)
+            clock.advance(PAST_DONE)
+            assert len(client.fetch_task(task_id).songs) == 2

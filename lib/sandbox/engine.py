@@ -83,7 +83,8 @@ class SandboxEngine:
         self._clips: dict[str, Clip] = {}
         self._conversions: dict[tuple[str, str], float] = {}
         self._counter = 0
-        self.uploads = UploadDesk()  # local audio uploads in progress (their clips are kept below)
+        # Local audio uploads; an uploaded clip's audio is kept beside the state file, if any.
+        self.uploads = UploadDesk(self.state_path.with_suffix(".uploads") if self.state_path else None)
         if self.state_path is not None:
             self._load()
 

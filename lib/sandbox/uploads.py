@@ -14,7 +14,9 @@ stand-in for the presigned storage (S3) the file really goes to.
   to the WAV its ``audio_url`` serves (synthesized when PyAV is missing), so extending or covering
   it makes songs like any clip.
 
-Uploads live in memory (the newest ``KEEP``); their clips are kept with the engine's.
+Uploads in progress live in memory (the newest ``KEEP``); their clips are kept with the engine's,
+and a clip's audio in a folder beside the engine's state file when it has one (the newest ``KEEP``),
+so an uploaded clip still plays its own audio after a restart.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import re
 import secrets
 import threading
@@ -33,12 +36,14 @@ import uuid
 import wave
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.media import song_duration_for
 from lib.sandbox.task_records import Clip, stable_seed
 
+log = logging.getLogger(__name__)
 STORAGE_PREFIX = "/s3/suno-uploads/"
 MAX_FILE_BYTES = 25 * 1024 * 1024  # the policy's content-length-range, above the app's own cap
 KEEP = 24
@@ -62,9 +67,11 @@ class Upload:
 
 
 class UploadDesk:
-    """The uploads one sandbox knows, and the secret its storage signs policies with."""
+    """The uploads one sandbox knows, and the secret its storage signs policies with. ``folder``:
+    where uploaded clips' audio is kept across restarts (None: in memory only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
         self._uploads: OrderedDict[str, Upload] = OrderedDict()
         self._audio: OrderedDict[str, bytes] = OrderedDict()  # clip id -> WAV
         self._lock = threading.Lock()
@@ -93,13 +100,35 @@ class UploadDesk:
     def audio(self, clip_id: str) -> bytes | None:
         """The WAV an uploaded clip's audio_url serves, or None (another clip, or forgotten)."""
         with self._lock:
-            return self._audio.get(clip_id)
+            if clip_id in self._audio:
+                return self._audio[clip_id]
+        path = self._path(clip_id)
+        try:
+            return path.read_bytes() if path is not None else None
+        except OSError:  # not kept (another clip), or dropped as one of the oldest
+            return None
 
     def keep_audio(self, clip_id: str, wav: bytes) -> None:
         with self._lock:
             self._audio[clip_id] = wav
             while len(self._audio) > KEEP:
                 self._audio.popitem(last=False)
+        path = self._path(clip_id)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(wav)
+            kept = sorted(path.parent.glob("*.wav"), key=lambda p: p.stat().st_mtime)
+            for old in kept[:-KEEP]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # the clip still plays from memory until the sandbox stops
+            log.warning("could not keep an uploaded clip's audio in %s: %s", path.parent, exc)
+
+    def _path(self, clip_id: str) -> Path | None:
+        if self.folder is None or not re.fullmatch(r"[0-9a-f-]{36}", clip_id):
+            return None
+        return self.folder / f"{clip_id}.wav"
 
 
 def answer(engine: Any, method: str, path: str, body: Any, base: str) -> tuple[int, Any] | None:
