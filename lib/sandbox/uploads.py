@@ -7,6 +7,8 @@ stand-in for the presigned storage (S3) the file really goes to.
   and no fields instead;
 - the file, as ``multipart/form-data`` (the fields, then ``file``) or as a PUT of its bytes: the
   signature and key are checked, the size is capped, and 204 answers as S3 does (XML errors too);
+  it is in the request log (field names, the file's size, whether a key came along: never) and
+  faults apply to it like to any route (``{"route": "/s3/"}``);
 - ``POST …/{id}/upload-finish`` starts the processing; ``GET …/{id}`` says ``pending`` until the
   file arrived and was reported, ``processing`` for ``conversion_seconds``, then ``complete`` (or
   ``error`` for a file PyAV cannot decode);
