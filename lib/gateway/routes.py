@@ -71,6 +71,14 @@ MODELS = Route("openai.models", "GET", "/v1/models")
 BILLING_SUBSCRIPTION = Route("openai.billing.subscription", "GET", "/v1/dashboard/billing/subscription")
 BILLING_USAGE = Route("openai.billing.usage", "GET", "/v1/dashboard/billing/usage")
 
+# --- Suno local audio upload (reference §2.6; not billed). The POSTs are still sent once: a step is
+# repeated by the person, not behind their back (lib.gateway.audio_upload). The file itself goes
+# to the storage URL step 1 answers with, not to the gateway.
+SUNO_UPLOAD_REQUEST = Route("suno.uploads.audio", "POST", "/suno/uploads/audio")
+SUNO_UPLOAD_FINISH = Route("suno.uploads.audio.finish", "POST", "/suno/uploads/audio/{upload_id}/upload-finish")
+SUNO_UPLOAD_STATUS = Route("suno.uploads.audio.status", "GET", "/suno/uploads/audio/{upload_id}")
+SUNO_UPLOAD_CLIP = Route("suno.uploads.audio.clip", "POST", "/suno/uploads/audio/{upload_id}/initialize-clip")
+
 ROUTES: dict[str, Route] = {
     route.name: route
     for route in (
@@ -92,6 +100,10 @@ ROUTES: dict[str, Route] = {
         MODELS,
         BILLING_SUBSCRIPTION,
         BILLING_USAGE,
+        SUNO_UPLOAD_REQUEST,
+        SUNO_UPLOAD_FINISH,
+        SUNO_UPLOAD_STATUS,
+        SUNO_UPLOAD_CLIP,
     )
 }
 FETCH = {"suno": SUNO_FETCH, "udio": UDIO_FETCH}

@@ -38,6 +38,8 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
         task = engine.task_of_clip(clip.id) if clip else None
         if clip is None:
             raise NoSuchAsset("no such clip")
+        if (own := engine.uploads.audio(clip.id)) is not None:  # an uploaded file's own audio
+            return Asset(own, "audio/wav")
         # While the task runs, the stream holds only the part "generated" so far.
         fraction = engine.stream_fraction(task) if task else 1.0
         song = _song(clip.seed, clip.duration, *sung(engine, clip))
@@ -54,10 +56,13 @@ def asset_for(engine: SandboxEngine, path: str, query: dict[str, list[str]]) -> 
         if variant or not video.available():  # without PyAV there is no video to serve
             raise NoSuchAsset("no such file")
         return Asset(_video(clip, *sung(engine, clip)), "video/mp4")
+    own = engine.uploads.audio(clip.id)  # an uploaded file's own audio (a WAV), in either format
     if ext == "mp3":
         if variant or not video.available():  # the encoder is PyAV's, like the video's
             raise NoSuchAsset("no such file")
-        return Asset(_mp3(clip, *sung(engine, clip)), "audio/mpeg")
+        return Asset(media.to_mp3(own) if own is not None else _mp3(clip, *sung(engine, clip)), "audio/mpeg")
+    if own is not None:
+        return Asset(own, "audio/wav")
     return Asset(audio(clip, *sung(engine, clip), hq=variant == "-hq"), "audio/wav")
 
 

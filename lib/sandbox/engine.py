@@ -24,6 +24,7 @@ from lib.sandbox.media import song_duration_for
 from lib.sandbox.task_records import FAIL_MARKER as FAIL_MARKER
 from lib.sandbox.task_records import FAIL_REASONS as FAIL_REASONS
 from lib.sandbox.task_records import Clip, SandboxTask, clip_from, fail_reason, stable_seed, task_from
+from lib.sandbox.uploads import UploadDesk
 
 FEATURES = (
     *("udio", "lyrics", "concat", "upload", "persona", "batch", "wav", "mp4", "timing", "stems", "midi", "feed"),
@@ -51,6 +52,7 @@ class SandboxConfig:
     public_url: str | None = None  # media URLs; default: the address the request came to
     provider: str = "newapi"  # whose routes, auth header and shapes it answers in (lib.sandbox.providers)
     routes: str = ""  # "v1": a new-api gateway with only its v1 routes (provider "newapi-v1" says the same)
+    storage: str = "post"  # how an upload's file reaches storage: "post" (S3's form) or "put" (lib.sandbox.uploads)
 
     def __post_init__(self) -> None:
         if self.provider not in PROVIDERS:
@@ -81,6 +83,8 @@ class SandboxEngine:
         self._clips: dict[str, Clip] = {}
         self._conversions: dict[tuple[str, str], float] = {}
         self._counter = 0
+        # Local audio uploads; an uploaded clip's audio is kept beside the state file, if any.
+        self.uploads = UploadDesk(self.state_path.with_suffix(".uploads") if self.state_path else None)
         if self.state_path is not None:
             self._load()
 
@@ -275,6 +279,13 @@ class SandboxEngine:
                 self._clips[clip.id] = clip
         self._save()
         return clips
+
+    def add_clip(self, clip: Clip) -> Clip:
+        """A clip without a task: an uploaded file's (``lib.sandbox.uploads``)."""
+        with self._lock:
+            self._clips[clip.id] = clip
+        self._save()
+        return clip
 
     def conversion_ready(self, kind: str, clip_id: str) -> bool:
         """First call starts the conversion; later calls see it finish after a few seconds."""

@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from lib.sandbox import account, assets, providers, shapes, v1_routes
+from lib.sandbox import account, assets, providers, shapes, uploads, v1_routes
 from lib.sandbox import faults as fault_lib
 from lib.sandbox.engine import FEATURES, SandboxConfig, SandboxEngine
 from lib.sandbox.midi_notes import midi_answer
@@ -49,6 +49,9 @@ class SandboxHandler(RespondingHandler):
     def do_DELETE(self) -> None:
         self._dispatch("DELETE")
 
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
     # --- dispatch -------------------------------------------------------------------------
 
     @property
@@ -63,6 +66,8 @@ class SandboxHandler(RespondingHandler):
         url = urlsplit(self.path)
         path = url.path
         self.rid = fault_lib.request_id()  # one id per request, in the header and in messages
+        if path.startswith(uploads.STORAGE_PREFIX):  # the presigned storage stand-in: not JSON, no key
+            return uploads.storage(self, method, path)
         body = self._read_body()
         if body is UNREADABLE:
             return self._json(400, fault_lib.task_error("invalid_request", "invalid character in JSON body"))
@@ -114,6 +119,9 @@ class SandboxHandler(RespondingHandler):
             return self._feed(unquote(feed.group(1)).split(","))
         if method == "GET" and (found := account.answer(self.engine, path.rstrip("/"))) is not None:
             return self._json(*found)
+        if lower.startswith("/suno/uploads/audio") and self._offers("upload"):
+            if (upload := uploads.answer(self.engine, method, path, body, self._base())) is not None:
+                return self._json(*upload)
         self._html_page()  # vanilla new-api: the web console's index page for unknown routes
 
     # --- gateway routes -------------------------------------------------------------------

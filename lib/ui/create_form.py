@@ -23,6 +23,7 @@ from lib.studio.snippets import curl_command, python_script
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui import paid_confirm, resources, session
+from lib.ui.audio_upload import render_audio_upload
 
 # The `name as name` imports are re-exports: tests/test_i18n.py checks those tables' catalog keys here.
 from lib.ui.create_inputs import _ADVANCED_HELP as _ADVANCED_HELP
@@ -108,6 +109,7 @@ def render_create(lang: str) -> None:
     model = model_picker(platform, mode, lang)
     if (platform, mode) == ("suno", "persona_song"):
         persona_picker(lang)
+    render_audio_upload(platform, mode, lang)  # Extend and Cover: your own audio as the clip
     errors = {e.field: e for e in state.errors}
     # Not an st.form: a form sends nothing until it is submitted, so a draft would be lost on a
     # visit to another page. Each field reaches the server when it loses focus instead.

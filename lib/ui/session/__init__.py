@@ -73,6 +73,7 @@ from lib.ui.session.records import (
     take_create_prefill,
     tool_jobs,
 )
+from lib.ui.session.uploads import AudioUploadState, audio_upload_state
 from lib.ui.session.values import (
     LANGUAGE_KEY,
     capture_widgets,
@@ -164,4 +165,6 @@ __all__ = [
     "value",
     "widget_key",
     "widget_state",
+    "AudioUploadState",
+    "audio_upload_state",
 ]
