@@ -138,7 +138,7 @@ def test_the_python_script_submits_the_exact_body_and_prints_every_song(gw, tmp_
     task = gw.engine.task(task_id)
     assert len(task.clips) == 2
     for clip in task.clips:
-        assert f"{clip.title}: {gw.url}/media/{clip.id}.wav" in done.stdout
+        assert f"{clip.title}: {gw.url}/media/{clip.id}.mp3" in done.stdout
 
 
 def test_the_python_script_prints_the_lyrics(gw, tmp_path):
@@ -207,7 +207,7 @@ def test_the_python_script_reads_udios_flat_answer_too(tmp_path):
         done = run_python(tmp_path, python_script(flat.url, udio()), env())
         assert_ok(done)
         for clip in flat.engine.task(task_id_in(done.stdout)).clips:
-            assert f"{clip.title}: {flat.url}/media/{clip.id}.wav" in done.stdout
+            assert f"{clip.title}: {flat.url}/media/{clip.id}.mp3" in done.stdout
 
 
 JSON_VALUES = st.recursive(

@@ -113,7 +113,7 @@ def test_udio_in_both_dialects_found_without_a_platform(on_sandbox, client, cloc
 
 @pytest.mark.parametrize(
     "status, title, words",
-    [(401, "did not accept the API key", "无效的令牌"), (403, "Not enough quota", "用户额度不足")],
+    [(401, "did not accept the API key", "无效的令牌"), (403, "Not enough credits", "用户额度不足")],
 )
 def test_gateway_errors_are_explained_not_thrown(on_sandbox, client, status, title, words):
     task_id = client.generate("x")

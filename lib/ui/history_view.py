@@ -63,6 +63,14 @@ def show_library(store: HistoryStore, lang: str) -> None:
     about_library(store, lang)
 
 
+def shared_filters(store: HistoryStore, lang: str) -> HistoryFilter:
+    """History's filters, drawn as History draws them (Insights shares them, values included)."""
+    keys = _filter_keys(store)
+    filters = _current_filters()
+    filters_bar(store, keys, _summary(filters, store.count(filters), store.count(), lang), lang)
+    return filters
+
+
 def _filter_keys(store: HistoryStore) -> dict[str, str]:
     keys = {name: session.widget_key(name, default) for name, default in _FILTER_DEFAULTS.items()}
     gateways = store.gateway_names()

@@ -20,7 +20,7 @@ from lib.library.insight_queries import INSIGHT_LIMIT
 from lib.library.store import HistoryFilter, HistoryStore
 from lib.studio import insights
 from lib.text import escape_markdown
-from lib.ui.history_view import filters_bar
+from lib.ui.history_view import shared_filters
 
 # Status colours of the per-day chart: finished well, badly, and still on its way.
 _STATUS_COLOURS = {
@@ -38,9 +38,8 @@ _STATUS_COLOURS = {
 
 
 def show_insights(store: HistoryStore, lang: str) -> None:
-    # Folded, so a phone's first screen shows the figures; the same filters (and values) as History.
-    with st.expander(t("insights.filters", lang), icon=":material/filter_alt:"):
-        filters = filters_bar(store, lang)
+    # Folded under one line, so a phone's first screen shows the figures; History's filters and values.
+    filters = shared_filters(store, lang)
     if filters != HistoryFilter():
         st.caption(t("insights.filtered", lang), help=t("insights.filtered.help", lang))
     rows = store.insight_rows(filters)
