@@ -126,18 +126,7 @@ def render_stems_v1(tool: str, song: Song, task: Task, client, lang: str, key: s
         if part.error:
             st.error(escape_markdown(part.error), icon=":material/error:")
             continue
-        audio = play(part.audio_url, "audio", lang)
-        offer_download(
-            t("song.download_audio", lang),
-            part.audio_url,
-            audio,
-            kind="audio",
-            name_kind="audio",
-            title=part.title,
-            fallback=part.id,
-            key=f"tool-dl-stems_v1-{key}-{index}",
-            icon=":material/download:",
-        )
+        play_part(part, lang, key=f"tool-dl-stems_v1-{key}-{index}")
 
 
 def _start(tool: str, song: Song, client, lang: str, key: str) -> None:
@@ -160,3 +149,19 @@ def _start(tool: str, song: Song, client, lang: str, key: str) -> None:
     session.learn_capability(tool, True)
     set_job(tool, song, clip_tool_jobs.started_stems(song, parts, time.time()))
     st.rerun()
+
+
+def play_part(part: Song, lang: str, key: str) -> None:
+    """A stem (or another clip a tool made): its player and its download."""
+    audio = play(part.audio_url, "audio", lang)
+    offer_download(
+        t("song.download_audio", lang),
+        part.audio_url,
+        audio,
+        kind="audio",
+        name_kind="audio",
+        title=part.title,
+        fallback=part.id,
+        key=key,
+        icon=":material/download:",
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.gateway.errors import GatewayError
 from lib.i18n import t
 from lib.text import escape_markdown
+from lib.ui import access
 
 # GatewayError.kind -> catalog keys of its title and its hint.
 _TITLE = {
@@ -67,3 +68,14 @@ def show_error(error: GatewayError, lang: str) -> None:
         lines.append(escape_markdown(" · ".join(facts)))
     st.error("\n\n".join(lines), icon=":material/error:")
     st.caption(escape_markdown(t(_HINT.get(error.kind, "hint.gateway"), lang)))
+
+
+def show_library_unavailable(detail: str, lang: str) -> None:
+    """The library's database cannot be reached. Its own words (a file path, a server name) are
+    for operators only, folded away."""
+    detail = access.operator_detail(detail)
+    st.error(t("history.unavailable", lang), icon=":material/database:")
+    st.caption(t("history.unavailable.hint" if detail else "history.unavailable.hint_user", lang))
+    if detail:
+        with st.expander(t("ui.history.operator_details", lang), icon=":material/build:"):
+            st.caption(escape_markdown(detail))

@@ -18,7 +18,7 @@ from lib.studio.song_jobs import Conversion, FollowedTask, PersonaCreated, ToolF
 from lib.studio.submit import Submission, submit_recorded
 from lib.text import escape_markdown
 from lib.ui import paid_confirm, resources, session
-from lib.ui.clip_tool_tabs import render_midi, render_stems_v1
+from lib.ui.clip_tool_tabs import play_part, render_midi, render_stems_v1
 from lib.ui.errors import show_error
 from lib.ui.media import load_media, offer_download, play, refusal_note
 from lib.ui.song_actions import go_create
@@ -160,18 +160,7 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         return
     for index, part in enumerate(result.songs):
         st.markdown(f"**{escape_markdown(part.title or t('song.untitled', lang))}**")
-        audio = play(part.audio_url, "audio", lang)
-        offer_download(
-            t("song.download_audio", lang),
-            part.audio_url,
-            audio,
-            kind="audio",
-            name_kind="audio",
-            title=part.title,
-            fallback=part.id,
-            key=f"tool-dl-{tool}-{key}-{index}",
-            icon=":material/download:",
-        )
+        play_part(part, lang, key=f"tool-dl-{tool}-{key}-{index}")
 
 
 def _submit(tool: str, song: Song, submission: Submission, client, place: str) -> str | None:
