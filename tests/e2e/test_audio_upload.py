@@ -77,7 +77,7 @@ def test_a_local_file_is_uploaded_and_extended_into_two_playable_songs(page, stu
 
     # The clip is filled into the Extend form, continued from the audio's end.
     clip_id = main.locator("code").filter(has_text="-").first.inner_text().strip()
-    expect(main.get_by_role("textbox", name="Clip ID *")).to_have_value(clip_id)
+    expect(main.get_by_role("textbox", name="Song ID *")).to_have_value(clip_id)
     expect(main.get_by_role("spinbutton", name="Continue at (seconds) *")).to_have_value("8.00")
     main.get_by_role("button", name="Preview request").click()
     wait_for_app(page)
@@ -136,7 +136,7 @@ def test_a_failed_step_is_named_and_the_file_stays_chosen(page, studio, wav_file
     main.get_by_role("button", name="Cover it instead").click()
     wait_for_app(page)
     expect(main.get_by_role("combobox", name="What to make")).to_have_value("Cover — restyle a song")
-    expect(main.get_by_role("textbox", name="Clip ID *")).to_have_value(clip_id)
+    expect(main.get_by_role("textbox", name="Song ID *")).to_have_value(clip_id)
     main.get_by_role("button", name="Preview request").click()
     wait_for_app(page)
     expect(main.get_by_test_id("stJson")).to_contain_text("cover_clip_id")

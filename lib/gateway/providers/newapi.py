@@ -46,7 +46,7 @@ _TOOLS = {
 
 class NewApi(Provider):
     name = "newapi"
-    label = "new-api / one-api (SunoAPI format)"
+    label = "new-api / one-api"
     modes = _MODES
     tools = _TOOLS
     no_task_routes = r.NO_TASK_ROUTES

@@ -39,7 +39,7 @@ def clip_ids_of(task_id: str) -> list[str]:
 
 class SunoApiSelfHosted(Provider):
     name = "suno-api"
-    label = "suno-api (self-hosted, gcui-art)"
+    label = "suno-api (self-hosted)"
     auth = Auth(None, "")
     clip_separator = SEPARATOR  # a task ID is its clips' IDs (the snippets rejoin them with commas)
     modes = {
