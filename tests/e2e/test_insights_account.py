@@ -61,7 +61,9 @@ def test_insights_show_each_gateways_success_rate_and_generation_times(page, see
 
     # The History filters apply (folded above the figures): one gateway picked, only its row remains.
     expect(page.get_by_text("Filtered:")).to_have_count(0)
-    page.get_by_text("Filters (the same as History's)").click()
+    page.get_by_test_id("stMainBlockContainer").get_by_test_id("stExpander").filter(has_text="Filters").first.locator(
+        "summary"
+    ).click()
     gateways = page.get_by_test_id("stMainBlockContainer").get_by_role("combobox", name="Gateway")
     expect(gateways).to_be_visible()
     bolt = page.get_by_role("option", name="Bolt")
@@ -135,10 +137,10 @@ def test_the_create_pages_models_come_from_the_gateways_list(page, seeded):
     page.goto(f"{seeded.url}/create")
     wait_for_app(page)
     picker = page.get_by_role("combobox", name="Model")
-    expect(picker).to_have_value("chirp-v4")  # the table's default, which the gateway lists
+    expect(picker).to_have_value("v4 · chirp-v4")  # the table's default, which the gateway lists
     picker.click()
     options = page.get_by_role("option")
-    expect(options.filter(has_text=re.compile(r"^chirp-v5-5$"))).to_have_count(1)  # only the gateway names it
+    expect(options.filter(has_text=re.compile(r"chirp-v5-5$"))).to_have_count(1)  # only the gateway names it
     expect(options.filter(has_text="chirp-v3-0")).to_have_count(0)  # in the table, not in the gateway's list
     expect(options.filter(has_text="gpt-4o-mini")).to_have_count(0)
     page.keyboard.press("Escape")
