@@ -30,8 +30,11 @@ def server(chromium_path):
 
 def choose_dialect(page, name: str, lang: str = "en") -> None:
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("combobox", name=re.compile(DIALECT[lang])).click()
-    page.get_by_role("option", name=providers.get(name).label, exact=True).click()
+    label = providers.get(name).label
+    box = sidebar.get_by_role("combobox", name=re.compile(DIALECT[lang]))
+    box.click()
+    box.fill(label)  # the list shows a few at once: typing brings the one wanted into view
+    page.get_by_role("option", name=label, exact=True).click()
     wait_for_app(page)
 
 
