@@ -85,7 +85,7 @@ def test_a_local_file_is_uploaded_and_extended_into_two_playable_songs(page, stu
     expect(json_view).to_contain_text("upload_extend")
     expect(json_view).to_contain_text(clip_id)
 
-    main.get_by_role("button", name="Submit — spends credits").click()
+    main.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
@@ -135,7 +135,7 @@ def test_a_failed_step_is_named_and_the_file_stays_chosen(page, studio, wav_file
     clip_id = main.locator("code").filter(has_text="-").first.inner_text().strip()
     main.get_by_role("button", name="Cover it instead").click()
     wait_for_app(page)
-    expect(main.get_by_role("combobox", name="What to make")).to_have_value("Cover — restyle a song")
+    expect(main.get_by_role("combobox", name="What to make")).to_have_value("Cover version — restyle a song")
     expect(main.get_by_role("textbox", name="Song ID *")).to_have_value(clip_id)
     main.get_by_role("button", name="Preview request").click()
     wait_for_app(page)
