@@ -177,7 +177,10 @@ def _personas_out_of_tasks(conn: sa.Connection) -> None:
     persona's ID), which could never finish: *Not started* forever, counted as unfinished, listed
     by its raw ID, "task not found" when opened. Each such row that got an ID becomes a persona
     (unless the library has it already) and every one of them is removed; a persona is not a task."""
-    rows = conn.execute(sa.select(tasks).where(tasks.c.route.in_(_PERSONA_ROUTES))).mappings().all()
+    # Only the columns version 5 knew: a later version's (version 6's times) are not there yet.
+    wanted = ("task_id", "request_body", "owner", "gateway_name", "gateway_url", "key_fingerprint", "submitted_at")
+    query = sa.select(*(tasks.c[name] for name in wanted)).where(tasks.c.route.in_(_PERSONA_ROUTES))
+    rows = conn.execute(query).mappings().all()
     for row in rows:
         if not row["task_id"]:
             continue  # refused or never answered: no persona was made, or none we can name
