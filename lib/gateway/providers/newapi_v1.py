@@ -28,6 +28,7 @@ from lib.gateway.ids import validate_id
 from lib.gateway.models import Task, TaskStatus
 from lib.gateway.parser import parse_task, parse_timing
 from lib.gateway.providers.base import Call, Provider
+from lib.gateway.providers.suno_api import SEPARATOR, clip_ids_of, tasks_from_clips  # the same clip-ID tasks
 from lib.gateway.routes import Route
 from lib.gateway.status_words import status_from_word
 from lib.gateway.tool_answers import clips_of, unwrap_data
@@ -38,7 +39,6 @@ CONCAT = Route("newapi-v1.concat", "POST", "/suno/generate/concat", paid=True)
 LYRICS = Route("newapi-v1.lyrics", "POST", "/suno/generate/lyrics/", paid=True)
 FEED = Route("newapi-v1.feed", "GET", "/suno/feed/{clip_ids}")
 LYRICS_FETCH = Route("newapi-v1.lyrics_fetch", "GET", "/suno/lyrics/{lyrics_id}")
-SEPARATOR = ":"  # between the clip IDs of one task
 LYRICS_PREFIX = "lyrics" + SEPARATOR  # a lyrics task's handle: "lyrics:<id>"
 
 _MUSIC_MODES = ("inspiration", "custom", "extend", "cover", "replace", "persona_song", "stems")
@@ -46,13 +46,6 @@ _MODES = {**{("suno", mode): GENERATE for mode in _MUSIC_MODES}, ("suno", "conca
 # A body previewed for the new-api routes (a song tool's stems or full song) goes to its v1 twin.
 _TWINS = {r.SUNO_MUSIC.path: GENERATE, r.SUNO_CONCAT.path: CONCAT, r.SUNO_LYRICS.path: LYRICS}
 _ACT_TOOLS = {"wav": r.SUNO_WAV, "mp4": r.SUNO_MP4, "timing": r.SUNO_TIMING, "stems": r.SUNO_STEMS, "midi": r.SUNO_MIDI}
-
-
-def clip_ids_of(task_id: str) -> list[str]:
-    ids = [validate_id(part, "clip ID") for part in str(task_id or "").split(SEPARATOR) if part.strip()]
-    if not ids:
-        raise errors.InvalidInputError("the task ID is empty")
-    return ids
 
 
 def is_lyrics(task_id: str) -> bool:
@@ -127,16 +120,7 @@ class NewApiV1(Provider):
         return Call(FEED, FEED.format(clip_ids=list(dict.fromkeys(clips))))
 
     def read_batch(self, body: Any, task_ids: list[str]) -> dict[str, Task]:
-        """Each task gets its own clips back out of the one answer; a task none of whose clips came
-        back is absent, as with any batch."""
-        rows = body if isinstance(body, list) else []
-        by_id = {str(row.get("id")): row for row in rows if isinstance(row, Mapping)}
-        found = {}
-        for task_id in task_ids:
-            clips = [by_id[c] for c in clip_ids_of(task_id) if c in by_id]
-            if clips:
-                found[task_id] = _family(parse_task(clips, "suno", task_id=task_id))
-        return found
+        return {task_id: _family(task) for task_id, task in tasks_from_clips(body, task_ids).items()}
 
     # --- song tools --------------------------------------------------------------------------
 

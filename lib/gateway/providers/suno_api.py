@@ -37,6 +37,19 @@ def clip_ids_of(task_id: str) -> list[str]:
     return ids
 
 
+def tasks_from_clips(body: Any, task_ids: list[str]) -> dict[str, Task]:
+    """One list of clips answering several tasks whose IDs are their clips' IDs: each task gets its
+    own clips back; a task none of whose clips came back is absent, as with any batch."""
+    rows = body if isinstance(body, list) else []
+    by_id = {str(row.get("id")): row for row in rows if isinstance(row, Mapping)}
+    found = {}
+    for task_id in task_ids:
+        clips = [by_id[c] for c in clip_ids_of(task_id) if c in by_id]
+        if clips:
+            found[task_id] = parse_task(clips, "suno", task_id=task_id)
+    return found
+
+
 class SunoApiSelfHosted(Provider):
     name = "suno-api"
     label = "suno-api (self-hosted)"
@@ -97,16 +110,7 @@ class SunoApiSelfHosted(Provider):
         return Call(GET, GET.format(clip_ids=list(dict.fromkeys(clips))))
 
     def read_batch(self, body: Any, task_ids: list[str]) -> dict[str, Task]:
-        """Each task gets its own clips back out of the one answer; a task none of whose clips came
-        back is absent, as with any batch."""
-        rows = body if isinstance(body, list) else []
-        by_id = {str(row.get("id")): row for row in rows if isinstance(row, Mapping)}
-        found = {}
-        for task_id in task_ids:
-            clips = [by_id[c] for c in clip_ids_of(task_id) if c in by_id]
-            if clips:
-                found[task_id] = parse_task(clips, "suno", task_id=task_id)
-        return found
+        return tasks_from_clips(body, task_ids)
 
     def tool_call(self, tool: str, clip_id: str, task_id: str | None = None) -> Call:
         if tool == "clips":  # several clip IDs, joined like a task's
