@@ -446,6 +446,22 @@ def test_create_page(fault, cell, gateway, library):
     assert gateway.sandbox.engine.task(at.query_params["id"]) is not None
 
 
+def test_a_client_built_under_other_timeouts_is_not_served_again(gateway, library, monkeypatch):
+    """The app keeps a client per session and gateway, and AppTest sessions share one ID: a test
+    whose sandbox reused an earlier test's port met that test's client, which waited 150 s for the
+    slow answer instead of this test's 1 s (seen in CI as "answered HTTP 200" for a timeout)."""
+    monkeypatch.setenv("GATEWAY_SUBMIT_TIMEOUT", "150")
+    open_app("create")  # the page reads the gateway's models: this session's client exists now
+    monkeypatch.setenv("GATEWAY_SUBMIT_TIMEOUT", str(SUBMIT_TIMEOUT_S))
+    timeout = next(fault for fault in FAULTS if fault.id == "timeout")
+    at = open_app("create")
+    at.session_state["cf_suno_description::en"] = "a slow gateway"
+    at.run()
+    gateway.break_with(timeout, route="/suno/submit")
+    apptest.confirm_paid(button(at, SUBMIT_LABEL).click().run())
+    assert_explained(at, timeout, MATRIX["create"]["timeout"])
+
+
 # --- History page ----------------------------------------------------------------------------
 
 

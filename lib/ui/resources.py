@@ -70,16 +70,23 @@ def sandbox_profile(provider: str = "") -> GatewayProfile:
     return GatewayProfile("sandbox", sandbox_gateway(provider).url, SANDBOX_KEY, is_sandbox=True, provider=provider)
 
 
-@st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
 def client(base_url: str, api_key: str, public_only: bool = False, provider: str = "newapi") -> GatewayClient:
-    """One client per browser session, gateway and dialect: keys and connections never mix.
-    ``public_only``: a gateway typed in the browser, which may reach public addresses only."""
+    """One client per browser session, gateway and dialect: keys and connections never mix. Built
+    under the timeouts set now: a client made under others is not served again."""
     current = settings()
+    return _client(base_url, api_key, public_only, provider, current.read_timeout_s, current.submit_timeout_s)
+
+
+@st.cache_resource(scope="session", on_release=lambda client: client.close(), show_spinner=False)
+def _client(
+    base_url: str, api_key: str, public_only: bool, provider: str, read_timeout_s: float, submit_timeout_s: float
+) -> GatewayClient:
+    """``public_only``: a gateway typed in the browser, which may reach public addresses only."""
     return GatewayClient(
         base_url,
         api_key,
-        timeout=(5.0, current.read_timeout_s),
-        submit_timeout=current.submit_timeout_s,
+        timeout=(5.0, read_timeout_s),
+        submit_timeout=submit_timeout_s,
         public_only=public_only,
         provider=provider,
     )
