@@ -28,6 +28,10 @@ from playwright.sync_api import expect
 
 from tests.oidc_provider import OidcProvider
 
+# An expectation waits for what the app will show, however busy the machine (2 cores run the app,
+# its sandbox and Chromium at once); it only decides how long a hang takes to be reported.
+expect.set_options(timeout=20_000)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = [
@@ -398,7 +402,26 @@ def open_tools_menu(page, index: int = 0):
     page.locator("[class*='st-key-tools-'] button:visible").nth(index).click()
     tools = page.get_by_test_id("stPopoverBody")
     expect(tools).to_be_visible()
+    wait_for_app(page)  # opening it reruns the page (its open state is kept): a click during that run is lost
     return tools
+
+
+def open_tab(page, root, name: str, exact: bool = False):
+    """Clicks the tab ``name`` under ``root`` and waits until it is the chosen one and the run it
+    asked for ended (a click that lands while another run redraws the tabs is clicked again)."""
+    tab = root.get_by_role("tab", name=name, exact=exact)
+    for _ in range(3):
+        wait_for_app(page)
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=5_000)
+            wait_for_app(page)
+            if tab.get_attribute("aria-selected") == "true":
+                return tab
+        except AssertionError:
+            pass
+    expect(tab).to_have_attribute("aria-selected", "true")
+    return tab
 
 
 def open_download_menu(page, index: int = 0):

@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     free_port,
     open_download_menu,
     open_finished_task,
+    open_tab,
     open_tools_menu,
     wait_for_app,
 )
@@ -81,7 +82,7 @@ def test_html_and_svg_media_become_placeholders_not_an_exception(page, studio, g
         expect(main.get_by_text("too many pixels")).to_have_count(1)
         for index in range(2):
             tools = open_tools_menu(page, index)
-            tools.get_by_role("tab", name="Video").click()
+            open_tab(page, tools, "Video")
             expect(tools.get_by_text(NOTE)).to_be_visible()
             expect(tools.locator("video")).to_have_count(0)
             page.keyboard.press("Escape")

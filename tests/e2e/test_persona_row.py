@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, open_finished_task, open_tools_menu, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, open_finished_task, open_tab, open_tools_menu, wait_for_app
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -17,7 +17,7 @@ def open_persona_tool(page, main):
     are reached (the tools menu of the card's action row, then its *Persona* tab): adapt it here when
     the card opens them some other way."""
     tools = open_tools_menu(page)
-    tools.get_by_role("tab", name="Persona").click()
+    open_tab(page, tools, "Persona")
     return tools
 
 

@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     free_port,
     open_finished_task,
     open_lyrics,
+    open_tab,
     open_tools_menu,
     wait_for_app,
 )
@@ -158,7 +159,7 @@ def test_the_key_never_reaches_the_browser_downloads_or_log(page, studio, gatewa
     main.get_by_role("button", name="Preview request").click()
     wait_for_app(page)
     for tab in ("curl", "Python"):  # the snippets read the key from the environment
-        main.get_by_role("tab", name=tab).click()
+        open_tab(page, main, tab)
         expect(main.get_by_role("tabpanel", name=tab).get_by_test_id("stCode")).to_contain_text("GATEWAY_API_KEY")
         watch.snapshot(page)
     main.get_by_role("button", name="Submit — spends credits").click()
@@ -275,7 +276,7 @@ def test_hostile_text_from_the_gateway_stays_inert(page, studio, gateway):
     assert main.locator(".karaoke script, .karaoke img, .karaoke svg, .karaoke iframe, .karaoke a").count() == 0
     assert_inert(page)
     tools = open_tools(main)
-    tools.get_by_role("tab", name="Stems", exact=True).click()
+    open_tab(page, tools, "Stems", exact=True)
     tools.get_by_role("button", name="Separate stems — spends credits").click()
     dialog = page.get_by_test_id("stDialog")
     # The body as JSON text (its quotes escaped), the title's markup inert in it.

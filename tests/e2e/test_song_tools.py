@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
 from lib.sandbox import FEATURES, control
-from tests.e2e.conftest import ARTIFACTS, open_finished_task, open_tools_menu, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, open_finished_task, open_tab, open_tools_menu, wait_for_app
 
 
 def open_song_tools(page, studio):
@@ -27,13 +27,13 @@ def play_muted(page, locator, timeout: float = 15_000) -> None:
 
 def test_stems_play(page, studio):
     main, tools = open_song_tools(page, studio)
-    tools.get_by_role("tab", name="Stems", exact=True).click()  # not "Quick stems"
+    open_tab(page, tools, "Stems", exact=True)  # not "Quick stems"
     tools.get_by_role("button", name="Separate stems — spends credits").click()
     expect(tools.get_by_text("Vocals", exact=False).first).to_be_visible(timeout=30_000)
     expect(tools.get_by_text("Instrumental", exact=False).first).to_be_visible()
     wait_for_app(page)
     stem_players = tools.locator("[data-testid='stTabPanel']:visible audio")
-    expect(stem_players).to_have_count(2)
+    expect(stem_players).to_have_count(2, timeout=30_000)
     play_muted(page, stem_players.first)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "song-tools-stems.png"), full_page=True)
@@ -42,7 +42,7 @@ def test_stems_play(page, studio):
 
 def test_music_video_plays_and_export_pack_opens(page, studio):
     main, tools = open_song_tools(page, studio)
-    tools.get_by_role("tab", name="Video").click()
+    open_tab(page, tools, "Video")
     tools.get_by_role("button", name="Make the music video").click()
     video = tools.locator("video")
     expect(video).to_have_count(1, timeout=30_000)
@@ -67,7 +67,7 @@ def test_a_gateway_without_the_video_route(page, studio):
     control(studio.sandbox_url, "config", {"offered": sorted(set(FEATURES) - {"mp4"})})
     try:
         main, tools = open_song_tools(page, studio)
-        tools.get_by_role("tab", name="Video").click()
+        open_tab(page, tools, "Video")
         tools.get_by_role("button", name="Make the music video").click()
         expect(tools.get_by_text("Not offered by this gateway.").first).to_be_visible(timeout=15_000)
         sidebar = page.get_by_test_id("stSidebar")

@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     confirm_paid,
     free_port,
     open_finished_task,
+    open_tab,
     open_tools_menu,
     wait_for_app,
 )
@@ -113,7 +114,7 @@ def test_the_full_song_of_an_extension_on_v1(page, v1_app, v1_gateway):
     wait_for_app(page)
     main = open_finished_task(page, v1_app.url, extended)
     tools = open_tools_menu(page)
-    tools.get_by_role("tab", name="Full song").click()
+    open_tab(page, tools, "Full song")
     tools.get_by_role("button", name="Make the full song — spends credits").click()
     confirm_paid(page)
     tools = page.get_by_test_id("stPopoverBody")  # the menu opens again on the tool that asked
@@ -147,7 +148,7 @@ def test_the_probe_finds_a_v1_only_gateway(page, v1_app, v1_gateway):
 
 def test_midi_downloads_as_a_valid_midi_file(page, studio):
     main, tools = open_song_tools(page, studio)
-    tools.get_by_role("tab", name="MIDI").click()
+    open_tab(page, tools, "MIDI")
     tools.get_by_role("button", name="Get the MIDI").click()
     download_button = tools.get_by_role("button", name="Download MIDI (.mid)")
     expect(download_button).to_be_visible(timeout=30_000)
@@ -164,7 +165,7 @@ def test_midi_downloads_as_a_valid_midi_file(page, studio):
 
 def test_the_older_stems_route_plays_two_stems(page, studio):
     main, tools = open_song_tools(page, studio)
-    tools.get_by_role("tab", name="Quick stems").click()
+    open_tab(page, tools, "Quick stems")
     tools.get_by_role("button", name="Split into vocals and instrumental — may spend credits").click()
     expect(tools.get_by_text("- Vocals", exact=False)).to_be_visible(timeout=30_000)
     players = tools.locator("[data-testid='stTabPanel']:visible audio")
