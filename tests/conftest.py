@@ -107,6 +107,10 @@ def pytest_configure(config) -> None:
     # own library or sandbox state.
     os.environ.pop("HISTORY_DATABASE_URL", None)
     os.environ["MUSIC_TASK_STUDIO_DATA_DIR"] = tempfile.mkdtemp(prefix="mts-test-data-")
+    # Nor take the developer's sandbox port, or another test process's (pytest-xdist workers).
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        os.environ["SANDBOX_PORT"] = str(sock.getsockname()[1])
     # The loopback OIDC provider (tests/oidc_provider.py) runs in this process on Authlib APIs
     # Authlib has deprecated: its warnings are about that test tool, not about the app.
     for module in ("oidc_provider_mock", "authlib"):

@@ -9,6 +9,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -17,6 +18,7 @@ from lib.gateway.profiles import GatewayProfile
 from lib.library.store import HistoryStore
 from lib.sandbox import SandboxConfig, SandboxGateway
 from lib.settings import SettingsError, load_settings
+from lib.studio import callback_follow
 from lib.studio.submit import Submission, submit_recorded
 from lib.studio.webhook import MAX_BODY_BYTES, WebhookReceiver
 from tests.conftest import API_KEY, PAST_DONE
@@ -137,9 +139,32 @@ def test_every_providers_callback_finishes_its_row(receiver, store, provider):
             store, profile, submission, lambda: client.submit_mode("suno", "inspiration", canonical)
         )
         wait_for_status(store, result.row_id, "SUCCESS")
-        assert store.get(result.row_id).song_count == 2
+        entry = store.get(result.row_id)
+        assert entry.song_count == 2
         assert len(gateway.requests) == 1  # the submit: no fetch
+        # The Task page reads the finished row (whatever field carried the URL), and fetches nothing.
+        assert callback_follow.followed_by_callbacks(entry, f"{receiver.url}/callback/{SECRET}")
+        task = callback_follow.task_from_row(entry)
+        assert task.status.is_terminal and len(task.songs) == 2 and task.songs[0].audio_url
         client.close()
+
+
+def test_a_row_is_read_from_the_library_while_callbacks_come_and_fetched_once_they_stop(
+    receiver, store, sandbox, client, clock
+):
+    hook = f"{receiver.url}/callback/{SECRET}"
+    row_id, _ = submitted_row(store, sandbox, client, hook)
+    running = store.get(row_id)
+    assert callback_follow.followed_by_callbacks(running, hook)
+    assert not callback_follow.followed_by_callbacks(running, f"{receiver.url}/callback/other")  # not ours
+    assert not callback_follow.followed_by_callbacks(running, "")  # the receiver is off
+    later = running.updated_at + timedelta(seconds=callback_follow.CALLBACK_GRACE_S + 1)
+    assert not callback_follow.followed_by_callbacks(running, hook, now=later.replace(tzinfo=UTC))  # silent: fetch
+    clock.advance(PAST_DONE)
+    wait_for_status(store, row_id, "SUCCESS")
+    done = store.get(row_id)
+    assert callback_follow.followed_by_callbacks(done, hook, now=later.replace(tzinfo=UTC))  # finished: kept
+    assert len(callback_follow.task_from_row(done).songs) == 2
 
 
 def test_the_receivers_settings_are_checked():

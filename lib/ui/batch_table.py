@@ -19,12 +19,12 @@ from lib.library.entries import as_utc, utc_now
 from lib.library.refresh import refresh_entries
 from lib.library.store import HistoryEntry, HistoryUnavailable
 from lib.studio import batch
+from lib.studio.callback_follow import CALLBACK_GRACE_S
 from lib.ui import access, resources, session
 from lib.ui.errors import show_error
 
 POLL_S = 5.0
 TICK_S = 2.0
-CALLBACK_GRACE_S = 300.0  # a task silent this long is fetched even with the receiver on
 _ITEM_STATE = {
     batch.WAITING: "batch.state.waiting",
     batch.SENDING: "status.SENDING",

@@ -16,7 +16,9 @@ from lib.gateway.errors import (
     RateLimitError,
     ServerError,
 )
+from lib.gateway.models import Task
 from lib.i18n import t
+from lib.studio import callback_follow
 from lib.studio.task_lookup import FOLLOW_LIMIT_S, lookup_task, poll_interval
 from lib.text import escape_markdown
 from lib.ui import session
@@ -60,32 +62,53 @@ def show_task(task_id: str, platform: str | None, lang: str, share: Callable[[],
         _paused(task_id, lang, share)
         return
     platform = platform or session.platform_of(task_id)
-    interval = poll_interval(elapsed)
+    # The webhook receiver's callbacks finish this task in the library: read the row, not the gateway.
+    by_callbacks = session.callback_followed_row(task_id, platform) is not None
+    interval = callback_follow.TICK_S if by_callbacks else poll_interval(elapsed)
 
     @st.fragment(run_every=interval)
     def follow() -> None:
         now = time.time()
         seen = session.last_seen(task_id)
-        try:
-            # The first look shows a placeholder if it takes a while; later ones keep the last answer.
-            with st.skeleton(height=_LOADING_HEIGHT) if seen is None else nullcontext():
-                task = lookup_task(session.get_client(), task_id, platform)
-        except GatewayError as error:
-            if not isinstance(error, _TRANSIENT):
-                session.stopped_errors()[task_id] = error
-                st.rerun()
-            show_error(error, lang)
-            if seen:
-                st.caption(t("task.updated", lang, seconds=int(now - seen[1]), next=int(interval)))
-                render_task(seen[0], lang, share)
-            return
+        if by_callbacks:
+            task = _from_callbacks(task_id, platform, lang)
+            if task is None:
+                return
+        else:
+            try:
+                # The first look shows a placeholder if it takes a while; later ones keep the last answer.
+                with st.skeleton(height=_LOADING_HEIGHT) if seen is None else nullcontext():
+                    task = lookup_task(session.get_client(), task_id, platform)
+            except GatewayError as error:
+                if not isinstance(error, _TRANSIENT):
+                    session.stopped_errors()[task_id] = error
+                    st.rerun()
+                show_error(error, lang)
+                if seen:
+                    st.caption(t("task.updated", lang, seconds=int(now - seen[1]), next=int(interval)))
+                    render_task(seen[0], lang, share)
+                return
         session.remember_seen(task, task_id)
-        if task.is_terminal or poll_interval(now - session.follow_started(task_id)) != interval:
+        if task.is_terminal or (not by_callbacks and poll_interval(now - session.follow_started(task_id)) != interval):
             st.rerun()  # a full run renders the finished task without a timer, or re-arms it slower
-        st.caption(t("task.updated", lang, seconds=0, next=int(interval)))
+        if not by_callbacks:
+            st.caption(t("task.updated", lang, seconds=0, next=int(interval)))
         render_task(task, lang, share)
 
     follow()
+
+
+def _from_callbacks(task_id: str, platform: str | None, lang: str) -> Task | None:
+    """The task as its last callback left it in the library; None (after a placeholder) before the
+    first one. A row that stops being followed (silent too long) is fetched by a full run."""
+    row = session.callback_followed_row(task_id, platform)
+    if row is None:
+        st.rerun()
+    st.caption(t("webhook.task_following", lang))
+    task = callback_follow.task_from_row(row)
+    if task is None:
+        st.skeleton(height=_LOADING_HEIGHT)
+    return task
 
 
 def _paused(task_id: str, lang: str, share: Callable[[], None] | None) -> None:

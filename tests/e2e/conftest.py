@@ -123,6 +123,7 @@ class StreamlitServer:
                 "HOME": self.home,
                 "MUSIC_TASK_STUDIO_DATA_DIR": str(Path(self.home) / "data"),
                 "SANDBOX_FAST": "1",
+                "SANDBOX_PORT": str(free_port()),  # not this test process's sandbox port
                 **(extra_env or {}),
             }
         )

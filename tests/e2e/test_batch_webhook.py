@@ -105,3 +105,24 @@ def test_a_callback_finishes_a_task_with_no_fetch(page, hooked_app):
     submits = [r for r in log if r["method"] == "POST" and "submit" in r["path"]]
     assert [r["body"]["notify_hook"] for r in submits] == [hooked_app.callback_url] * 2
     assert fetches(hooked_app) == []  # the callbacks alone finished them
+
+
+def test_the_task_page_follows_a_submit_by_its_callbacks(page, hooked_app):
+    """One song submitted on the Create page: the Task page reads the row the callbacks fill in,
+    and asks the gateway nothing, before or after the task ends."""
+    control(hooked_app.sandbox_url, "requests", method="DELETE")
+    page.goto(f"{hooked_app.url}/create")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_label("Song description *").fill("a harbour at dawn, soft piano")
+    main.get_by_role("button", name="Submit", exact=True).click()
+    page.wait_for_url("**/task?id=*", timeout=30_000)
+    expect(main.get_by_text("Followed by the webhook receiver", exact=False)).to_be_visible()
+    expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    expect(main.locator("audio")).to_have_count(2)
+    page.reload()  # opened again: the finished row is read, not fetched
+    wait_for_app(page)
+    expect(main.get_by_text("Succeeded")).to_be_visible()
+    assert fetches(hooked_app) == []
+    assert page.js_errors == []

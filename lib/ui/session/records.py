@@ -16,6 +16,7 @@ from lib.gateway.models import Task
 from lib.library.import_export import ImportedIds
 from lib.library.refresh import RefreshReport
 from lib.library.store import HistoryEntry, HistoryUnavailable, Persona
+from lib.studio import callback_follow
 from lib.studio.create_modes import FieldError
 from lib.studio.song_jobs import ToolJob
 from lib.studio.submit import Submission
@@ -258,6 +259,21 @@ def platform_of(task_id: str) -> str | None:
         if entry is not None:
             known = known_platforms()[task_id] = entry.platform
     return known
+
+
+def callback_followed_row(task_id: str, platform: str | None) -> HistoryEntry | None:
+    """The library row of a task its gateway's callbacks follow (the webhook receiver is on and
+    the submit carried its URL): read it instead of fetching. None: fetch the task."""
+    hook = resources.callback_url()
+    store = resources.history() if hook else None
+    if store is None:
+        return None
+    try:
+        entry = store.find(task_id, platform)
+    except HistoryUnavailable as error:
+        resources.history_failed(error)
+        return None
+    return entry if callback_follow.followed_by_callbacks(entry, hook) else None
 
 
 def _session_personas() -> list[Persona]:
