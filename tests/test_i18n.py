@@ -10,7 +10,7 @@ import pytest
 from lib.gateway import errors
 from lib.gateway.bodies import LYRICS_TYPES
 from lib.gateway.models import PLATFORMS, TaskStatus
-from lib.i18n import CATALOGS, EN, LANGUAGES, ZH, pick_language, t
+from lib.i18n import CATALOGS, EN, LANGUAGES, SINGULAR, ZH, pick_language, t
 from lib.i18n.labels import PLATFORM_LABEL, STATUS_LABEL
 from lib.library.store import ALL_STATUSES
 from lib.studio import capabilities, create_modes, song_jobs, task_lookup
@@ -66,11 +66,26 @@ def test_catalog_file_is_a_sorted_flat_map_of_strings(lang):
     assert CATALOGS[lang] == data
 
 
+def _base_keys(catalog: dict[str, str]) -> set[str]:
+    return {key for key in catalog if not key.endswith(SINGULAR)}
+
+
 def test_catalogs_have_the_same_keys():
-    assert set(EN) == set(ZH)
+    """Singular forms are a language's own (Chinese has none); each one has its key's placeholders."""
+    assert _base_keys(EN) == _base_keys(ZH)
+    singulars = set(EN) - _base_keys(EN)
+    assert singulars and all(key.removesuffix(SINGULAR) in EN for key in singulars)
+    assert all(_fields(EN[key]) == _fields(EN[key.removesuffix(SINGULAR)]) for key in singulars)
 
 
-@pytest.mark.parametrize("key", sorted(EN))
+def test_a_count_of_one_reads_in_the_singular():
+    assert t("ui.history.count", "en", count=1) == "1 task in the library"
+    assert t("ui.history.count", "en", count=2) == "2 tasks in the library"
+    assert t("ui.history.count", "en", count=0) == "0 tasks in the library"
+    assert t("ui.history.count", "zh", count=1) == t("ui.history.count", "zh").format(count=1)
+
+
+@pytest.mark.parametrize("key", sorted(_base_keys(EN)))
 def test_placeholders_match_across_languages(key):
     assert _fields(EN[key]) == _fields(ZH[key])
 
@@ -128,7 +143,7 @@ def test_every_literal_shaped_like_a_key_exists_in_both_catalogs():
 
 
 def test_no_catalog_key_is_unused():
-    assert sorted(set(EN) - _string_literals()) == []
+    assert sorted(_base_keys(EN) - _string_literals()) == []
 
 
 def test_the_not_keys_are_still_in_the_source():

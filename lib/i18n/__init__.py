@@ -1,8 +1,9 @@
 """Every user-facing string, in English and Chinese: ``en.json`` and ``zh.json`` next to this file.
 
 ``t("key", lang, **values)`` formats with ``str.format``; a key missing from one catalog falls
-back to English, and a test keeps both catalogs' keys and placeholders identical. The catalogs
-are read once, at import.
+back to English, and a test keeps both catalogs' keys and placeholders identical. A language
+that has a singular form gives it as ``"key.one"``, used when ``count`` is 1 ("1 task", not
+"1 tasks"); Chinese has none. The catalogs are read once, at import.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "en"
+SINGULAR = ".one"  # the suffix of a key's singular form, for a language that has one
 
 
 def _load(lang: str) -> dict[str, str]:
@@ -25,6 +27,8 @@ ZH = CATALOGS["zh"]
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     catalog = CATALOGS.get(lang, EN)
+    if values.get("count") == 1 and key + SINGULAR in catalog:
+        key += SINGULAR
     text = catalog.get(key) or EN.get(key) or key
     return text.format(**values) if values else text
 
