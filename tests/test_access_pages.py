@@ -84,7 +84,7 @@ def test_each_user_sees_only_their_own_tasks_on_history_and_in_the_sidebar(two_l
     text = page_text(at)
     assert "Bo song" in text
     assert "Ana secret song" not in text and "ana private prompt" not in text and "ana-task" not in text
-    assert "1 tasks in your library" in text
+    assert "1 task in your library" in text
     assert "library.db" not in text and "SQLite" not in text  # where the database lives: operators only
 
 

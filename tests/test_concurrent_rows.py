@@ -180,7 +180,7 @@ def test_starring_rows_one_of_them_deleted_stars_the_rest_and_says_so(library, g
     library.delete([library.find("b-2").id])
     button(at, "Star").click().run()
     assert not at.exception
-    assert "1 of the selected tasks were no longer in the library" in text_of(at)
+    assert "1 of the selected tasks was no longer in the library" in text_of(at)
     assert [e.task_id for e in library.search() if e.starred] == ["c-3"]  # not Morning Coffee
     assert list(table(at)["task_id"]) == ["c-3", "a-1"]
 
@@ -190,6 +190,6 @@ def test_delete_asks_about_the_rows_that_were_shown(library, gateway):
     at = select_rows(open_page(), [2])  # Morning Coffee
     library.record_task(make_task("d-4", TaskStatus.SUCCESS, title="Newest", submitted=T0 + timedelta(days=9)), gateway)
     button(at, "Delete…").click().run()  # the new row moved the others down one place
-    assert "Delete 1 tasks from the library?" in text_of(at)
+    assert "Delete 1 task from the library?" in text_of(at)
     button(at, "Delete from library").click().run()
     assert sorted(e.task_id for e in library.search()) == ["b-2", "c-3", "d-4"]

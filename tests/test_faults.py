@@ -484,7 +484,7 @@ def test_history_page(fault, cell, gateway, gateway_client, library, clock, monk
         assert not at.error and list(at.dataframe[0].value["status"]) == ["In progress"]
     else:
         assert library.find(task_id).status == "NOT_START"
-    if cell.message.startswith("error."):  # nothing was checked: no "Checked 1 tasks" toast
+    if cell.message.startswith("error."):  # nothing was checked: no "Checked 1 task" toast
         assert not any(toast.value.startswith("Checked") for toast in at.toast)
 
     gateway.recover()
@@ -494,7 +494,7 @@ def test_history_page(fault, cell, gateway, gateway_client, library, clock, monk
     assert not at.exception and not at.error and not at.warning
     assert library.find(task_id).status == "SUCCESS"
     assert list(at.dataframe[0].value["status"]) == ["Succeeded"]
-    assert any("Checked 1 tasks: 1 changed" in toast.value for toast in at.toast)
+    assert any("Checked 1 task: 1 changed" in toast.value for toast in at.toast)
 
 
 # --- what no page test can reach quickly -----------------------------------------------------

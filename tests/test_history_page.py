@@ -147,8 +147,8 @@ def test_refresh_unfinished_fetches_through_the_rows_gateway(library, gateway, c
     refresh.click().run()
     assert library.find(running).status == "SUCCESS"
     assert library.find("elsewhere").status == "QUEUED"
-    assert "Skipped 1 tasks from gateway “gone”" in text_of(at)
-    assert any("Checked 1 tasks: 1 changed" in toast.value for toast in at.toast)
+    assert "Skipped 1 task from gateway “gone”" in text_of(at)
+    assert any("Checked 1 task: 1 changed" in toast.value for toast in at.toast)
     assert button(at, "Refresh unfinished (1)").disabled is False
     assert len(client_requests(gateway)) == gateway_requests + 1  # one batch call
 
@@ -259,7 +259,7 @@ def test_imported_ids_open_on_the_task_page(library, gateway, client, clock):
     library.record_task(make_task("seed", TaskStatus.SUCCESS), gateway)  # so the page has its toolbar
     at = open_page()
     at.text_area(key="import_text").input("\n".join([*ids, "../etc/passwd", ids[0]])).run()
-    assert "2 task IDs found." in text_of(at) and "1 entries were not valid task IDs" in text_of(at)
+    assert "2 task IDs found." in text_of(at) and "1 entry was not a valid task ID" in text_of(at)
     button(at, "Inspect 2 tasks").click().run()
     assert at.title[0].value == "Task" and at.query_params["id"] == ",".join(ids)
     assert {library.find(i).status for i in ids} == {"SUCCESS"}  # inspecting filled the library

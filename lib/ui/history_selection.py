@@ -178,7 +178,7 @@ def refresh_report(lang: str) -> None:
         return
     answered = report.found + len(report.missing)  # tasks a gateway actually answered about
     if answered or not report.errors:  # "checked 1 task" would be wrong when the gateway failed
-        st.toast(t("history.refresh.done", lang, asked=answered, changed=report.changed), icon=":material/sync:")
+        st.toast(t("history.refresh.done", lang, count=answered, changed=report.changed), icon=":material/sync:")
     if report.expired:
         st.warning(t("history.refresh.expired", lang, count=report.expired), icon=":material/help:")
     if report.missing:

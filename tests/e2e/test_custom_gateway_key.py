@@ -53,7 +53,7 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_
     click_row_checkbox(page, 0)
     main.get_by_role("button", name="Refresh", exact=True).click()
     wait_for_app(page)
-    expect(page.get_by_test_id("stToast").filter(has_text="Checked 1 tasks")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("stToast").filter(has_text="Checked 1 task")).to_be_visible(timeout=15_000)
     no_refusal(page)
     main.get_by_test_id("stBaseButton-primary").filter(has_text="Open").click()
     page.wait_for_url("**/task?id=*", timeout=30_000)

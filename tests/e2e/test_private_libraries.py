@@ -44,7 +44,7 @@ def test_one_users_tasks_never_reach_another(browser, server):
     task_id = submit_on_sandbox(ana, ANA_PROMPT)
     expect(ana.locator(f'[data-testid="stSidebar"] a[href*="{task_id}"]').first).to_be_attached(timeout=15_000)
     ana.goto(f"{server.url}/history")
-    expect(ana.get_by_text("1 tasks in your library")).to_be_visible(timeout=15_000)
+    expect(ana.get_by_text("1 task in your library")).to_be_visible(timeout=15_000)
 
     bo = signed_in_page(browser, server, "bo", "bo@example.com", "Bo")
     for path in ("/create", "/history"):
@@ -65,7 +65,7 @@ def test_one_users_tasks_never_reach_another(browser, server):
     ops = signed_in_page(browser, server, "ops", "ops@example.com", "Ops")
     ops.goto(f"{server.url}/history")
     # Everyone's library (Ana's one task; Bo has none), and where it lives.
-    expect(ops.get_by_text("1 tasks in the library")).to_be_visible(timeout=15_000)
+    expect(ops.get_by_text("1 task in the library")).to_be_visible(timeout=15_000)
     expect(ops.get_by_text("Kept in SQLite")).not_to_be_visible()  # the path is folded away
     ops.locator(".st-key-history_about summary").click()
     expect(ops.get_by_text("Kept in SQLite")).to_be_visible()

@@ -47,7 +47,7 @@ def test_two_replicas_share_users_libraries_and_published_pages(browser, replica
     ana_there = signed_in_page(browser, second, "ana", "ana@example.com", "Ana")
     ana_there.goto(f"{second.url}/history")
     wait_for_app(ana_there)
-    expect(ana_there.get_by_text("1 tasks in your library")).to_be_visible(timeout=15_000)
+    expect(ana_there.get_by_text("1 task in your library")).to_be_visible(timeout=15_000)
     expect(ana_there.get_by_test_id("stDataFrame")).to_contain_text(task_id, timeout=15_000)
     ana_there.goto(f"{second.url}/published")
     expect(ana_there.get_by_role("button", name="Unpublish")).to_have_count(1, timeout=15_000)
