@@ -124,5 +124,6 @@ def test_the_task_page_follows_a_submit_by_its_callbacks(page, hooked_app):
     page.reload()  # opened again: the finished row is read, not fetched
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible()
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     assert fetches(hooked_app) == []
     assert page.js_errors == []

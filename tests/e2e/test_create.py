@@ -23,6 +23,7 @@ def test_describe_submit_and_hear_two_songs(page, app_server):
     wait_for_app(page)
     assert "platform=suno" in page.url
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     expect(main.locator("audio")).to_have_count(2)
     expect(main.get_by_test_id("stImage")).to_have_count(2)
     wait_for_covers(page)

@@ -37,6 +37,7 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_
     task_id = page.url.split("id=")[1].split("&")[0]
     assert task_id and own_gateway.engine.task(task_id) is not None
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     no_refusal(page)
 
     # Sing along on that page asks the gateway for the song's timeline with the key.
@@ -59,6 +60,7 @@ def test_the_typed_key_survives_submit_open_refresh_and_song_tools(page, custom_
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     no_refusal(page)
     fetches = [r for r in own_gateway.requests if r["method"] == "GET" and task_id in r["path"]]
     assert fetches, own_gateway.requests

@@ -100,6 +100,7 @@ def test_export_downloads_the_filtered_rows_as_csv(page, restartable, tmp_path):
     page.goto(f"{server.url}/task?id={task_id}&platform=suno")
     wait_for_app(page)
     expect(page.get_by_test_id("stMainBlockContainer").get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     page.goto(f"{server.url}/history")
     wait_for_app(page)
     with page.expect_download() as download:

@@ -29,6 +29,7 @@ def submit_on_sandbox(page, prompt: str) -> str:
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     return page.url.split("id=", 1)[1].split("&", 1)[0]
 
 

@@ -23,6 +23,7 @@ def test_running_task_becomes_songs_that_play(page, studio):
     main = page.get_by_test_id("stMainBlockContainer")
     # Without a reload the fragment turns the running task into two finished songs.
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     expect(main.locator("audio")).to_have_count(2)
     expect(main.get_by_test_id("stImage")).to_have_count(2)
     open_lyrics(main)
@@ -49,6 +50,7 @@ def test_hostile_text_stays_inert(page, studio):
     wait_for_app(page)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=30_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     expect(main.get_by_text(HOSTILE_TITLE).first).to_be_visible()  # shown literally
     open_lyrics(main)
     expect(main.get_by_text("[click me](javascript:window.__pwned=2)", exact=False).first).to_be_visible()

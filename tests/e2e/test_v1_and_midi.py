@@ -81,6 +81,7 @@ def test_a_v1_only_gateway_chosen_by_its_profile(page, v1_app, v1_gateway):
     page.wait_for_url("**/task?id=*", timeout=30_000)
     wait_for_app(page)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     players = main.locator("audio")
     expect(players).to_have_count(2)
     play_muted(page, players.first)
@@ -97,6 +98,7 @@ def test_a_v1_only_gateway_chosen_by_its_profile(page, v1_app, v1_gateway):
     choose_mode(page, main, "Lyrics only")
     submit_on_create(page, main, "What the lyrics are about *", "a lighthouse keeper's night")
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     expect(main.get_by_role("button", name="Use in Custom mode")).to_be_visible()
     paths = api_paths(v1_gateway)
     assert ("POST", "/suno/generate/lyrics/") in paths and any(p.startswith("/suno/lyrics/") for _, p in paths)
@@ -138,6 +140,7 @@ def test_the_probe_finds_a_v1_only_gateway(page, v1_app, v1_gateway):
     main = page.get_by_test_id("stMainBlockContainer")
     submit_on_create(page, main, "Song description *", "a probe found me")
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
+    wait_for_app(page)  # the finished task's full run replaces the running one's players
     expect(main.locator("audio")).to_have_count(2)
     assert api_paths(v1_gateway)[0] == ("POST", "/suno/generate")
     assert page.js_errors == []
