@@ -39,7 +39,7 @@ from tests.e2e.conftest import CHROMIUM_ARGS, StreamlitServer, find_chromium, fr
 NAME = "capacity"
 STAGES = (20, 50)
 WINDOW_S = 30.0
-QUICK = ((2, 4), 4.0)  # stages and window: checks the code runs, not the figures
+QUICK = ((1, 2), 2.0)  # stages and window: checks the code runs, not the figures
 RSS_TARGET_MB = 300.0  # under the first stage's sessions
 PER_SESSION_TARGET_MB = 5.0  # each session beyond the first stage
 # Tasks stream from 2 s and carry covers from 15 % of the way (5–7 min, while the first stage

@@ -102,6 +102,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The longest modules, longest first (measured with --durations). pytest-xdist (pytest.ini: two
+# workers, a module per worker at a time) hands modules out in collection order: one of these
+# started last would keep a worker busy for minutes after the other has finished.
+LONGEST_FIRST = (
+    "tests/e2e/test_provider_journeys.py",
+    "tests/test_benchmarks.py",
+    "tests/e2e/test_library_tools.py",
+    "tests/e2e/test_v1_and_midi.py",
+    "tests/e2e/test_history.py",
+    "tests/test_bulk_export.py",
+    "tests/e2e/test_song_tools.py",
+    "tests/e2e/test_page_tour.py",
+    "tests/e2e/test_security.py",
+    "tests/e2e/test_batch_webhook.py",
+    "tests/e2e/test_paid_limit.py",
+    "tests/e2e/test_load.py",
+    "tests/e2e/test_karaoke.py",
+    "tests/e2e/test_session_state.py",
+    "tests/e2e/test_audio_upload.py",
+    "tests/test_song_tools_page.py",
+    "tests/e2e/test_replicas.py",
+    "tests/e2e/test_private_libraries.py",
+    "tests/test_faults.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The longest modules first, the rest in their usual order (the sort is stable)."""
+    rank = {path: index for index, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 def pytest_configure(config) -> None:
     # The app under test (AppTest runs it in this process) must never write into the developer's
     # own library or sandbox state.
