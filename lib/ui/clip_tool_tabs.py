@@ -33,7 +33,7 @@ STEMS_V1_PLACE = "tool-start-stems_v1-"  # where the older stems route asks for 
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
     show_error(error, lang)
-    label = t("tools.try_again_paid" if paid else "tools.try_again", lang)
+    label = paid_confirm.paid_label("tools.try_again_paid", lang) if paid else t("tools.try_again", lang)
     st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:", on_click=drop_job, args=(tool, song))
 
 
@@ -133,7 +133,9 @@ def _start(tool: str, song: Song, client, lang: str, key: str) -> None:
     st.caption(t("stems_v1.help", lang))
     place = f"{STEMS_V1_PLACE}{key}"
     clicked = None
-    if st.button(t("stems_v1.start", lang), key=place, icon=":material/call_split:", type="primary"):
+    if st.button(
+        paid_confirm.paid_label("stems_v1.start", lang), key=place, icon=":material/call_split:", type="primary"
+    ):
         clicked = clip_tool_jobs.older_stems_submission(song)
     submission = paid_confirm.confirm_paid(place, clicked, lang)
     if submission is None or not paid_confirm.spend_allowed(place, submission):

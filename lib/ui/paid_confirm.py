@@ -32,6 +32,22 @@ _MASK = "••••••"
 _TALL_BODY_LINES, _TALL_BODY_CHARS = 16, 1200
 
 
+# A paid action's label on the free sandbox: the same action, without naming a cost.
+_FREE_LABEL = {
+    "tools.stems.start": "tools.stems.start.free",
+    "tools.full_song.start": "tools.full_song.start.free",
+    "tools.persona.start": "tools.persona.start.free",
+    "stems_v1.start": "stems_v1.start.free",
+    "tools.try_again_paid": "tools.try_again",
+}
+
+
+def paid_label(key: str, lang: str) -> str:
+    """A paid action's button: it names credits only where the gateway charges them."""
+    free = session.current_profile().is_sandbox
+    return t(_FREE_LABEL.get(key, key) if free else key, lang)
+
+
 def confirm_paid(key: str, clicked: Submission | None, lang: str) -> Submission | None:
     """The one door of every paid POST; call it on every run where the action's button is drawn.
 

@@ -49,7 +49,7 @@ _START = {
 
 def _failure(tool: str, song: Song, error: GatewayError, lang: str, key: str, *, paid: bool) -> None:
     show_error(error, lang)
-    label = t("tools.try_again_paid" if paid else "tools.try_again", lang)
+    label = paid_confirm.paid_label("tools.try_again_paid", lang) if paid else t("tools.try_again", lang)
     st.button(label, key=f"tool-retry-{tool}-{key}", icon=":material/refresh:", on_click=drop_job, args=(tool, song))
 
 
@@ -124,7 +124,7 @@ def _followed(tool: str, song: Song, task: Task, client, lang: str, key: str) ->
         st.caption(t(_HELP[tool], lang))
         start = f"tool-start-{tool}-{key}"
         clicked = None
-        if st.button(t(_START[tool], lang), key=start, icon=_ICONS[tool], type="primary"):
+        if st.button(paid_confirm.paid_label(_START[tool], lang), key=start, icon=_ICONS[tool], type="primary"):
             clicked = (
                 song_jobs.stems_submission(song, task) if tool == "stems" else song_jobs.full_song_submission(song)
             )
@@ -224,7 +224,9 @@ def _persona(tool: str, song: Song, task: Task, client, lang: str, key: str) -> 
         st.text_input(t("create.field.persona_name", lang), key=name_key, max_chars=80)
         st.text_area(t("create.field.persona_description", lang), key=desc_key, height=80, max_chars=500)
         st.toggle(t("create.field.persona_public", lang), key=public_key)
-        sent = st.form_submit_button(t("tools.persona.start", lang), type="primary", icon=_ICONS[tool])
+        sent = st.form_submit_button(
+            paid_confirm.paid_label("tools.persona.start", lang), type="primary", icon=_ICONS[tool]
+        )
     name, description = str(session.widget_state(name_key) or ""), str(session.widget_state(desc_key) or "")
     clicked = None
     if sent and not name.strip():

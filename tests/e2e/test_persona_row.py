@@ -30,7 +30,7 @@ def test_a_persona_leaves_no_unfinished_row(page, studio):
     tools = open_persona_tool(page, main)
     tools.get_by_role("textbox", name="Persona name").fill("Harbour voice")
     # The sandbox spends nothing, so no confirmation dialog opens.
-    tools.get_by_role("button", name="Create persona — may spend credits").click()
+    tools.get_by_role("button", name="Create persona", exact=True).click()  # free: no cost named
     wait_for_app(page)
     expect(tools.get_by_text("Persona “Harbour voice” created", exact=False)).to_be_visible(timeout=30_000)
     persona_id = UUID.search(tools.get_by_test_id("stCode").inner_text()).group(0)

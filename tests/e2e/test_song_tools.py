@@ -28,7 +28,7 @@ def play_muted(page, locator, timeout: float = 15_000) -> None:
 def test_stems_play(page, studio):
     main, tools = open_song_tools(page, studio)
     open_tab(page, tools, "Stems", exact=True)  # not "Quick stems"
-    tools.get_by_role("button", name="Separate stems — spends credits").click()
+    tools.get_by_role("button", name="Separate stems", exact=True).click()  # the free sandbox names no cost
     expect(tools.get_by_text("Vocals", exact=False).first).to_be_visible(timeout=30_000)
     expect(tools.get_by_text("Instrumental", exact=False).first).to_be_visible()
     wait_for_app(page)

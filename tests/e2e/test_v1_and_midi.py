@@ -169,7 +169,7 @@ def test_midi_downloads_as_a_valid_midi_file(page, studio):
 def test_the_older_stems_route_plays_two_stems(page, studio):
     main, tools = open_song_tools(page, studio)
     open_tab(page, tools, "Quick stems")
-    tools.get_by_role("button", name="Split into vocals and instrumental — may spend credits").click()
+    tools.get_by_role("button", name="Split into vocals and instrumental", exact=True).click()
     expect(tools.get_by_text("- Vocals", exact=False)).to_be_visible(timeout=30_000)
     players = tools.locator("[data-testid='stTabPanel']:visible audio")
     expect(players).to_have_count(2, timeout=30_000)
