@@ -12,7 +12,7 @@ from benchmarks.procmem import PeakSampler, memory
 from benchmarks.sessions import following, open_sessions
 from lib.gateway.client import GatewayClient
 from lib.sandbox import control
-from tests.e2e.conftest import CHROMIUM_ARGS, StreamlitServer, find_chromium, free_port, wait_for_app
+from tests.e2e.conftest import CHROMIUM_ARGS, StreamlitServer, find_chromium, free_port, wait_for_app, wait_for_http
 
 NAME = "startup"
 START_TARGET_S = 5.0
@@ -58,6 +58,7 @@ def _measure(browser, sessions: int, load_s: float) -> list[Row]:
         rendered = time.perf_counter() - start
         idle = memory(server.process.pid)
         sandbox_url = f"http://127.0.0.1:{sandbox_port}"  # the app's own, started by the first page
+        wait_for_http(f"{sandbox_url}/_sandbox/health")  # in the background: it may not listen yet
         control(sandbox_url, "config", {"timeline": RUNNING_TIMELINE})  # tasks keep running throughout
         with GatewayClient(sandbox_url, API_KEY) as client:
             ids = [client.generate(f"startup benchmark {n}, city pop") for n in range(sessions)]

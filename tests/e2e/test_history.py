@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lib.gateway.client import GatewayClient
-from tests.e2e.conftest import ARTIFACTS, StreamlitServer, export_button, free_port, wait_for_app
+from tests.e2e.conftest import ARTIFACTS, StreamlitServer, export_button, free_port, wait_for_app, wait_for_http
 
 
 def table_cells(page) -> list[str]:
@@ -43,6 +43,13 @@ def restartable(tmp_path, history_url, chromium_path):
             servers.append(StreamlitServer(env))
             return servers[-1]
 
+        def visit(self, page, server: StreamlitServer) -> None:
+            """The first visit starts the app's sandbox in the background: wait until it listens
+            before the test talks to it (a busy machine met a refused connection)."""
+            page.goto(server.url)
+            wait_for_app(page)
+            wait_for_http(f"{self.sandbox_url}/_sandbox/health")
+
     yield Control()
     for server in servers:
         server.stop()
@@ -51,8 +58,7 @@ def restartable(tmp_path, history_url, chromium_path):
 
 def test_inspected_tasks_are_listed_after_a_restart(page, restartable, history_url):
     first = restartable.start()
-    page.goto(first.url)
-    wait_for_app(page)  # starts the sandbox
+    restartable.visit(page, first)
     client = GatewayClient(restartable.sandbox_url, "e2e-key")
     ids = [client.generate("harbour lights, slow blues"), client.generate("paper planes, indie pop")]
     page.goto(f"{first.url}/task?id={','.join(ids)}&platform=suno")
@@ -93,8 +99,7 @@ def test_inspected_tasks_are_listed_after_a_restart(page, restartable, history_u
 
 def test_export_downloads_the_filtered_rows_as_csv(page, restartable, tmp_path):
     server = restartable.start()
-    page.goto(server.url)
-    wait_for_app(page)
+    restartable.visit(page, server)
     client = GatewayClient(restartable.sandbox_url, "e2e-key")
     task_id = client.generate("a waltz for the export")
     page.goto(f"{server.url}/task?id={task_id}&platform=suno")
