@@ -102,9 +102,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# The longest modules, longest first (measured with --durations). pytest-xdist (pytest.ini: two
+# The longest modules, longest first (measured with --durations). pytest-xdist (pytest.ini: three
 # workers, a module per worker at a time) hands modules out in collection order: one of these
-# started last would keep a worker busy for minutes after the other has finished.
+# started last would keep a worker busy for minutes after the others have finished.
 LONGEST_FIRST = (
     "tests/e2e/test_provider_journeys.py",
     "tests/test_benchmarks.py",

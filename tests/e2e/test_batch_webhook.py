@@ -117,7 +117,8 @@ def test_the_task_page_follows_a_submit_by_its_callbacks(page, hooked_app):
     main.get_by_label("Song description *").fill("a harbour at dawn, soft piano")
     main.get_by_role("button", name="Submit", exact=True).click()
     page.wait_for_url("**/task?id=*", timeout=30_000)
-    expect(main.get_by_text("Followed by the webhook receiver", exact=False)).to_be_visible()
+    # (While it runs the page says "Followed by the webhook receiver"; the fast sandbox may finish
+    # it before a busy machine draws that, so the request log below is the check.)
     expect(main.get_by_text("Succeeded")).to_be_visible(timeout=60_000)
     wait_for_app(page)
     expect(main.locator("audio")).to_have_count(2)
