@@ -76,8 +76,7 @@ elif ids:
     withheld = access.withheld_tasks(ids, session.current_profile())
     if withheld:
         ids = [i for i in ids if i not in withheld]
-        said = "task.withheld.one" if len(withheld) == 1 else "task.withheld"
-        st.warning(t(said, lang, count=len(withheld)), icon=":material/lock:")
+        st.warning(t("task.withheld", lang, count=len(withheld)), icon=":material/lock:")  # one: "This task…"
     if dropped:
         st.warning(
             t("task.ids_capped", lang, limit=MAX_TASK_IDS, dropped=f"{dropped:,}", total=f"{len(ids) + dropped:,}"),
