@@ -22,6 +22,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -376,10 +377,31 @@ def use_custom_gateway(page, base_url: str, key: str, lang: str = "en") -> None:
     field = sidebar.get_by_role("textbox", name="Base URL")
     field.fill(base_url)
     field.press("Enter")
-    wait_for_app(page)
-    key_field = sidebar.locator(f"input[aria-label='{API_KEY_LABEL[lang]}']")
+    key_field = custom_key_field(page, base_url, lang)
     key_field.fill(key)
     key_field.press("Enter")
+    key_taken(page, lang)
+
+
+USING_HOST = {"en": "Using {name} · {host}", "zh": "当前：{name} · {host}"}
+NO_KEY = {"en": "This gateway has no API key yet", "zh": "该网关还没有 API 密钥"}
+
+
+def custom_key_field(page, base_url: str, lang: str = "en"):
+    """The key field of the custom gateway at ``base_url``, once the server has drawn it. The field
+    is one per gateway address (a key typed for one is never sent to another), so a key typed while
+    the run for the new address is still on its way lands in the old address's field and is
+    forgotten with it: wait for the sidebar's "Using custom · host" line first."""
+    sidebar = page.get_by_test_id("stSidebar")
+    host = urlsplit(base_url).netloc
+    expect(sidebar.get_by_text(USING_HOST[lang].format(name="custom", host=host))).to_be_visible()
+    wait_for_app(page)
+    return sidebar.locator(f"input[aria-label='{API_KEY_LABEL[lang]}']")
+
+
+def key_taken(page, lang: str = "en") -> None:
+    """The server has the key typed into the sidebar's key field: its "no API key yet" warning went."""
+    expect(page.get_by_test_id("stSidebar").get_by_text(NO_KEY[lang])).to_have_count(0)
     wait_for_app(page)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -84,8 +85,9 @@ def test_inspected_tasks_are_listed_after_a_restart(page, restartable, history_u
     # Select the newest and open it: the restarted sandbox still serves its songs.
     click_row_checkbox(page, 0)
     page.get_by_test_id("stBaseButton-primary").filter(has_text="Open").click()
+    # The query string and the page arrive in separate messages: wait for the page to follow.
+    expect(page).to_have_url(re.compile(r"/task\?id=(" + "|".join(ids) + ")"))
     wait_for_app(page)
-    assert "/task?" in page.url and any(task_id in page.url for task_id in ids)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.locator("audio")).to_have_count(2, timeout=30_000)
     durations = page.evaluate("""async () => {

@@ -24,8 +24,10 @@ from lib.sandbox import SandboxConfig, SandboxGateway
 from tests.e2e.conftest import (
     StreamlitServer,
     confirm_paid,
+    custom_key_field,
     export_button,
     free_port,
+    key_taken,
     open_finished_task,
     open_lyrics,
     open_tab,
@@ -210,12 +212,11 @@ def test_a_key_typed_for_the_session_stays_in_its_password_field(page, studio, g
     base_url = sidebar.get_by_role("textbox", name="Base URL")
     base_url.fill(gateway.url)
     base_url.press("Enter")
-    wait_for_app(page)
-    key_field = sidebar.locator("input[aria-label='API key (this session only)']")
+    key_field = custom_key_field(page, gateway.url)
     assert key_field.get_attribute("type") == "password"
     key_field.fill(TYPED_CANARY)
     key_field.press("Enter")
-    wait_for_app(page)
+    key_taken(page)
     # Pages are switched inside the app (a new page load would be a new session without the key).
     sidebar.get_by_test_id("stSidebarNav").get_by_role("link", name="Task").click()
     wait_for_app(page)
