@@ -45,8 +45,8 @@ PER_SESSION_TARGET_MB = 5.0  # each session beyond the first stage
 # Tasks stream from 2 s and carry covers from 15 % of the way (5–7 min, while the first stage
 # opens); they finish after 32–48 min, long after the last stage is measured even on a busy
 # machine (opening 50 sessions took over 10 min beside other test suites). Quick: covers within
-# about 25 s, done after more than 90 s.
-TIMELINE, QUICK_TIMELINE = [0.5, 1.0, 2.0, 2400.0], [0.5, 1.0, 2.0, 120.0]
+# about 7 s, done after more than 30 s (its figures are not the point: only that the code runs).
+TIMELINE, QUICK_TIMELINE = [0.5, 1.0, 2.0, 2400.0], [0.5, 1.0, 2.0, 40.0]
 MEDIA_TIMEOUT_S = 600.0  # a hang guard while covers appear, not a rate
 
 
@@ -64,7 +64,7 @@ def run(quick: bool) -> list[Row]:
         control(sandbox.url, "config", {"timeline": QUICK_TIMELINE if quick else TIMELINE})
         with GatewayClient(sandbox.url, API_KEY) as client:
             ids = [client.generate(f"capacity benchmark song {n}, bossa nova") for n in range(stages[-1])]
-        server = StreamlitServer({"GATEWAY_BASE_URL": sandbox.url, "GATEWAY_API_KEY": API_KEY})
+        server = StreamlitServer({"GATEWAY_BASE_URL": sandbox.url, "GATEWAY_API_KEY": API_KEY}, task_poll_s=None)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)

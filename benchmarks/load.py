@@ -59,7 +59,7 @@ def run(quick: bool) -> list[Row]:
     # Tasks keep running (8–12 min) for the whole window, on a sandbox in this process.
     sandbox = SandboxGateway(SandboxConfig(timeline=tuple(RUNNING_TIMELINE))).start()
     try:
-        server = StreamlitServer({"GATEWAY_BASE_URL": sandbox.url, "GATEWAY_API_KEY": API_KEY})
+        server = StreamlitServer({"GATEWAY_BASE_URL": sandbox.url, "GATEWAY_API_KEY": API_KEY}, task_poll_s=None)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)

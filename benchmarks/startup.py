@@ -49,7 +49,7 @@ def _measure(browser, sessions: int, load_s: float) -> list[Row]:
     sandbox_port = free_port()
     context, page, errors = _new_page(browser)  # the browser is up before the clock starts
     start = time.perf_counter()
-    server = StreamlitServer({"SANDBOX_FAST": "", "SANDBOX_PORT": str(sandbox_port)})
+    server = StreamlitServer({"SANDBOX_FAST": "", "SANDBOX_PORT": str(sandbox_port)}, task_poll_s=None)
     health = time.perf_counter() - start
     contexts = [context]
     try:
@@ -178,7 +178,7 @@ def _why_big(idle: dict, peak: float, sessions: int) -> str:
 
 def _health_only() -> list[Row]:
     start = time.perf_counter()
-    server = StreamlitServer({"SANDBOX_FAST": "", "SANDBOX_PORT": str(free_port())})
+    server = StreamlitServer({"SANDBOX_FAST": "", "SANDBOX_PORT": str(free_port())}, task_poll_s=None)
     health = time.perf_counter() - start
     server.stop()
     return [

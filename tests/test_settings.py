@@ -59,6 +59,7 @@ def test_defaults_with_nothing_configured(tmp_path):
     assert settings.log_level is None  # Python's default: warnings and errors
     assert settings.media_store_url == (tmp_path / "media").as_uri()
     assert settings.media_cache_mb == 64.0
+    assert settings.task_poll_s == 5.0
 
 
 def test_every_setting_is_read():
@@ -74,6 +75,7 @@ def test_every_setting_is_read():
             "MUSIC_TASK_STUDIO_LOG_LEVEL": "debug",
             "MEDIA_STORE_URL": " s3://media/studio?endpoint_url=http://127.0.0.1:9000 ",
             "MEDIA_CACHE_MB": "16.5",
+            "TASK_POLL_S": "2",
         },
         {"gateways": {"bltcy": {"base_url": "https://api.bltcy.ai"}}},
     )
@@ -84,6 +86,7 @@ def test_every_setting_is_read():
     assert settings.log_level == "DEBUG"
     assert settings.media_store_url == "s3://media/studio?endpoint_url=http://127.0.0.1:9000"
     assert settings.media_cache_mb == 16.5
+    assert settings.task_poll_s == 2.0
 
 
 @pytest.mark.parametrize(
@@ -101,6 +104,8 @@ def test_every_setting_is_read():
         ({"MEDIA_STORE_URL": "s3://Not_A_Bucket"}, {}, "MEDIA_STORE_URL"),
         ({"MEDIA_CACHE_MB": "lots"}, {}, "MEDIA_CACHE_MB"),
         ({"MEDIA_CACHE_MB": "-1"}, {}, "MEDIA_CACHE_MB"),
+        ({"TASK_POLL_S": "0.1"}, {}, "TASK_POLL_S"),  # a gateway is not hammered ten times a second
+        ({"TASK_POLL_S": "often"}, {}, "TASK_POLL_S"),
         ({"GATEWAY_BASE_URL": "api.example.com"}, {}, "GATEWAY_BASE_URL"),
         ({}, {"gateways": {"bltcy": {"base_url": "ftp://api.bltcy.ai"}}}, "gateway 'bltcy': base_url"),
     ],

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.studio.task_lookup import poll_interval
 from tests.apptest import TASK_PAGE, gateway_work, open_app
 from tests.conftest import API_KEY, PAST_DONE
 
@@ -78,6 +79,21 @@ def test_polling_turns_a_running_task_into_songs(on_sandbox, client, clock):
     clock.advance(PAST_DONE)
     at.run()  # the next run_every tick
     assert ":green-badge[Succeeded]" in markdown(at) and len(audio_sources(at)) == 2
+
+
+def test_a_running_task_is_fetched_at_the_operators_cadence(on_sandbox, client, monkeypatch):
+    """``TASK_POLL_S`` sets the first two minutes' interval (5 s by default); the caption says it."""
+    task_id = client.generate("rain")
+    at = open_task(task_id)
+    assert any("checking every 5 s" in c.value for c in at.caption)
+    monkeypatch.setenv("TASK_POLL_S", "2")
+    at = open_task(task_id)
+    assert any("checking every 2 s" in c.value for c in at.caption)
+
+
+def test_poll_interval_slows_down_from_its_first_cadence():
+    assert [poll_interval(s) for s in (0, 119, 120, 599, 600)] == [5.0, 5.0, 10.0, 10.0, 20.0]
+    assert [poll_interval(s, 2.0) for s in (0, 300, 900)] == [2.0, 4.0, 8.0]
 
 
 def test_failed_task_explains_itself(on_sandbox, client, clock):

@@ -21,6 +21,7 @@ from lib.studio.file_names import extension, safe_stem
 _TYPICAL_RUN_S = {"suno": 120.0, "udio": 300.0}
 _STATUS_FLOOR = {TaskStatus.NOT_START: 3, TaskStatus.SUBMITTED: 10, TaskStatus.QUEUED: 20, TaskStatus.IN_PROGRESS: 30}
 FOLLOW_LIMIT_S = 20 * 60
+DEFAULT_TASK_POLL_S = 5.0  # the setting TASK_POLL_S (lib.settings)
 # What one Task page (and its link) holds: more IDs are dropped with a message (History import
 # uses the same cap). 100 is also one Suno batch fetch.
 MAX_TASK_IDS = 100
@@ -53,13 +54,14 @@ def estimate_progress(task: Task, now: datetime | None = None) -> Progress:
     return Progress(int(value), True)
 
 
-def poll_interval(elapsed_s: float) -> float:
-    """About every 5 s at first, slower later: new-api refreshes upstream every ~15 s anyway."""
+def poll_interval(elapsed_s: float, first_s: float = DEFAULT_TASK_POLL_S) -> float:
+    """``first_s`` (``TASK_POLL_S``, 5 s by default) for two minutes, then twice and four times as
+    long: new-api refreshes upstream every ~15 s anyway, and a long task needs no eager watch."""
     if elapsed_s < 120:
-        return 5.0
+        return first_s
     if elapsed_s < 600:
-        return 10.0
-    return 20.0
+        return 2 * first_s
+    return 4 * first_s
 
 
 def format_duration(seconds: float | None) -> str:

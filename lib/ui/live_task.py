@@ -21,7 +21,7 @@ from lib.i18n import t
 from lib.studio import callback_follow
 from lib.studio.task_lookup import FOLLOW_LIMIT_S, lookup_task, poll_interval
 from lib.text import escape_markdown
-from lib.ui import session
+from lib.ui import resources, session
 from lib.ui.errors import error_facts, show_error
 from lib.ui.publish_panel import publish_panel
 from lib.ui.task_detail import render_task
@@ -64,7 +64,8 @@ def show_task(task_id: str, platform: str | None, lang: str, share: Callable[[],
     platform = platform or session.platform_of(task_id)
     # The webhook receiver's callbacks finish this task in the library: read the row, not the gateway.
     by_callbacks = session.callback_followed_row(task_id, platform) is not None
-    interval = callback_follow.TICK_S if by_callbacks else poll_interval(elapsed)
+    first_s = resources.settings().task_poll_s
+    interval = callback_follow.TICK_S if by_callbacks else poll_interval(elapsed, first_s)
 
     @st.fragment(run_every=interval)
     def follow() -> None:
@@ -89,7 +90,8 @@ def show_task(task_id: str, platform: str | None, lang: str, share: Callable[[],
                     render_task(seen[0], lang, share)
                 return
         session.remember_seen(task, task_id)
-        if task.is_terminal or (not by_callbacks and poll_interval(now - session.follow_started(task_id)) != interval):
+        slower = not by_callbacks and poll_interval(now - session.follow_started(task_id), first_s) != interval
+        if task.is_terminal or slower:
             st.rerun()  # a full run renders the finished task without a timer, or re-arms it slower
         if not by_callbacks:
             st.caption(t("task.updated", lang, seconds=0, next=int(interval)))

@@ -12,10 +12,9 @@ from lib.gateway.models import Task
 from lib.i18n import t
 from lib.i18n.labels import STATUS_LABEL
 from lib.studio.task_lookup import estimate_progress, fetch_many
-from lib.ui import session
+from lib.ui import resources, session
 from lib.ui.errors import show_error
 
-REFRESH_S = 5.0
 _LOADING_HEIGHT = 240
 
 
@@ -27,16 +26,17 @@ def show_tasks_table(ids: list[str], platform: str | None, lang: str) -> str | N
             _refresh(ids, platform, lang)  # first look: fetch before drawing anything
     # Not-found IDs are not asked about again on every tick: only a retry (re-open) does that.
     unfinished = [i for i in ids if i not in finished and i not in session.missing_tasks()]
+    every_s = resources.settings().task_poll_s  # one batch fetch per tick, whatever the count
 
-    @st.fragment(run_every=REFRESH_S if unfinished else None)
+    @st.fragment(run_every=every_s if unfinished else None)
     def refresher() -> None:
-        if not unfinished or time.time() - session.table_refreshed_at() < REFRESH_S / 2:
+        if not unfinished or time.time() - session.table_refreshed_at() < every_s / 2:
             return  # the full run just fetched these
         before = {i: _status(i) for i in unfinished}
         _refresh(unfinished, platform, lang)
         if any(_status(i) != before[i] for i in unfinished):
             st.rerun()  # something moved: redraw the table
-        st.caption(t("table.updated", lang, count=len(unfinished), seconds=int(REFRESH_S)))
+        st.caption(t("table.updated", lang, count=len(unfinished), seconds=int(every_s)))
 
     refresher()
     frame = pd.DataFrame([_row(i, lang) for i in ids])

@@ -101,7 +101,8 @@ def toml_text(data: Mapping[str, Any], table: str = "") -> str:
 class StreamlitServer:
     """``streamlit run app.py`` in a HOME of its own. ``secrets``: what ``~/.streamlit/secrets.toml``
     holds, or a function of the server (its port is chosen first, for a redirect URI).
-    ``host``: the name the browser uses (sign-in needs the one its redirect URI names)."""
+    ``host``: the name the browser uses (sign-in needs the one its redirect URI names).
+    ``task_poll_s``: ``TASK_POLL_S``, the seconds between a followed task's fetches."""
 
     def __init__(
         self,
@@ -109,6 +110,7 @@ class StreamlitServer:
         *,
         secrets: Mapping[str, Any] | Callable[[StreamlitServer], Mapping[str, Any]] | None = None,
         host: str = "127.0.0.1",
+        task_poll_s: float | None = 1.0,
     ) -> None:
         self.port = free_port()
         self.url = f"http://{host}:{self.port}"
@@ -125,6 +127,9 @@ class StreamlitServer:
                 "MUSIC_TASK_STUDIO_DATA_DIR": str(Path(self.home) / "data"),
                 "SANDBOX_FAST": "1",
                 "SANDBOX_PORT": str(free_port()),  # not this test process's sandbox port
+                # The fast sandbox finishes a task in about a second: a journey need not wait the
+                # 5 s a real gateway gets between fetches. None: the app's default (load figures).
+                "TASK_POLL_S": "" if task_poll_s is None else f"{task_poll_s:g}",
                 **(extra_env or {}),
             }
         )

@@ -53,7 +53,8 @@ def gateway():
 
 @pytest.fixture(scope="module")
 def server(gateway, chromium_path):
-    app = StreamlitServer({"GATEWAY_BASE_URL": gateway.url, "GATEWAY_API_KEY": API_KEY})
+    # The app's own cadence: cadence_changes() counts its slow-downs with poll_interval's default.
+    app = StreamlitServer({"GATEWAY_BASE_URL": gateway.url, "GATEWAY_API_KEY": API_KEY}, task_poll_s=None)
     yield app
     app.stop()
     assert "Traceback" not in app.log(), app.log()[-4000:]
