@@ -116,9 +116,10 @@ def test_caps_and_no_traceback_for_an_empty_selection(store, gateway, sandbox, c
 
 
 def test_memory_stays_bounded_by_one_song(store, gateway, sandbox, clock, tmp_path):
-    """40 songs: the peak of Python allocations while exporting stays near one song's files
-    (an MP3 and a cover of a few hundred kB, and their tagged copy), not the ZIP's size."""
-    items, _ = items_from_entries(seed(store, gateway, sandbox, clock, [f"song {i}" for i in range(20)]))
+    """24 songs: the peak of Python allocations while exporting stays near one song's files
+    (an MP3 and a cover of a few hundred kB, and their tagged copy), not the ZIP's size (the
+    benchmark measures 200: ``python -m benchmarks --only bulk_export``)."""
+    items, _ = items_from_entries(seed(store, gateway, sandbox, clock, [f"song {i}" for i in range(12)]))
     fetch = media_fetcher([sandbox.url])
     # The sandbox runs in this process: synthesize (and cache) its files first, outside the count.
     build_bulk(items, fetch=fetch, directory=tmp_path).path.unlink()
@@ -128,5 +129,5 @@ def test_memory_stays_bounded_by_one_song(store, gateway, sandbox, clock, tmp_pa
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert pack.songs == 40 and pack.size > 8 * 2**20
+    assert pack.songs == 24 and pack.size > 8 * 2**20  # ~17 MB; the peak was 1.8 MB
     assert peak < pack.size / 4, (peak, pack.size)
