@@ -1,17 +1,22 @@
 """The History's bulk export (lib.studio.bulk_export) against the real HTTP sandbox: library rows
 in, one ZIP on disk out, every MP3 tagged; failures listed per song; loopback media only from a
-trusted gateway; memory bounded by one song, not by the number of songs."""
+trusted gateway; memory bounded by a few songs (those downloading at once), not by their number."""
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 import tracemalloc
 import zipfile
 
 import pytest
 
 from lib.gateway.client import GatewayClient
+from lib.gateway.errors import GatewayConnectionError
 from lib.gateway.profiles import GatewayProfile
 from lib.library.store import HistoryStore
+from lib.studio import bulk_export
 from lib.studio.audio_tags import read_tags
 from lib.studio.bulk_export import NO_SONGS, build_bulk, items_from_entries, media_fetcher, origin_of
 from tests.conftest import API_KEY, PAST_DONE
@@ -131,3 +136,41 @@ def test_memory_stays_bounded_by_one_song(store, gateway, sandbox, clock, tmp_pa
         tracemalloc.stop()
     assert pack.songs == 24 and pack.size > 8 * 2**20  # ~17 MB; the peak was 1.8 MB
     assert peak < pack.size / 4, (peak, pack.size)
+
+
+def test_songs_download_a_few_at_a_time_and_land_in_order(store, gateway, sandbox, clock, tmp_path, monkeypatch):
+    """The next songs download while one is written (three at once): however the downloads
+    finish, the ZIP and the skipped list are those of one song at a time, and no more than three
+    files are fetched at once."""
+    items, _ = items_from_entries(seed(store, gateway, sandbox, clock, [f"order {i}" for i in range(5)]))
+    plain = media_fetcher([sandbox.url])
+    lost = items[1].task.songs[0].image_url
+    lock, running, most = threading.Lock(), [0], [0]
+
+    def jittery(url, **caps):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(random.Random(url).uniform(0, 0.15))  # later songs often finish first
+            if url == lost:
+                raise GatewayConnectionError("connection reset")
+            return plain(url, **caps)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    def export() -> tuple[list[str], tuple]:
+        pack = build_bulk(items, fetch=jittery, directory=tmp_path, max_songs=9)
+        with zipfile.ZipFile(pack.path) as archive:
+            return archive.namelist()[:-1], pack.skipped  # README.txt last (its time differs)
+
+    parallel = export()
+    assert 1 < most[0] <= 3
+    monkeypatch.setattr(bulk_export, "PARALLEL_SONGS", 1)
+    most[0] = 0
+    assert export() == parallel and most[0] == 1
+    names, skipped = parallel
+    assert len(names) == 9 * 3 - 1  # audio, cover and .txt per song (no timings asked), less the lost cover
+    assert [what for what, _ in skipped] == [f"{items[1].album} · song 1 cover", f"{items[4].album} · song 2"]
+    assert "download failed: connection reset" in skipped[0][1]

@@ -1,5 +1,6 @@
 """The History's bulk export: many library rows (hundreds of songs) as one ZIP built in a file on
-disk, so memory holds one song's files at a time whatever the number of songs.
+disk, so memory holds a few songs' files at a time (the three downloading at once) whatever the
+number of songs.
 
 Each task gets a folder named after it; each song its audio (tagged: title, artist, album = the
 task, cover, lyrics, synced lyrics where timings came), its cover image, and its lyrics as ``.txt``
@@ -17,7 +18,9 @@ import os
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +33,7 @@ from lib.gateway.parser import parse_task
 from lib.studio.audio_tags import album_name
 from lib.studio.file_names import safe_name
 from lib.studio.media_fetch import fetch_media
-from lib.studio.pack_writer import Fetch, PackWriter, plan_media
+from lib.studio.pack_writer import Fetch, Media, PackWriter, Raw, fetch_raw, plan_media
 from lib.text import is_http_url
 
 MiB = 1024 * 1024
@@ -38,6 +41,7 @@ MAX_SONGS = 1000
 MAX_FILE_BYTES = 50 * MiB
 MAX_TOTAL_BYTES = 2048 * MiB
 MAX_SECONDS = 1200.0  # hundreds of songs at a few seconds each; a stuck host cannot hold it longer
+PARALLEL_SONGS = 3  # songs downloading at once (and in memory): a CDN's latency overlaps
 NO_SONGS = "no finished songs stored for this task (refresh it on the History page first)"
 
 # (item, song) -> the song's word timings; may raise GatewayError (the song then has no .lrc).
@@ -146,36 +150,43 @@ def build_bulk(
     path = Path(name)
     done, packed = 0, 0
     no_timings: set[tuple[str, str]] = set()  # gateways that answered they have no timing route
+    pool = ThreadPoolExecutor(max_workers=PARALLEL_SONGS, thread_name_prefix="bulk-export")
     try:
         with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w") as archive:
             writer = PackWriter(archive, fetch, max_file_bytes, max_total_bytes, time.monotonic() + max_seconds)
             writer.skipped.extend(skipped)
-            folders: set[str] = set()
-            for item in items:
-                task = item.task
-                folder = _unique_folder(
-                    f"{safe_name(item.album, 'task')} - {safe_name(task.task_id, 'task')[:8]}", folders
+            # The next songs download while this one is tagged and written (a CDN's latency, not
+            # the bandwidth, is what a few hundred small files wait on); only the songs in this
+            # window are in memory, and the caps are counted in order, by the writer alone.
+            window: deque[tuple[_Planned, Future | None]] = deque()
+            planned = iter(_plan(items, max_songs))
+
+            def top_up() -> None:
+                while len(window) < PARALLEL_SONGS and (song := next(planned, None)) is not None:
+                    ahead = None if song.over_limit else pool.submit(_prefetch, writer, song, timings, no_timings)
+                    window.append((song, ahead))
+
+            top_up()
+            while window:
+                song, ahead = window.popleft()
+                top_up()
+                if ahead is None:
+                    writer.skipped.append((song.label, f"over the {max_songs} songs one export takes"))
+                    continue
+                raws, words = ahead.result()
+                if progress:
+                    progress(done / max(total, 1), done, total)
+                added = writer.add_song(
+                    song.song,
+                    song.media,
+                    task_title=song.item.album,
+                    task_id=song.item.task.task_id,
+                    platform=song.item.task.platform,
+                    words=words,
+                    prefetched=raws,
                 )
-                width = max(2, len(str(len(task.songs))))
-                for index, song in enumerate(task.songs, start=1):
-                    label = f"{item.album or task.task_id} · song {index}"
-                    if done >= max_songs:
-                        writer.skipped.append((label, f"over the {max_songs} songs one export takes"))
-                        continue
-                    if progress:
-                        progress(done / max(total, 1), done, total)
-                    stem = f"{folder}/{index:0{width}d} - {safe_name(song.title, safe_name(song.id, 'song')[:8])}"
-                    words = _words(item, song, timings, no_timings)
-                    added = writer.add_song(
-                        song,
-                        plan_media(song, stem, label),
-                        task_title=item.album,
-                        task_id=task.task_id,
-                        platform=task.platform,
-                        words=words,
-                    )
-                    packed += "audio" in added
-                    done += 1
+                packed += "audio" in added
+                done += 1
             writer.add_text("README", "txt", _readme(items, writer.sizes, writer.skipped, packed))
         if progress:
             progress(1.0, done, total)
@@ -183,7 +194,48 @@ def build_bulk(
     except BaseException:
         path.unlink(missing_ok=True)
         raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return BulkPack(path, _pack_name(len(items)), size, packed, len(writer.sizes), tuple(writer.skipped))
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One song of the export, in ZIP order: where it goes and what it brings."""
+
+    item: BulkItem
+    song: Song
+    label: str  # "Harbour Lights · song 2", for the skipped list
+    media: list[Media]
+    over_limit: bool  # past ``max_songs``: listed as skipped, never downloaded
+
+
+def _plan(items: Sequence[BulkItem], max_songs: int) -> Iterator[_Planned]:
+    folders: set[str] = set()
+    count = 0
+    for item in items:
+        task = item.task
+        folder = _unique_folder(f"{safe_name(item.album, 'task')} - {safe_name(task.task_id, 'task')[:8]}", folders)
+        width = max(2, len(str(len(task.songs))))
+        for index, song in enumerate(task.songs, start=1):
+            label = f"{item.album or task.task_id} · song {index}"
+            stem = f"{folder}/{index:0{width}d} - {safe_name(song.title, safe_name(song.id, 'song')[:8])}"
+            count += 1
+            yield _Planned(item, song, label, plan_media(song, stem, label), count > max_songs)
+
+
+def _prefetch(
+    writer: PackWriter, planned: _Planned, timings: Timings | None, no_timings: set[tuple[str, str]]
+) -> tuple[dict[str, Raw], Sequence[AlignedWord]]:
+    """A song's files and word timings, fetched ahead in a worker thread. Only reads the writer:
+    what it has spent and whether the pack is full are decided in order, on the writer's thread."""
+    raws: dict[str, Raw] = {}
+    for media in planned.media:
+        seconds = writer.deadline - time.monotonic()
+        if media.unavailable or writer.cap_reached or seconds <= 0:
+            continue  # the writer says why, in order
+        raws[media.kind] = fetch_raw(writer.fetch, media, writer.max_file_bytes, seconds)
+    return raws, _words(planned.item, planned.song, timings, no_timings)
 
 
 def sweep(directory: str | Path, max_age_s: float = 86_400.0) -> None:

@@ -56,42 +56,42 @@ class PackWriter:
     media_bytes: int = 0
     cap_reached: bool = False
 
-    def download(self, item: Media) -> Fetched | None:
-        """The file's checked bytes, or None with the reason added to ``skipped``."""
+    def download(self, item: Media, raw: Raw | None = None) -> Fetched | None:
+        """The file's checked bytes, or None with the reason added to ``skipped``. ``raw``: what a
+        download made ahead of time (``fetch_raw``) brought, counted against the caps only now."""
         reason = item.unavailable or (SIZE_CAP_REACHED if self.cap_reached else "")
         remaining = self.max_total_bytes - self.media_bytes
         if not reason and remaining <= 0:
             reason, self.cap_reached = SIZE_CAP_REACHED, True
         seconds = self.deadline - time.monotonic()
-        if not reason and seconds <= 0:
+        if not reason and seconds <= 0 and raw is None:
             reason = TIME_LIMIT_REACHED
         if reason:
             self.skipped.append((item.label, reason))
             return None
         limit = min(self.max_file_bytes, remaining)
-        try:
-            # Each file keeps its own download limit too, within what the pack has left.
-            data, _ = self.fetch(item.url, max_bytes=limit, max_seconds=min(seconds, FILE_SECONDS))
-            if len(data) > limit:  # a fetch that ignored max_bytes
-                raise ProtocolError("the file is larger than allowed")
-        except ProtocolError:  # fetch_media's word for "over max_bytes"
+        if raw is None:
+            raw = fetch_raw(self.fetch, item, limit, seconds)
+        elif raw.data is not None and len(raw.data) > limit:  # fetched within the file cap only
+            raw = Raw(None, over_limit=True)
+        if raw.over_limit:
             if limit < self.max_file_bytes:  # the pack's budget, not the file cap, stopped it
                 self.cap_reached = True
                 self.skipped.append((item.label, SIZE_CAP_REACHED))
             else:
                 self.skipped.append((item.label, f"larger than the {size_text(self.max_file_bytes)} per-file limit"))
             return None
-        except GatewayError as exc:
-            self.skipped.append((item.label, f"download failed: {exc}"))
+        if raw.data is None:
+            self.skipped.append((item.label, raw.problem))
             return None
         # By content, not by Content-Type or URL: a CDN's error page sent with 200 is no song,
         # and its extension comes from what the bytes are.
-        verdict = verify(data, _CHECK_KIND[item.kind])
+        verdict = verify(raw.data, _CHECK_KIND[item.kind])
         if not verdict.ok:
             self.skipped.append((item.label, verdict.reason))
             return None
-        self.media_bytes += len(data)
-        return Fetched(data, verdict.ext)
+        self.media_bytes += len(raw.data)
+        return Fetched(raw.data, verdict.ext)
 
     def add(self, stem: str, ext: str, data: bytes, compress: int = zipfile.ZIP_STORED) -> str:
         # Audio, images and video are compressed already: deflating them costs time for a few
@@ -114,15 +114,17 @@ class PackWriter:
         platform: str,
         words: Sequence[AlignedWord] = (),
         progress: Callable[[Media], None] | None = None,
+        prefetched: Mapping[str, Raw] | None = None,
     ) -> set[str]:
-        """One song: its media downloaded one at a time (only this song's files are in memory),
-        the audio tagged with the cover that came with it, then its lyrics as ``.txt`` and ``.lrc``.
-        Returns the kinds of media that went in ("audio", "cover", "video")."""
+        """One song: its media downloaded one at a time (only this song's files are in memory) or
+        taken from ``prefetched`` (kind -> ``fetch_raw``'s outcome), the audio tagged with the cover
+        that came with it, then its lyrics as ``.txt`` and ``.lrc``. Returns the kinds of media
+        that went in ("audio", "cover", "video")."""
         got: dict[str, Fetched] = {}
         for item in media:
             if progress:
                 progress(item)
-            fetched = self.download(item)
+            fetched = self.download(item, (prefetched or {}).get(item.kind))
             if fetched is not None:
                 got[item.kind] = fetched
         cover = got.get("cover")
@@ -152,6 +154,30 @@ class PackWriter:
                 stem, "lrc", to_lrc(synced_lines(words, song.lyrics), title=song.title, length_s=song.duration)
             )
         return set(got)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A download's outcome before the pack counts it: the bytes, or why there are none."""
+
+    data: bytes | None
+    problem: str = ""  # why not, for the skipped list
+    over_limit: bool = False  # the file was larger than the download was allowed
+
+
+def fetch_raw(fetch: Fetch, item: Media, limit: int, seconds: float) -> Raw:
+    """One download within ``limit`` bytes and ``seconds``; touches no pack state, so downloads
+    ahead of the writer may run in other threads."""
+    try:
+        # Each file keeps its own download limit too, within what the pack has left.
+        data, _ = fetch(item.url, max_bytes=limit, max_seconds=min(seconds, FILE_SECONDS))
+    except ProtocolError:  # fetch_media's word for "over max_bytes"
+        return Raw(None, over_limit=True)
+    except GatewayError as exc:
+        return Raw(None, f"download failed: {exc}")
+    if len(data) > limit:  # a fetch that ignored max_bytes
+        return Raw(None, over_limit=True)
+    return Raw(data)
 
 
 def plan_media(song: Song, stem: str, label: str) -> list[Media]:
