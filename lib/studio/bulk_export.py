@@ -144,7 +144,9 @@ def build_bulk(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_seconds: float = MAX_SECONDS,
 ) -> BulkPack:
-    """Write the ZIP to a new file in ``directory`` (the system's temp dir by default)."""
+    """Write the ZIP to a new file in ``directory`` (the system's temp dir by default).
+    ``fetch`` and ``timings`` are called from download threads: they must not read Streamlit's
+    session (look what they need up first) and must be safe to call from several threads."""
     total = min(song_count(items), max_songs)
     fd, name = tempfile.mkstemp(prefix="bulk-export-", suffix=".zip", dir=directory)
     path = Path(name)

@@ -10,6 +10,8 @@ as they are (players) or are fetched from public addresses only (the ZIP).
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -88,7 +90,7 @@ def _build(items: list[BulkItem], skipped: list[tuple[str, str]], lang: str) -> 
     state.pack = build_bulk(
         items,
         fetch=media_fetcher(_trusted_origins(items)),
-        timings=_timings,
+        timings=_timings_of(items),
         skipped=skipped,
         directory=EXPORT_DIR,
         progress=lambda fraction, done, total: bar.progress(
@@ -98,13 +100,22 @@ def _build(items: list[BulkItem], skipped: list[tuple[str, str]], lang: str) -> 
     bar.empty()
 
 
-def _timings(item: BulkItem, song: Song) -> list[AlignedWord]:
-    """The song's word timings for its synced lyrics: a free GET to the gateway the row came from,
-    when this session can reach it (else no ``.lrc`` and no synced tag, nothing more)."""
-    connection = session.client_for(*item.gateway)
-    if connection is None:
-        return []
-    return connection[0].timing(song.id)
+def _timings_of(items: list[BulkItem]) -> Callable[[BulkItem, Song], list[AlignedWord]]:
+    """Each song's word timings for its synced lyrics: a free GET to the gateway its row came from,
+    when this session can reach it (else no ``.lrc`` and no synced tag, nothing more). The clients
+    are looked up here, on the script's thread: the export asks from its download threads, where
+    the session cannot be read, and one at a time (a client's HTTP session is not shared)."""
+    clients = {gateway: session.client_for(*gateway) for gateway in {item.gateway for item in items}}
+    one_at_a_time = threading.Lock()
+
+    def timings(item: BulkItem, song: Song) -> list[AlignedWord]:
+        connection = clients.get(item.gateway)
+        if connection is None:
+            return []
+        with one_at_a_time:
+            return connection[0].timing(song.id)
+
+    return timings
 
 
 def _offer_pack(lang: str) -> None:
