@@ -105,26 +105,29 @@ def free_port() -> int:
 # The longest modules, longest first (measured with --durations). pytest-xdist (pytest.ini: three
 # workers, a module per worker at a time) hands modules out in collection order: one of these
 # started last would keep a worker busy for minutes after the others have finished.
-LONGEST_FIRST = (
-    "tests/e2e/test_provider_journeys.py",
-    "tests/test_benchmarks.py",
-    "tests/e2e/test_library_tools.py",
+LONGEST_FIRST = (  # by their time in a three-process CI run (2026-12-03), longest first
     "tests/e2e/test_v1_and_midi.py",
+    "tests/e2e/test_provider_journeys.py",
+    "tests/e2e/test_library_tools.py",
     "tests/e2e/test_history.py",
-    "tests/test_bulk_export.py",
-    "tests/e2e/test_song_tools.py",
+    "tests/test_benchmarks.py",
+    "tests/e2e/test_product_wording.py",
+    "tests/e2e/test_sign_in.py",
     "tests/e2e/test_page_tour.py",
-    "tests/e2e/test_security.py",
-    "tests/e2e/test_batch_webhook.py",
-    "tests/e2e/test_paid_limit.py",
-    "tests/e2e/test_load.py",
-    "tests/e2e/test_karaoke.py",
-    "tests/e2e/test_session_state.py",
-    "tests/e2e/test_audio_upload.py",
-    "tests/test_song_tools_page.py",
-    "tests/e2e/test_replicas.py",
-    "tests/e2e/test_private_libraries.py",
+    "tests/e2e/test_song_card.py",
     "tests/test_faults.py",
+    "tests/e2e/test_session_state.py",
+    "tests/test_song_tools_page.py",
+    "tests/e2e/test_security.py",
+    "tests/e2e/test_paid_limit.py",
+    "tests/e2e/test_song_tools.py",
+    "tests/e2e/test_batch_webhook.py",
+    "tests/e2e/test_insights_account.py",
+    "tests/e2e/test_replicas.py",
+    "tests/e2e/test_audio_upload.py",
+    "tests/test_bulk_export.py",
+    "tests/e2e/test_pasted_providers.py",
+    "tests/e2e/test_load.py",
 )
 
 
