@@ -121,9 +121,10 @@ def test_caps_and_no_traceback_for_an_empty_selection(store, gateway, sandbox, c
 
 
 def test_memory_stays_bounded_by_one_song(store, gateway, sandbox, clock, tmp_path):
-    """24 songs: the peak of Python allocations while exporting stays near one song's files
-    (an MP3 and a cover of a few hundred kB, and their tagged copy), not the ZIP's size (the
-    benchmark measures 200: ``python -m benchmarks --only bulk_export``)."""
+    """24 songs: the peak of Python allocations while exporting stays near the files of the few
+    songs in flight (the one being written and three downloading; each an MP3 and a cover of a few
+    hundred kB, and a tagged copy), not the ZIP's size (the benchmark measures 200:
+    ``python -m benchmarks --only bulk_export``)."""
     items, _ = items_from_entries(seed(store, gateway, sandbox, clock, [f"song {i}" for i in range(12)]))
     fetch = media_fetcher([sandbox.url])
     # The sandbox runs in this process: synthesize (and cache) its files first, outside the count.

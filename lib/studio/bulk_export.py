@@ -1,6 +1,6 @@
 """The History's bulk export: many library rows (hundreds of songs) as one ZIP built in a file on
-disk, so memory holds a few songs' files at a time (the three downloading at once) whatever the
-number of songs.
+disk, so memory holds a few songs' files at a time (the one being written and the three
+downloading ahead of it) whatever the number of songs.
 
 Each task gets a folder named after it; each song its audio (tagged: title, artist, album = the
 task, cover, lyrics, synced lyrics where timings came), its cover image, and its lyrics as ``.txt``
@@ -41,7 +41,7 @@ MAX_SONGS = 1000
 MAX_FILE_BYTES = 50 * MiB
 MAX_TOTAL_BYTES = 2048 * MiB
 MAX_SECONDS = 1200.0  # hundreds of songs at a few seconds each; a stuck host cannot hold it longer
-PARALLEL_SONGS = 3  # songs downloading at once (and in memory): a CDN's latency overlaps
+PARALLEL_SONGS = 3  # songs downloading ahead of the one being written: a CDN's latency overlaps
 NO_SONGS = "no finished songs stored for this task (refresh it on the History page first)"
 
 # (item, song) -> the song's word timings; may raise GatewayError (the song then has no .lrc).

@@ -104,7 +104,8 @@ def _timings_of(items: list[BulkItem]) -> Callable[[BulkItem, Song], list[Aligne
     """Each song's word timings for its synced lyrics: a free GET to the gateway its row came from,
     when this session can reach it (else no ``.lrc`` and no synced tag, nothing more). The clients
     are looked up here, on the script's thread: the export asks from its download threads, where
-    the session cannot be read, and one at a time (a client's HTTP session is not shared)."""
+    the session cannot be read. They ask one at a time: a client's requests.Session is not made
+    to be used by several threads at once."""
     clients = {gateway: session.client_for(*gateway) for gateway in {item.gateway for item in items}}
     one_at_a_time = threading.Lock()
 
